@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { defineRpc } from './define.js';
+
+export const SERVICE_NAMES = [
+  'gateway',
+  'identity',
+  'orders',
+  'leader-ops',
+  'recommendations',
+  'communities',
+  'local-services',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+export const ServiceNameSchema = z.enum(SERVICE_NAMES);
+
+export const ROLES = ['resident', 'leader', 'partner', 'ops'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const UserIdSchema = z.string().uuid();
+/** Money is always integer cents (分). */
+export const CentsSchema = z.number().int().nonnegative();
+/** Mainland mobile numbers, stored in E.164 (`+8613800138000`). */
+export const PhoneSchema = z
+  .string()
+  .trim()
+  .transform((raw) => raw.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^(\+?86)?1[3-9]\d{9}$/, 'must be a mainland mobile number'))
+  .transform((digits) => `+86${digits.slice(-11)}`);
+export const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+export const IsoDateTimeSchema = z.string().datetime({ offset: true });
+
+/** The caller as the gateway authenticated it; passed on every user-facing RPC. */
+export const ActorSchema = z.object({ userId: UserIdSchema, roles: z.array(RoleSchema).min(1) });
+export type Actor = z.infer<typeof ActorSchema>;
+
+export const HealthRequestSchema = z.object({}).strict();
+export const HealthResponseSchema = z.object({
+  service: ServiceNameSchema,
+  status: z.enum(['up', 'degraded']),
+  version: z.string(),
+  uptimeSeconds: z.number().nonnegative(),
+  checks: z.record(z.string(), z.enum(['up', 'down'])),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/** `rpc.<service>.health.v1` for each service. */
+export const health = Object.fromEntries(
+  SERVICE_NAMES.map((service) => [
+    service,
+    defineRpc(`rpc.${service}.health.v1`, HealthRequestSchema, HealthResponseSchema),
+  ]),
+) as Record<ServiceName, ReturnType<typeof defineRpc<typeof HealthRequestSchema, typeof HealthResponseSchema>>>;

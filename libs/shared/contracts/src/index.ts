@@ -1,0 +1,11 @@
+/**
+ * Every NATS subject of Linli with its zod schema. No NestJS, no Prisma: anything may import it.
+ */
+export * from './errors.js';
+export * from './define.js';
+export * from './common.js';
+export * as identity from './identity.js';
+export * as leaderOps from './leader-ops.js';
+export * as orders from './orders.js';
+export * as recommendations from './recommendations.js';
+export { registry, rpcContracts, eventContracts } from './registry.js';

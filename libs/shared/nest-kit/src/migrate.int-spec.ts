@@ -1,0 +1,174 @@
+/**
+ * `migrate` against real PostgreSQL (order, idempotence, an advisory lock across concurrent runs,
+ * refusing changed history, rolling back a failing migration) and `createTestDatabase`.
+ */
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createTestDatabase, testServerUrl, type TestDatabase } from '@linli/testing';
+import { dropDatabase, migrate } from './migrate.js';
+import { PgSql, fixtureMigrations } from '../test-fixtures/support.js';
+
+let db: TestDatabase;
+let sql: PgSql;
+const scratch: string[] = [];
+const extraDatabases: string[] = [];
+
+/** A migrations folder of its own, starting from the fixture's 0001_init. */
+function migrationsFolder(migrations: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'linli-migrations-'));
+  scratch.push(dir);
+  cpSync(fixtureMigrations, dir, { recursive: true });
+  for (const [name, body] of Object.entries(migrations)) writeMigration(dir, name, body);
+  return dir;
+}
+
+function writeMigration(dir: string, name: string, body: string): void {
+  mkdirSync(join(dir, name), { recursive: true });
+  writeFileSync(join(dir, name, 'migration.sql'), body);
+}
+
+/**
+ * A schema of its own in the test database, reached through `search_path` in the URL: to migrate()
+ * it is an empty database, and it costs no CREATE DATABASE.
+ */
+async function emptyDatabase(): Promise<string> {
+  const schema = `m_${randomBytes(5).toString('hex')}`;
+  await sql.$executeRawUnsafe(`CREATE SCHEMA ${schema}`);
+  const url = new URL(db.url);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+async function appliedNames(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ migration_name: string }>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL ORDER BY started_at, migration_name',
+    );
+    return rows.map((row) => row.migration_name);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('nest-kit', fixtureMigrations);
+  sql = new PgSql(db.url);
+});
+
+afterAll(async () => {
+  await sql?.end();
+  await db?.drop();
+  for (const url of extraDatabases) await dropDatabase(url);
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('migrate', () => {
+  it('applies pending migrations in name order, then nothing on the next run', async () => {
+    const dir = migrationsFolder({
+      // Written out of order on purpose: 0003 needs what 0002 creates.
+      '20250602000000_add_index': 'CREATE INDEX steps_name_idx ON steps (name);\nINSERT INTO steps (name) VALUES (\'0003\');',
+      '20250601000000_add_steps': 'CREATE TABLE steps (n serial PRIMARY KEY, name text NOT NULL);\nINSERT INTO steps (name) VALUES (\'0002\');',
+    });
+    const lines: string[] = [];
+    const first = await migrate({ databaseUrl: db.url, migrationsDir: dir, log: (line) => lines.push(line) });
+    expect(first).toEqual({ database: db.name, applied: ['20250601000000_add_steps', '20250602000000_add_index'], alreadyApplied: 1 });
+    expect(lines).toHaveLength(2);
+    const steps = await sql.$queryRawUnsafe<{ name: string }[]>('SELECT name FROM steps ORDER BY n');
+    expect(steps.map((s) => s.name)).toEqual(['0002', '0003']);
+
+    const again = await migrate({ databaseUrl: db.url, migrationsDir: dir });
+    expect(again).toEqual({ database: db.name, applied: [], alreadyApplied: 3 });
+    expect(await sql.count('steps')).toBe(2);
+    expect(await appliedNames(db.url)).toEqual(['0001_init', '20250601000000_add_steps', '20250602000000_add_index']);
+  });
+
+  it('serialises concurrent runs: each migration is applied exactly once', async () => {
+    const url = await emptyDatabase();
+    const dir = migrationsFolder({
+      '0002_slow': 'SELECT pg_sleep(0.3);\nCREATE TABLE slow_one (id int PRIMARY KEY);',
+      '0003_after': 'CREATE TABLE after_slow (id int REFERENCES slow_one (id));',
+    });
+    const results = await Promise.all([1, 2, 3].map(() => migrate({ databaseUrl: url, migrationsDir: dir })));
+
+    const appliedByRun = results.map((r) => r.applied.length).sort();
+    expect(appliedByRun).toEqual([0, 0, 3]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(['0001_init', '0002_slow', '0003_after']);
+    expect(await appliedNames(url)).toHaveLength(3);
+  });
+
+  it('refuses to run when an applied migration was changed since', async () => {
+    const url = await emptyDatabase();
+    const dir = migrationsFolder({ '0002_table': 'CREATE TABLE t (id int);' });
+    await migrate({ databaseUrl: url, migrationsDir: dir });
+
+    writeMigration(dir, '0002_table', 'CREATE TABLE t (id bigint);');
+    writeMigration(dir, '0003_more', 'CREATE TABLE u (id int);');
+    await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/0002_table was changed after it was applied/);
+    expect(await appliedNames(url)).toEqual(['0001_init', '0002_table']);
+  });
+
+  it('rolls a failing migration back whole, keeps the ones before it, and stops the run', async () => {
+    const url = await emptyDatabase();
+    const dir = migrationsFolder({
+      '0002_fine': 'CREATE TABLE fine (id int);',
+      '0003_broken': 'CREATE TABLE half_done (id int);\nINSERT INTO half_done VALUES (1);\nSELECT 1 / 0;',
+      '0004_never': 'CREATE TABLE never_reached (id int);',
+    });
+    await expect(migrate({ databaseUrl: url, migrationsDir: dir })).rejects.toThrow(/migration 0003_broken failed on .*division by zero/);
+
+    const check = new PgSql(url);
+    try {
+      const tables = await check.$queryRawUnsafe<{ name: string }[]>(
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1',
+      );
+      expect(tables.map((t) => t.name)).toEqual(['_prisma_migrations', 'fine', 'notes', 'outbox_events', 'processed_events']);
+    } finally {
+      await check.end();
+    }
+    expect(await appliedNames(url)).toEqual(['0001_init', '0002_fine']);
+
+    // Fixed, the run picks up where it stopped.
+    writeMigration(dir, '0003_broken', 'CREATE TABLE half_done (id int);');
+    const resumed = await migrate({ databaseUrl: url, migrationsDir: dir });
+    expect(resumed.applied).toEqual(['0003_broken', '0004_never']);
+  });
+
+  it('creates the database first when asked to', async () => {
+    const url = new URL(testServerUrl());
+    url.pathname = `/linli_nest_kit_created_${randomBytes(5).toString('hex')}`;
+    extraDatabases.push(url.toString());
+    const result = await migrate({ databaseUrl: url.toString(), migrationsDir: fixtureMigrations, createDatabase: true });
+    expect(result.applied).toEqual(['0001_init']);
+  });
+});
+
+describe('createTestDatabase', () => {
+  it('gives each caller a database of its own, cloned from the migrated template', async () => {
+    const other = await createTestDatabase('nest-kit', fixtureMigrations);
+    const otherSql = new PgSql(other.url);
+    try {
+      expect(other.name).not.toBe(db.name);
+      expect(other.url).not.toBe(db.url);
+      expect(await appliedNames(other.url)).toEqual(['0001_init']);
+      await otherSql.$executeRawUnsafe("INSERT INTO notes (id, body) VALUES (gen_random_uuid(), 'only in the other one')");
+      expect(await otherSql.count('notes', "body = 'only in the other one'")).toBe(1);
+      expect(await sql.count('notes', "body = 'only in the other one'")).toBe(0);
+    } finally {
+      await otherSql.end();
+      await other.drop();
+    }
+    const server = new URL(testServerUrl());
+    server.pathname = '/postgres';
+    const admin = new PgSql(server.toString());
+    try {
+      expect(await admin.count('pg_database', 'datname = $1', other.name)).toBe(0);
+    } finally {
+      await admin.end();
+    }
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * Transactional outbox against real PostgreSQL and JetStream: an event exists exactly when its
+ * transaction commits, the relay publishes it with the event id as message id (so the stream
+ * drops a second copy), and a failed publish is recorded and retried.
+ */
+import { Logger } from '@nestjs/common';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { EventEnvelopeSchema, identity } from '@linli/contracts';
+import { connectTestNats, createTestDatabase, deleteTestStreams, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
+import { ensureStreams } from './jetstream.js';
+import { OutboxRelay, enqueueEvent } from './outbox.js';
+import { OUTBOX_TABLES_SQL } from './sql.js';
+import { Subjects } from './subjects.js';
+import { PgSql, fixtureMigrations } from '../test-fixtures/support.js';
+
+const USER = '3f1c2a9e-5b7d-4c1e-9a2b-1c2d3e4f5a6b';
+const erased = () => ({ userId: USER, erasedAt: new Date().toISOString() });
+
+let db: TestDatabase;
+let sql: PgSql;
+let nc: NatsConnection;
+let js: JetStreamClient;
+let jsm: JetStreamManager;
+const prefixes: string[] = [];
+
+/** A prefix (and so a set of streams) per test, so stream counts start at zero. */
+async function freshSubjects(withStreams = true): Promise<Subjects> {
+  const prefix = testSubjectPrefix();
+  prefixes.push(prefix);
+  const subjects = new Subjects(prefix);
+  if (withStreams) await ensureStreams(nc, subjects);
+  return subjects;
+}
+
+async function streamMessages(subjects: Subjects, domain = 'identity'): Promise<number> {
+  return (await jsm.streams.info(subjects.stream(domain))).state.messages;
+}
+
+interface Row {
+  id: string;
+  published_at: Date | null;
+  attempts: number;
+  last_error: string | null;
+}
+async function outboxRow(id: string): Promise<Row | undefined> {
+  const rows = await sql.$queryRawUnsafe<Row[]>('SELECT id::text, published_at, attempts, last_error FROM outbox_events WHERE id = $1::uuid', id);
+  return rows[0];
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('nest-kit', fixtureMigrations);
+  sql = new PgSql(db.url);
+  nc = await connectTestNats('nest-kit-outbox-test');
+  js = jetstream(nc);
+  jsm = await jetstreamManager(nc);
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+});
+
+afterAll(async () => {
+  jest.restoreAllMocks();
+  if (nc) {
+    for (const prefix of prefixes) await deleteTestStreams(nc, prefix);
+    await nc.close();
+  }
+  await sql?.end();
+  await db?.drop();
+});
+
+beforeEach(async () => {
+  await sql.$executeRawUnsafe('TRUNCATE outbox_events, notes');
+});
+
+describe('the fixture migration', () => {
+  it('contains the outbox tables exactly as nest-kit defines them', () => {
+    const migration = readFileSync(join(fixtureMigrations, '0001_init', 'migration.sql'), 'utf8');
+    expect(migration).toContain(OUTBOX_TABLES_SQL.trim());
+  });
+});
+
+describe('enqueueEvent', () => {
+  it('writes the event row only when the transaction commits', async () => {
+    const subjects = await freshSubjects();
+    const relay = new OutboxRelay(sql, js, subjects, { source: 'identity' });
+
+    await expect(
+      sql.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', randomUUID(), 'rolled back');
+        await enqueueEvent(tx, identity.userErased, erased());
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    expect(await sql.count('outbox_events')).toBe(0);
+    expect(await relay.publishBatch()).toBe(0);
+    expect(await streamMessages(subjects)).toBe(0);
+
+    const id = await sql.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', randomUUID(), 'committed');
+      return enqueueEvent(tx, identity.userErased, erased());
+    });
+    expect(await sql.count('outbox_events', 'id = $1::uuid AND published_at IS NULL', id)).toBe(1);
+    expect(await sql.count('notes')).toBe(1);
+  });
+
+  it('validates the payload against the contract before writing', async () => {
+    await expect(
+      sql.$transaction((tx) => enqueueEvent(tx, identity.userErased, { userId: 'not-a-uuid', erasedAt: 'yesterday' })),
+    ).rejects.toThrow();
+    expect(await sql.count('outbox_events')).toBe(0);
+  });
+});
+
+describe('OutboxRelay', () => {
+  it('publishes each committed row with its event id as the JetStream message id, then marks it', async () => {
+    const subjects = await freshSubjects();
+    const relay = new OutboxRelay(sql, js, subjects, { source: 'identity' });
+    const data = erased();
+    const id = await sql.$transaction((tx) => enqueueEvent(tx, identity.userErased, data));
+
+    expect(await relay.publishBatch()).toBe(1);
+    const stored = await jsm.streams.getMessage(subjects.stream('identity'), { last_by_subj: subjects.of(identity.userErased.subject) });
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(id);
+    const envelope = EventEnvelopeSchema.parse(stored!.json());
+    expect(envelope).toMatchObject({ id, subject: identity.userErased.subject, source: 'identity' });
+    expect(identity.userErased.data.parse(envelope.data)).toEqual(data);
+    const row = await outboxRow(id);
+    expect(row?.published_at).toBeInstanceOf(Date);
+    expect(row?.attempts).toBe(1);
+    expect(await relay.publishBatch()).toBe(0);
+  });
+
+  it('lets the stream drop a row published twice (a crash between publish and mark)', async () => {
+    const subjects = await freshSubjects();
+    const relay = new OutboxRelay(sql, js, subjects, { source: 'identity' });
+    const id = await sql.$transaction((tx) => enqueueEvent(tx, identity.userErased, erased()));
+    expect(await relay.publishBatch()).toBe(1);
+
+    // As if the mark had been lost: the relay publishes the same row again.
+    await sql.$executeRawUnsafe('UPDATE outbox_events SET published_at = NULL WHERE id = $1::uuid', id);
+    expect(await relay.publishBatch()).toBe(1);
+    expect(await streamMessages(subjects)).toBe(1);
+
+    // What the stream answers for a second copy of the same message id.
+    const ack = await js.publish(subjects.of(identity.userErased.subject), JSON.stringify({ again: true }), { msgID: id });
+    expect(ack.duplicate).toBe(true);
+    expect(await streamMessages(subjects)).toBe(1);
+  });
+
+  it('records a failed publish and retries until it goes through', async () => {
+    // No streams yet: JetStream has nowhere to put the event, so publishing fails.
+    const subjects = await freshSubjects(false);
+    const relay = new OutboxRelay(sql, js, subjects, { source: 'identity', pollIntervalMs: 25 });
+    const id = await sql.$transaction((tx) => enqueueEvent(tx, identity.userErased, erased()));
+
+    await expect(relay.publishBatch()).rejects.toThrow('1 of 1 events could not be published');
+    const failed = await outboxRow(id);
+    expect(failed?.published_at).toBeNull();
+    expect(failed?.attempts).toBe(1);
+    expect(failed?.last_error).toEqual(expect.any(String));
+
+    relay.start();
+    try {
+      await waitUntil(async () => ((await outboxRow(id))?.attempts ?? 0) >= 2, 5_000, 'a retry');
+      await ensureStreams(nc, subjects);
+      await waitUntil(async () => (await outboxRow(id))?.published_at != null, 10_000, 'the retried publish');
+    } finally {
+      await relay.stop();
+    }
+    expect(await streamMessages(subjects)).toBe(1);
+  });
+
+  it('publishes what commits while it runs, and stops promptly', async () => {
+    const subjects = await freshSubjects();
+    const relay = new OutboxRelay(sql, js, subjects, { source: 'identity', pollIntervalMs: 5_000 });
+    relay.start();
+    try {
+      const id = await sql.$transaction((tx) => enqueueEvent(tx, identity.userErased, erased()));
+      relay.notify();
+      await waitUntil(async () => (await outboxRow(id))?.published_at != null, 5_000, 'the publish after notify');
+    } finally {
+      const stopping = Date.now();
+      await relay.stop();
+      expect(Date.now() - stopping).toBeLessThan(1_000);
+    }
+    // Stopped while its first batch is still running, it does not sleep out the poll interval.
+    const busy = new OutboxRelay(sql, js, subjects, { source: 'identity', pollIntervalMs: 5_000 });
+    busy.start();
+    const stopping = Date.now();
+    await busy.stop();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+  });
+});

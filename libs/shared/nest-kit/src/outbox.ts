@@ -1,0 +1,177 @@
+import { Logger } from '@nestjs/common';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { EventContract, EventEnvelope } from '@linli/contracts';
+import type { SqlExecutor, TransactionalSql } from './sql.js';
+import type { Subjects } from './subjects.js';
+import { SpanKind, extractTraceContext, inSpan, injectTraceContext, recordCarrier, traceContextRecord } from './telemetry.js';
+
+/** An outbox row ready to insert: the validated payload and the trace context, both as JSON text. */
+export interface OutboxEventRow {
+  id: string;
+  subject: string;
+  payload: string;
+  traceContext: string;
+}
+
+/**
+ * Validates an event against its contract and prepares its outbox row, for a caller that writes the
+ * row inside a statement of its own (it must commit with the state change, as {@link enqueueEvent}
+ * does). Columns: `outbox_events (id, subject, payload, trace_context)`.
+ */
+export function outboxEventRow<C extends EventContract>(contract: C, data: z.input<C['data']>, options: { id?: string } = {}): OutboxEventRow {
+  const parsed = contract.data.parse(data);
+  return {
+    id: options.id ?? randomUUID(),
+    subject: contract.subject,
+    payload: JSON.stringify(parsed),
+    traceContext: JSON.stringify(traceContextRecord()),
+  };
+}
+
+/**
+ * Writes an event row in the caller's transaction, so the event exists if and only if the state
+ * change commits. Returns the event id (also the JetStream message id).
+ */
+export async function enqueueEvent<C extends EventContract>(
+  tx: SqlExecutor,
+  contract: C,
+  data: z.input<C['data']>,
+  options: { id?: string } = {},
+): Promise<string> {
+  const row = outboxEventRow(contract, data, options);
+  await tx.$executeRawUnsafe(
+    'INSERT INTO outbox_events (id, subject, payload, trace_context) VALUES ($1::uuid, $2, $3::jsonb, $4::jsonb)',
+    row.id,
+    row.subject,
+    row.payload,
+    row.traceContext,
+  );
+  return row.id;
+}
+
+interface OutboxRow {
+  id: string;
+  subject: string;
+  payload: unknown;
+  trace_context: Record<string, string> | null;
+  created_at: Date;
+}
+
+export interface OutboxRelayOptions {
+  source: string;
+  batchSize?: number;
+  pollIntervalMs?: number;
+}
+
+/**
+ * Publishes committed outbox rows to JetStream with the row id as message id (so a row that is
+ * published twice — a crash between publish and mark — is de-duplicated by the stream), then marks
+ * them published. Several relays may run: rows are claimed with `FOR UPDATE SKIP LOCKED`.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private failures = 0;
+
+  constructor(
+    private readonly db: TransactionalSql,
+    private readonly js: JetStreamClient,
+    private readonly subjects: Subjects,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Asks the relay to look for new rows now instead of at its next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const poll = this.options.pollIntervalMs ?? 200;
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.publishBatch();
+        this.failures = 0;
+      } catch (error) {
+        this.failures += 1;
+        this.logger.warn(`outbox publish failed (${this.failures} in a row): ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!this.running) break;
+      if (published > 0 && this.failures === 0) continue;
+      const delay = this.failures > 0 ? Math.min(30_000, poll * 2 ** this.failures) : poll;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Publishes one batch; returns how many rows were published. */
+  async publishBatch(): Promise<number> {
+    const batchSize = this.options.batchSize ?? 200;
+    // The failure is thrown after the commit, so the attempts and last_error of the rows that failed
+    // (and the marks of those that went out) are kept rather than rolled back with it.
+    const outcome = await this.db.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+        `SELECT id::text AS id, subject, payload, trace_context, created_at FROM outbox_events
+          WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        batchSize,
+      );
+      if (rows.length === 0) return { published: 0, failed: 0, total: 0 };
+      const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
+      const done = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);
+      const failed = rows.filter((_, i) => results[i]!.status === 'rejected');
+      if (done.length > 0) {
+        await tx.$executeRawUnsafe('UPDATE outbox_events SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])', done);
+      }
+      for (const row of failed) {
+        const reason = (results[rows.indexOf(row)] as PromiseRejectedResult).reason;
+        await tx.$executeRawUnsafe(
+          'UPDATE outbox_events SET attempts = attempts + 1, last_error = $2 WHERE id = $1::uuid',
+          row.id,
+          reason instanceof Error ? reason.message : String(reason),
+        );
+      }
+      return { published: done.length, failed: failed.length, total: rows.length };
+    }, { timeout: 30_000 });
+    if (outcome.failed > 0) throw new Error(`${outcome.failed} of ${outcome.total} events could not be published`);
+    return outcome.published;
+  }
+
+  private async publish(row: OutboxRow): Promise<void> {
+    const parent = extractTraceContext(recordCarrier(row.trace_context ?? {}));
+    await inSpan(`jetstream publish ${row.subject}`, { kind: SpanKind.PRODUCER, parent, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': row.subject, 'messaging.message.id': row.id } }, async () => {
+      const envelope: EventEnvelope = {
+        id: row.id,
+        subject: row.subject,
+        occurredAt: new Date(row.created_at).toISOString(),
+        source: this.options.source,
+        data: row.payload,
+      };
+      const h = natsHeaders();
+      injectTraceContext({ get: (k) => h.get(k), set: (k, v) => h.set(k, v) });
+      await this.js.publish(this.subjects.of(row.subject), JSON.stringify(envelope), { msgID: row.id, headers: h });
+    });
+  }
+}

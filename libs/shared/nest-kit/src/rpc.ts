@@ -1,0 +1,196 @@
+import 'reflect-metadata';
+import {
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  SetMetadata,
+} from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  ErrorEnvelopeSchema,
+  LinliError,
+  RpcReplySchema,
+  fieldIssues,
+  type ErrorEnvelope,
+  type RpcContract,
+  type RpcReply,
+} from '@linli/contracts';
+import type { Subjects } from './subjects.js';
+import { SpanKind, currentTraceId, extractTraceContext, injectTraceContext, inSpan } from './telemetry.js';
+
+const RPC_HANDLER = Symbol.for('linli.rpc-handler');
+
+/** Marks a provider method as the handler of an RPC subject; the request is validated before it runs. */
+export function RpcHandler(contract: RpcContract): MethodDecorator {
+  return SetMetadata(RPC_HANDLER, contract);
+}
+
+export interface RpcHandlerContext {
+  subject: string;
+  traceId: string;
+}
+
+type Handler = (request: unknown, ctx: RpcHandlerContext) => Promise<unknown> | unknown;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Turns any thrown value into the error envelope; unknown errors become COMMON.INTERNAL with a logged error id. */
+export function toErrorEnvelope(error: unknown, logger: Logger, subject: string): ErrorEnvelope {
+  const traceId = currentTraceId();
+  if (error instanceof LinliError) return error.toEnvelope(traceId);
+  if (error instanceof z.ZodError) {
+    return { code: 'COMMON.VALIDATION_FAILED', message: 'request is invalid', details: { fields: fieldIssues(error) }, traceId };
+  }
+  const errorId = randomUUID();
+  logger.error(`unhandled error ${errorId} on ${subject}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return { code: 'COMMON.INTERNAL', message: `internal error (error id ${errorId})`, details: { errorId }, traceId };
+}
+
+/**
+ * Serves every `@RpcHandler` of the application on NATS request/reply, in one queue group per
+ * service. Validates requests, answers errors with the envelope, carries trace context from headers,
+ * and on shutdown stops taking requests and waits for the ones in flight.
+ */
+export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('RpcServer');
+  private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly handlers = new Map<string, { contract: RpcContract; handler: Handler }>();
+
+  constructor(
+    private readonly nats: NatsConnection,
+    private readonly subjects: Subjects,
+    private readonly queue: string,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  /** Registers a handler directly (used for the built-in health subject). */
+  register(contract: RpcContract, handler: Handler): void {
+    if (this.handlers.has(contract.subject)) throw new Error(`two handlers for ${contract.subject}`);
+    this.handlers.set(contract.subject, { contract, handler });
+  }
+
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = instance[name];
+        if (typeof method !== 'function') continue;
+        const contract = Reflect.getMetadata(RPC_HANDLER, method) as RpcContract | undefined;
+        if (contract) this.register(contract, (method as Handler).bind(instance));
+      }
+    }
+    for (const [subject, entry] of this.handlers) {
+      const subscription = this.nats.subscribe(this.subjects.of(subject), {
+        queue: this.queue,
+        callback: (error, msg) => {
+          if (error) {
+            this.logger.error(`subscription ${subject} failed: ${error.message}`);
+            return;
+          }
+          const task = this.handle(entry.contract, entry.handler, msg).finally(() => this.inFlight.delete(task));
+          this.inFlight.add(task);
+        },
+      });
+      this.subscriptions.push(subscription);
+    }
+    this.logger.log(`serving ${this.handlers.size} RPC subjects in queue group ${this.queue}`);
+  }
+
+  private async handle(contract: RpcContract, handler: Handler, msg: Msg): Promise<void> {
+    const parent = extractTraceContext(msg.headers ? { get: (k) => msg.headers!.get(k) || undefined, set: () => undefined } : undefined);
+    let reply: RpcReply;
+    try {
+      reply = await inSpan(
+        `nats handle ${contract.subject}`,
+        { kind: SpanKind.SERVER, parent, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject } },
+        async () => {
+          try {
+            let raw: unknown;
+            try {
+              raw = msg.data.length === 0 ? {} : JSON.parse(decoder.decode(msg.data));
+            } catch {
+              throw new LinliError('COMMON.MALFORMED_JSON', 'request body is not valid JSON');
+            }
+            const request = contract.request.parse(raw);
+            const result = await handler(request, { subject: contract.subject, traceId: currentTraceId() });
+            // A response outside the contract is the handler's fault: COMMON.INTERNAL, not the caller's validation error.
+            const response = contract.response.safeParse(result);
+            if (!response.success) {
+              const fields = fieldIssues(response.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+              throw new Error(`handler of ${contract.subject} answered outside its response schema (${fields})`);
+            }
+            return { ok: true as const, data: response.data };
+          } catch (error) {
+            return { ok: false as const, error: toErrorEnvelope(error, this.logger, contract.subject) };
+          }
+        },
+      );
+    } catch (error) {
+      reply = { ok: false, error: toErrorEnvelope(error, this.logger, contract.subject) };
+    }
+    if (msg.reply) msg.respond(encoder.encode(JSON.stringify(reply)));
+  }
+
+  /** Stops taking requests (queue-group peers take over) and waits for the ones in flight. */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const subscription of this.subscriptions) {
+      try {
+        await subscription.drain();
+      } catch {
+        // already closed
+      }
+    }
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
+
+export interface RpcRequestOptions {
+  timeoutMs?: number;
+}
+
+/** Calls RPC subjects: validates the request, injects trace context, and turns error envelopes back into LinliErrors. */
+export class RpcClient {
+  constructor(
+    private readonly nats: NatsConnection,
+    private readonly subjects: Subjects,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  async request<C extends RpcContract>(contract: C, payload: z.input<C['request']>, options: RpcRequestOptions = {}): Promise<z.infer<C['response']>> {
+    const request = contract.request.parse(payload);
+    return inSpan(
+      `nats request ${contract.subject}`,
+      { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject } },
+      async () => {
+        const h = natsHeaders();
+        injectTraceContext({ get: (k) => h.get(k), set: (k, v) => h.set(k, v) });
+        let msg: Msg;
+        try {
+          msg = await this.nats.request(this.subjects.of(contract.subject), encoder.encode(JSON.stringify(request)), {
+            timeout: options.timeoutMs ?? this.defaultTimeoutMs,
+            headers: h,
+          });
+        } catch (error) {
+          const name = error instanceof Error ? error.name : '';
+          const message = error instanceof Error ? error.message : String(error);
+          if (/NoResponders|no responders|503/i.test(name + message)) {
+            throw new LinliError('COMMON.UNAVAILABLE', `no service answers ${contract.subject}`);
+          }
+          if (/timeout/i.test(name + message)) throw new LinliError('COMMON.TIMEOUT', `${contract.subject} did not answer in time`);
+          throw new LinliError('COMMON.UNAVAILABLE', `request on ${contract.subject} failed: ${message}`);
+        }
+        const reply = RpcReplySchema.parse(JSON.parse(decoder.decode(msg.data)));
+        if (!reply.ok) throw LinliError.fromEnvelope(ErrorEnvelopeSchema.parse(reply.error));
+        return contract.response.parse(reply.data) as z.infer<C['response']>;
+      },
+    );
+  }
+}

@@ -1,0 +1,4 @@
+/** Test helpers: a database per test file cloned from a migrated template, NATS helpers, factories. */
+export * from './database.js';
+export * from './nats.js';
+export * from './factories.js';
