@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { baseConfigFragment, databaseConfigFragment, loadConfig, tokenConfigFragment } from '@linli/nest-kit';
+
+export const IdentityConfigSchema = z.object({
+  ...baseConfigFragment,
+  ...databaseConfigFragment,
+  ...tokenConfigFragment,
+  SMS_ADAPTER: z.enum(['log']).default('log'),
+  WECHAT_ADAPTER: z.enum(['dev']).default('dev'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+});
+export type IdentityConfig = z.infer<typeof IdentityConfigSchema>;
+
+export function identityConfig(env: Record<string, string | undefined>): IdentityConfig {
+  return loadConfig(IdentityConfigSchema, env);
+}

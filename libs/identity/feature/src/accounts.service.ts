@@ -1,0 +1,345 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { identity as contracts, type Actor, type Role } from '@linli/contracts';
+import { IdentityDb, Prisma } from '@linli/identity-data-access';
+import { OutboxRelay, enqueueEvent } from '@linli/nest-kit';
+import { IdentityErrors, assertSelfOrOps } from './identity.exception.js';
+
+export type Tx = Prisma.TransactionClient;
+type Channel = contracts.Channel;
+type ConsentPurpose = contracts.ConsentPurpose;
+type Profile = contracts.Profile;
+type ProfilePatch = contracts.ProfilePatch;
+const PROFILE_FIELDS = contracts.PROFILE_FIELDS;
+
+type UserRow = { id: string; roles: string[]; status: string; merged_into: string | null };
+
+/**
+ * Accounts: the unified identity behind every channel. Finds or creates users by channel identity,
+ * merges two accounts that turn out to be one person, and serves profile, consent, export and erasure.
+ */
+@Injectable()
+export class AccountsService {
+  constructor(
+    @Inject(IdentityDb) private readonly db: IdentityDb,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+  ) {}
+
+  /** Runs `fn` in a transaction and nudges the outbox relay after commit. */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await this.db.$transaction(fn, { timeout: 15_000 });
+    this.relay.notify();
+    return result;
+  }
+
+  /** Follows merges to the surviving account. */
+  async resolve(tx: Tx, userId: string): Promise<UserRow | null> {
+    let id = userId;
+    for (let hop = 0; hop < 10; hop++) {
+      const rows = await tx.$queryRawUnsafe<UserRow[]>('SELECT id::text, roles, status, merged_into::text FROM users WHERE id = $1::uuid', id);
+      const row = rows[0];
+      if (!row) return null;
+      if (row.status !== 'merged' || !row.merged_into) return row;
+      id = row.merged_into;
+    }
+    return null;
+  }
+
+  async requireActive(tx: Tx, userId: string): Promise<UserRow> {
+    const user = await this.resolve(tx, userId);
+    if (!user) throw IdentityErrors.userNotFound(userId);
+    if (user.status === 'erased') throw IdentityErrors.userErased(userId);
+    return user;
+  }
+
+  /** The user owning a channel identity, or a new user with it. */
+  async findOrCreateByIdentity(tx: Tx, channel: Channel, value: string): Promise<{ user: UserRow; isNew: boolean }> {
+    const existing = await tx.channelIdentity.findUnique({ where: { channel_value: { channel, value } } });
+    if (existing) return { user: await this.requireActive(tx, existing.userId), isNew: false };
+    const id = randomUUID();
+    await tx.user.create({ data: { id, roles: ['resident'], identities: { create: { id: randomUUID(), channel, value } } } });
+    await enqueueEvent(tx, contracts.userRegistered, { userId: id, channel, registeredAt: new Date().toISOString() });
+    return { user: { id, roles: ['resident'], status: 'active', merged_into: null }, isNew: true };
+  }
+
+  /** Attaches an identity to a user; when it belongs to someone else, that account is merged into this one. */
+  async attachIdentity(tx: Tx, userId: string, channel: Channel, value: string, reason: string): Promise<string | null> {
+    const existing = await tx.channelIdentity.findUnique({ where: { channel_value: { channel, value } } });
+    if (existing) {
+      const owner = await this.resolve(tx, existing.userId);
+      if (!owner || owner.id === userId) return null;
+      if (owner.status === 'erased') throw IdentityErrors.userErased(owner.id);
+      await this.merge(tx, { sourceUserId: owner.id, targetUserId: userId, reason, actorUserId: userId });
+      return owner.id;
+    }
+    if (channel === 'phone' || channel === 'wechat-unionid') {
+      const other = await tx.channelIdentity.findFirst({ where: { userId, channel } });
+      if (other) throw IdentityErrors.identityConflict(channel);
+    }
+    await tx.channelIdentity.create({ data: { id: randomUUID(), userId, channel, value } });
+    return null;
+  }
+
+  /**
+   * Merges `source` into `target` with an audit record that keeps a snapshot of everything the source
+   * held. Idempotent: merging the same pair again returns the first merge. Target's declared fields win;
+   * the source fills what the target lacks; the newest consent decision per purpose wins; roles are united.
+   */
+  async merge(
+    tx: Tx,
+    input: { sourceUserId: string; targetUserId: string; reason: string; actorUserId: string | null },
+  ): Promise<{ mergeId: string; alreadyMerged: boolean; sourceUserId: string; targetUserId: string }> {
+    if (input.sourceUserId === input.targetUserId) throw IdentityErrors.mergeSelf();
+    const previous = await tx.merge.findUnique({ where: { sourceUserId: input.sourceUserId } });
+    if (previous) {
+      const survivor = await this.resolve(tx, input.targetUserId);
+      const previousSurvivor = await this.resolve(tx, previous.targetUserId);
+      if (survivor && previousSurvivor && survivor.id === previousSurvivor.id) {
+        return { mergeId: previous.id, alreadyMerged: true, sourceUserId: input.sourceUserId, targetUserId: previous.targetUserId };
+      }
+    }
+    // Lock both rows in id order so concurrent merges of the same pair cannot deadlock.
+    const ids = [input.sourceUserId, input.targetUserId].sort();
+    const locked = await tx.$queryRawUnsafe<UserRow[]>(
+      'SELECT id::text, roles, status, merged_into::text FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+      ids,
+    );
+    const source = locked.find((row) => row.id === input.sourceUserId);
+    const target = locked.find((row) => row.id === input.targetUserId);
+    if (!source) throw IdentityErrors.userNotFound(input.sourceUserId);
+    if (!target) throw IdentityErrors.userNotFound(input.targetUserId);
+    if (source.status === 'erased') throw IdentityErrors.userErased(source.id);
+    if (target.status === 'erased') throw IdentityErrors.userErased(target.id);
+    if (target.status === 'merged') {
+      const survivor = await this.requireActive(tx, target.id);
+      if (survivor.id === source.id) throw IdentityErrors.mergeSelf();
+      return this.merge(tx, { ...input, targetUserId: survivor.id });
+    }
+    if (source.status === 'merged') throw IdentityErrors.identityConflict('account (already merged elsewhere)');
+
+    const snapshot = await this.collect(tx, source.id);
+    const sourceProfile = await tx.profile.findUnique({ where: { userId: source.id } });
+    const targetProfile = await tx.profile.findUnique({ where: { userId: target.id } });
+    if (sourceProfile) {
+      const sourceDeclared = (sourceProfile.declared ?? {}) as Record<string, string>;
+      const targetDeclared = (targetProfile?.declared ?? {}) as Record<string, string>;
+      const merged: Record<string, unknown> = {};
+      const declared: Record<string, string> = { ...targetDeclared };
+      for (const field of PROFILE_FIELDS) {
+        const targetValue = targetProfile ? (targetProfile as Record<string, unknown>)[field] : undefined;
+        const sourceValue = (sourceProfile as Record<string, unknown>)[field];
+        if ((targetValue === null || targetValue === undefined) && sourceValue !== null && sourceValue !== undefined) {
+          merged[field] = sourceValue;
+          if (sourceDeclared[field]) declared[field] = sourceDeclared[field]!;
+        }
+      }
+      await tx.profile.upsert({
+        where: { userId: target.id },
+        create: { userId: target.id, ...(merged as object), declared },
+        update: { ...(merged as object), declared },
+      });
+      await tx.profile.delete({ where: { userId: source.id } });
+    }
+    const sourceConsents = await tx.consent.findMany({ where: { userId: source.id } });
+    for (const consent of sourceConsents) {
+      const mine = await tx.consent.findUnique({ where: { userId_purpose: { userId: target.id, purpose: consent.purpose } } });
+      if (!mine || mine.changedAt < consent.changedAt) {
+        await tx.consent.upsert({
+          where: { userId_purpose: { userId: target.id, purpose: consent.purpose } },
+          create: { userId: target.id, purpose: consent.purpose, granted: consent.granted, changedAt: consent.changedAt },
+          update: { granted: consent.granted, changedAt: consent.changedAt },
+        });
+      }
+    }
+    await tx.consent.deleteMany({ where: { userId: source.id } });
+    await tx.consentChange.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
+    await tx.channelIdentity.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
+    await tx.session.updateMany({ where: { userId: source.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    const roles = [...new Set([...target.roles, ...source.roles])];
+    await tx.user.update({ where: { id: target.id }, data: { roles } });
+    await tx.user.update({ where: { id: source.id }, data: { status: 'merged', mergedInto: target.id } });
+    const mergeId = randomUUID();
+    const mergedAt = new Date();
+    await tx.merge.create({
+      data: {
+        id: mergeId,
+        sourceUserId: source.id,
+        targetUserId: target.id,
+        reason: input.reason,
+        actorUserId: input.actorUserId,
+        sourceSnapshot: snapshot as Prisma.InputJsonValue,
+        createdAt: mergedAt,
+      },
+    });
+    await enqueueEvent(tx, contracts.userMerged, { mergeId, sourceUserId: source.id, targetUserId: target.id, mergedAt: mergedAt.toISOString() });
+    return { mergeId, alreadyMerged: false, sourceUserId: source.id, targetUserId: target.id };
+  }
+
+  async mergeUsers(actor: Actor, sourceUserId: string, targetUserId: string, reason: string) {
+    if (!actor.roles.includes('ops')) throw IdentityErrors.forbidden();
+    return this.transaction((tx) => this.merge(tx, { sourceUserId, targetUserId, reason, actorUserId: actor.userId }));
+  }
+
+  async getProfile(actor: Actor, userId: string): Promise<Profile> {
+    return this.transaction(async (tx) => {
+      const user = await this.requireActive(tx, userId);
+      if (actor.userId !== userId && actor.userId !== user.id) assertSelfOrOps(actor, user.id);
+      return this.profileOf(tx, user.id);
+    });
+  }
+
+  async updateProfile(actor: Actor, userId: string, patch: ProfilePatch): Promise<Profile> {
+    assertSelfOrOps(actor, userId);
+    return this.transaction(async (tx) => {
+      const user = await this.requireActive(tx, userId);
+      const current = await tx.profile.findUnique({ where: { userId: user.id } });
+      const now = new Date().toISOString();
+      const declared = { ...((current?.declared ?? {}) as Record<string, string>) };
+      const data: Record<string, unknown> = {};
+      for (const field of PROFILE_FIELDS) {
+        if (patch[field] === undefined) continue;
+        declared[field] = now;
+        data[field] = field === 'birthday' ? new Date(`${patch.birthday}T00:00:00Z`) : patch[field];
+      }
+      await tx.profile.upsert({
+        where: { userId: user.id },
+        create: { userId: user.id, ...(data as object), declared },
+        update: { ...(data as object), declared },
+      });
+      const profile = await this.profileOf(tx, user.id);
+      await enqueueEvent(tx, contracts.profileUpdated, { userId: user.id, profile: profilePatchOf(profile), declared: profile.declared });
+      return profile;
+    });
+  }
+
+  async setConsent(actor: Actor, userId: string, purpose: ConsentPurpose, granted: boolean) {
+    assertSelfOrOps(actor, userId);
+    return this.transaction(async (tx) => {
+      const user = await this.requireActive(tx, userId);
+      const changedAt = new Date();
+      await tx.consent.upsert({
+        where: { userId_purpose: { userId: user.id, purpose } },
+        create: { userId: user.id, purpose, granted, changedAt },
+        update: { granted, changedAt },
+      });
+      await tx.consentChange.create({ data: { id: randomUUID(), userId: user.id, purpose, granted, changedAt } });
+      await enqueueEvent(tx, contracts.consentChanged, { userId: user.id, purpose, granted, changedAt: changedAt.toISOString() });
+      const consents = await tx.consent.findMany({ where: { userId: user.id }, orderBy: { purpose: 'asc' } });
+      return { consents: consents.map((c) => ({ purpose: c.purpose as ConsentPurpose, granted: c.granted, changedAt: c.changedAt.toISOString() })) };
+    });
+  }
+
+  async grantRole(actor: Actor, userId: string, role: Role) {
+    if (!actor.roles.includes('ops')) throw IdentityErrors.forbidden();
+    return this.transaction((tx) => this.addRole(tx, userId, role));
+  }
+
+  async addRole(tx: Tx, userId: string, role: Role): Promise<{ userId: string; roles: Role[] }> {
+    const user = await this.requireActive(tx, userId);
+    if (user.roles.includes(role)) return { userId: user.id, roles: user.roles as Role[] };
+    const roles = [...user.roles, role] as Role[];
+    await tx.user.update({ where: { id: user.id }, data: { roles } });
+    await enqueueEvent(tx, contracts.roleGranted, { userId: user.id, role, grantedAt: new Date().toISOString() });
+    return { userId: user.id, roles };
+  }
+
+  /** Everything identity holds about a user, as JSON (PIPL data portability). */
+  async exportData(actor: Actor, userId: string) {
+    assertSelfOrOps(actor, userId);
+    return this.transaction(async (tx) => {
+      const user = await this.requireActive(tx, userId);
+      return { exportedAt: new Date().toISOString(), userId: user.id, data: await this.collect(tx, user.id) };
+    });
+  }
+
+  /** Deletes personal data, keeps an anonymous tombstone, and tells every service to do the same. Idempotent. */
+  async erase(actor: Actor, userId: string) {
+    assertSelfOrOps(actor, userId);
+    return this.transaction(async (tx) => {
+      const user = await this.resolve(tx, userId);
+      if (!user) throw IdentityErrors.userNotFound(userId);
+      const existing = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
+      if (existing.status === 'erased' && existing.erasedAt) return { userId: user.id, erasedAt: existing.erasedAt.toISOString() };
+      const phones = (await tx.channelIdentity.findMany({ where: { userId: user.id, channel: 'phone' } })).map((i) => i.value);
+      await tx.channelIdentity.deleteMany({ where: { userId: user.id } });
+      await tx.profile.deleteMany({ where: { userId: user.id } });
+      await tx.consent.deleteMany({ where: { userId: user.id } });
+      await tx.consentChange.deleteMany({ where: { userId: user.id } });
+      await tx.otpCode.deleteMany({ where: { phone: { in: phones } } });
+      await tx.devSmsMessage.deleteMany({ where: { phone: { in: phones } } });
+      const sessions = await tx.session.findMany({ where: { userId: user.id }, select: { id: true } });
+      await tx.refreshToken.deleteMany({ where: { sessionId: { in: sessions.map((s) => s.id) } } });
+      await tx.session.deleteMany({ where: { userId: user.id } });
+      const mergedAway = await tx.user.findMany({ where: { mergedInto: user.id }, select: { id: true } });
+      const related = [user.id, ...mergedAway.map((m) => m.id)];
+      await tx.merge.updateMany({
+        where: { OR: [{ sourceUserId: { in: related } }, { targetUserId: user.id }] },
+        data: { sourceSnapshot: { erased: true }, reason: 'erased' },
+      });
+      const erasedAt = new Date();
+      await tx.user.update({ where: { id: user.id }, data: { status: 'erased', roles: [], erasedAt } });
+      await enqueueEvent(tx, contracts.userErased, { userId: user.id, erasedAt: erasedAt.toISOString() });
+      for (const merged of mergedAway) {
+        await enqueueEvent(tx, contracts.userErased, { userId: merged.id, erasedAt: erasedAt.toISOString() });
+      }
+      return { userId: user.id, erasedAt: erasedAt.toISOString() };
+    });
+  }
+
+  async profileOf(tx: Tx, userId: string): Promise<Profile> {
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: userId },
+      include: { profile: true, identities: { orderBy: { linkedAt: 'asc' } }, consents: { orderBy: { purpose: 'asc' } } },
+    });
+    const p = user.profile;
+    const profile: Profile = {
+      userId: user.id,
+      roles: user.roles as Role[],
+      declared: (p?.declared ?? {}) as Record<string, string>,
+      identities: user.identities.map((i) => ({ channel: i.channel as Channel, value: maskIdentity(i.channel, i.value), linkedAt: i.linkedAt.toISOString() })),
+      consents: user.consents.map((c) => ({ purpose: c.purpose as ConsentPurpose, granted: c.granted, changedAt: c.changedAt.toISOString() })),
+      createdAt: user.createdAt.toISOString(),
+    };
+    if (p?.nickname) profile.nickname = p.nickname;
+    if (p?.birthday) profile.birthday = p.birthday.toISOString().slice(0, 10);
+    if (p?.compoundId) profile.compoundId = p.compoundId;
+    if (p?.building) profile.building = p.building;
+    if (p?.household) profile.household = p.household as Profile['household'];
+    if (p?.dietary) profile.dietary = p.dietary as Profile['dietary'];
+    return profile;
+  }
+
+  private async collect(tx: Tx, userId: string): Promise<Record<string, unknown>> {
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: userId },
+      include: { profile: true, identities: true, consents: true, sessions: { select: { id: true, device: true, createdAt: true, revokedAt: true } } },
+    });
+    const consentHistory = await tx.consentChange.findMany({ where: { userId }, orderBy: { changedAt: 'asc' } });
+    const merges = await tx.merge.findMany({ where: { OR: [{ targetUserId: userId }, { sourceUserId: userId }] } });
+    return JSON.parse(
+      JSON.stringify({
+        user: { id: user.id, roles: user.roles, status: user.status, createdAt: user.createdAt },
+        profile: user.profile,
+        identities: user.identities.map((i) => ({ channel: i.channel, value: i.value, linkedAt: i.linkedAt })),
+        consents: user.consents,
+        consentHistory,
+        sessions: user.sessions,
+        merges: merges.map((m) => ({ id: m.id, sourceUserId: m.sourceUserId, targetUserId: m.targetUserId, reason: m.reason, createdAt: m.createdAt })),
+      }),
+    ) as Record<string, unknown>;
+  }
+}
+
+/** Phone numbers are shown masked outside export; opaque ids are shown as they are. */
+function maskIdentity(channel: string, value: string): string {
+  if (channel === 'phone') return `${value.slice(0, 6)}****${value.slice(-4)}`;
+  return value;
+}
+
+function profilePatchOf(profile: Profile): ProfilePatch {
+  const patch: ProfilePatch = {};
+  for (const field of PROFILE_FIELDS) {
+    if (profile[field] !== undefined) (patch as Record<string, unknown>)[field] = profile[field];
+  }
+  return patch;
+}
