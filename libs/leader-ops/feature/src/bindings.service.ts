@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { leaderOps as contracts, type Actor } from '@linli/contracts';
+import { enqueueEvent } from '@linli/nest-kit';
+import { LeaderOpsErrors } from './leader-ops.exception.js';
+import { toBinding } from './leader-ops.mappers.js';
+import { assertBindable, endOf, isSameBinding, subjectUser } from './leader-ops.rules.js';
+import { LeaderOpsTransactions, lockKey } from './leader-ops.transaction.js';
+
+/**
+ * Which pickup point each resident collects from. One current binding per resident; rebinding ends
+ * the current one and keeps it as history. Announced as `leader-ops.resident.bound.v1`.
+ */
+@Injectable()
+export class BindingsService {
+  constructor(@Inject(LeaderOpsTransactions) private readonly transactions: LeaderOpsTransactions) {}
+
+  async bind(actor: Actor, pickupPointId: string, compoundId: string) {
+    const userId = actor.userId;
+    return this.transactions.run(async (tx) => {
+      await lockKey(tx, `binding:${userId}`);
+      // Share lock: a concurrent suspension or change of the served compounds waits for this bind (and vice versa).
+      await tx.$executeRawUnsafe('SELECT 1 FROM pickup_points WHERE id = $1::uuid FOR SHARE', pickupPointId);
+      const point = await tx.pickupPoint.findUnique({ where: { id: pickupPointId }, include: { compounds: { select: { compoundId: true } } } });
+      if (!point) throw LeaderOpsErrors.pickupPointNotFound(pickupPointId);
+      if (!(await tx.compound.findUnique({ where: { id: compoundId }, select: { id: true } }))) throw LeaderOpsErrors.compoundNotFound([compoundId]);
+      assertBindable(
+        { pickupPointId, status: point.status as 'active' | 'suspended', compoundIds: point.compounds.map((c) => c.compoundId) },
+        compoundId,
+      );
+      const current = await tx.residentBinding.findFirst({ where: { userId, unboundAt: null } });
+      if (isSameBinding(current, pickupPointId, compoundId)) {
+        return { binding: toBinding(current!), previousPickupPointId: null, changed: false };
+      }
+      const now = new Date();
+      if (current) {
+        await tx.residentBinding.update({ where: { id: current.id }, data: { unboundAt: endOf(current.boundAt, now), endReason: 'rebound' } });
+      }
+      const row = await tx.residentBinding.create({
+        data: { id: randomUUID(), userId, pickupPointId, compoundId, boundAt: current ? endOf(current.boundAt, now) : now },
+      });
+      const previousPickupPointId = current?.pickupPointId ?? null;
+      await enqueueEvent(tx, contracts.residentBound, {
+        userId,
+        pickupPointId,
+        compoundId,
+        previousPickupPointId,
+        boundAt: row.boundAt.toISOString(),
+      });
+      return { binding: toBinding(row), previousPickupPointId, changed: true };
+    });
+  }
+
+  /** The current binding and the whole history (newest first) of the actor, or of anyone for ops. */
+  async get(actor: Actor, userId: string | undefined) {
+    const subject = subjectUser(actor, userId);
+    const rows = await this.transactions.reader.residentBinding.findMany({
+      where: { userId: subject },
+      orderBy: [{ boundAt: 'desc' }, { unboundAt: { sort: 'desc', nulls: 'first' } }],
+    });
+    const current = rows.find((row) => row.unboundAt === null) ?? null;
+    return { userId: subject, current: current ? toBinding(current) : null, history: rows.map(toBinding) };
+  }
+}
