@@ -1,0 +1,3 @@
+export * from './orders-data.module.js';
+export { Prisma } from './generated/prisma/client.js';
+export type * from './generated/prisma/models.js';

@@ -1,0 +1,265 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { orders as contracts, type Actor } from '@linli/contracts';
+import { enqueueEvent } from '@linli/nest-kit';
+import { assertOps } from './catalog.service.js';
+import { CampaignService } from './campaign.service.js';
+import { toCsv } from './csv.js';
+import { OrdersErrors } from './orders.exception.js';
+import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
+import { OrderStore, SYSTEM, isOps } from './order-store.js';
+import { RefundService } from './refund.service.js';
+
+/**
+ * What happens at and after cut-off: unpaid orders expire, the minimum group is decided per pickup
+ * point (unmet → those orders are cancelled and refunded), paid orders lock, and the campaign closes;
+ * then the sorting list per pickup point and the purchase summary per SKU.
+ *
+ * Each order moves in a transaction of its own (claimed with SKIP LOCKED), so several replicas can run
+ * this at once and a crash midway is finished by the next tick.
+ */
+@Injectable()
+export class CutoffService {
+  private readonly logger = new Logger('Cutoff');
+
+  constructor(
+    @Inject(OrderStore) private readonly store: OrderStore,
+    @Inject(CampaignService) private readonly campaigns: CampaignService,
+    @Inject(RefundService) private readonly refunds: RefundService,
+    @Inject(ORDERS_OPTIONS) private readonly options: OrdersOptions,
+  ) {}
+
+  /** Expires unpaid orders past their time; returns how many. */
+  async expireDue(limit = 200): Promise<number> {
+    const due = await this.store.db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text FROM orders WHERE status = 'pending_payment' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
+      limit,
+    );
+    let expired = 0;
+    for (const { id } of due) if (await this.expireOne(id)) expired += 1;
+    return expired;
+  }
+
+  private async expireOne(orderId: string): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const order = await this.store.lock(tx, orderId, true);
+      if (!order || order.status !== 'pending_payment' || order.expires_at.getTime() > Date.now()) return false;
+      const moved = await this.store.transition(tx, order, 'expired', SYSTEM, { reason: 'not paid in time' });
+      await this.store.releaseHoldings(tx, moved);
+      return true;
+    });
+  }
+
+  /** Campaigns whose cut-off passed and are not closed yet: claims one at a time and carries it through. */
+  async processCutoffs(limit = 10): Promise<number> {
+    let closed = 0;
+    for (let i = 0; i < limit; i++) {
+      const claimed = await this.store.transaction(async (tx) => {
+        const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+          `SELECT id::text FROM campaigns WHERE status IN ('published', 'closing') AND cutoff_at <= now()
+            ORDER BY cutoff_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        );
+        if (!rows[0]) return null;
+        await tx.$executeRawUnsafe(`UPDATE campaigns SET status = 'closing' WHERE id = $1::uuid AND status = 'published'`, rows[0].id);
+        return rows[0].id;
+      });
+      if (!claimed) break;
+      if (await this.cutoff(claimed)) closed += 1;
+      else break; // some orders were busy: the next tick finishes
+    }
+    return closed;
+  }
+
+  /** Carries one campaign through its cut-off; true when it closed. */
+  async cutoff(campaignId: string): Promise<boolean> {
+    const db = this.store.db;
+    const pending = await db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text FROM orders WHERE campaign_id = $1::uuid AND status = 'pending_payment' ORDER BY id`,
+      campaignId,
+    );
+    for (const { id } of pending) {
+      await this.store.transaction(async (tx) => {
+        const order = await this.store.lock(tx, id, true);
+        if (!order || order.status !== 'pending_payment') return;
+        const moved = await this.store.transition(tx, order, 'expired', SYSTEM, { reason: 'not paid by the cut-off' });
+        await this.store.releaseHoldings(tx, moved);
+      });
+    }
+    const campaign = await this.campaigns.row(db, campaignId);
+    if (!campaign) return false;
+    // Freeze the minimum-group decision per pickup point once.
+    await db.$executeRawUnsafe(
+      `INSERT INTO campaign_point_outcomes (campaign_id, pickup_point_id, customers, minimum_met)
+       SELECT $1::uuid, pickup_point_id, count(DISTINCT user_id)::int, ($2::int IS NULL OR count(DISTINCT user_id) >= $2::int)
+         FROM orders WHERE campaign_id = $1::uuid AND status = 'paid' GROUP BY pickup_point_id
+       ON CONFLICT DO NOTHING`,
+      campaignId,
+      campaign.min_group_size,
+    );
+    const paid = await db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text FROM orders WHERE campaign_id = $1::uuid AND status = 'paid' ORDER BY id`,
+      campaignId,
+    );
+    for (const { id } of paid) {
+      await this.store.transaction(async (tx) => {
+        const order = await this.store.lock(tx, id, true);
+        if (!order || order.status !== 'paid') return;
+        await tx.$executeRawUnsafe(
+          `INSERT INTO campaign_point_outcomes (campaign_id, pickup_point_id, customers, minimum_met) VALUES ($1::uuid, $2::uuid, 1, $3::int IS NULL OR $3::int <= 1)
+           ON CONFLICT DO NOTHING`,
+          campaignId,
+          order.pickup_point_id,
+          campaign.min_group_size,
+        );
+        const outcome = await tx.campaignPointOutcome.findUniqueOrThrow({ where: { campaignId_pickupPointId: { campaignId, pickupPointId: order.pickup_point_id } } });
+        if (outcome.minimumMet) {
+          await this.store.transition(tx, order, 'locked', SYSTEM, { reason: 'cut-off' });
+          return;
+        }
+        const reason = `minimum group of ${campaign.min_group_size} not reached at this pickup point (${outcome.customers})`;
+        const moved = await this.store.transition(tx, order, 'cancelled', SYSTEM, { reason });
+        await this.store.releaseHoldings(tx, moved);
+        await this.refunds.refundAllLocked(tx, moved, 'min-group-unmet', `min-group-${order.id}`, SYSTEM);
+      });
+    }
+    return this.store.transaction(async (tx) => {
+      const open = await tx.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM orders WHERE campaign_id = $1::uuid AND status IN ('pending_payment', 'paid')`,
+        campaignId,
+      );
+      if (Number(open[0]!.n) > 0) return false;
+      const updated = await tx.$executeRawUnsafe(
+        `UPDATE campaigns SET status = 'closed', closed_at = now() WHERE id = $1::uuid AND status = 'closing'`,
+        campaignId,
+      );
+      if (updated === 0) return false;
+      const counts = await tx.$queryRawUnsafe<{ locked: number; cancelled: number }[]>(
+        `SELECT count(*) FILTER (WHERE status = 'locked')::int AS locked,
+                count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled FROM orders WHERE campaign_id = $1::uuid`,
+        campaignId,
+      );
+      const outcomes = await tx.campaignPointOutcome.findMany({ where: { campaignId }, orderBy: { pickupPointId: 'asc' } });
+      await enqueueEvent(tx, contracts.campaignClosed, {
+        campaignId,
+        closedAt: new Date().toISOString(),
+        lockedOrders: Number(counts[0]!.locked),
+        cancelledOrders: Number(counts[0]!.cancelled),
+        pickupPoints: outcomes.map((o) => ({ pickupPointId: o.pickupPointId, customers: o.customers, minimumMet: o.minimumMet })),
+      });
+      this.logger.log(`campaign ${campaignId} closed: ${counts[0]!.locked} orders locked, ${counts[0]!.cancelled} cancelled`);
+      return true;
+    });
+  }
+
+  /** Completes picked-up orders once the complaint window has passed. */
+  async completeDue(limit = 200): Promise<number> {
+    const due = await this.store.db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text FROM orders WHERE status = 'picked_up' AND picked_up_at <= now() - make_interval(hours => $1::int) ORDER BY picked_up_at LIMIT $2`,
+      this.options.complaintWindowHours,
+      limit,
+    );
+    let completed = 0;
+    for (const { id } of due) {
+      const done = await this.store.transaction(async (tx) => {
+        const order = await this.store.lock(tx, id, true);
+        if (!order || order.status !== 'picked_up') return false;
+        await this.store.transition(tx, order, 'completed', SYSTEM, { reason: 'complaint window passed' });
+        return true;
+      });
+      if (done) completed += 1;
+    }
+    return completed;
+  }
+
+  // ---------------------------------------------------------------- outputs
+
+  /** Who gets what at one pickup point: orders that go out with the delivery, per resident and in total. */
+  async sortingList(actor: Actor, campaignId: string, pickupPointId: string, format: 'json' | 'csv'): Promise<contracts.SortingList> {
+    const db = this.store.db;
+    if (!isOps(actor) && !(await this.store.leaderPointIds(db, actor)).includes(pickupPointId)) {
+      throw OrdersErrors.forbidden('you do not run this pickup point');
+    }
+    const campaign = await this.campaigns.row(db, campaignId);
+    if (!campaign) throw OrdersErrors.campaignNotFound(campaignId);
+    const point = await db.pickupPoint.findUnique({ where: { id: pickupPointId } });
+    const rows = await db.$queryRawUnsafe<{ user_id: string; order_ids: string[]; sku_id: string; product_id: string; name: string; spec: string; code: string; quantity: number }[]>(
+      `SELECT o.user_id::text, array_agg(DISTINCT o.id::text ORDER BY o.id::text) AS order_ids, i.sku_id::text, i.product_id::text,
+              p.name, s.spec, s.code, sum(i.quantity)::int AS quantity
+         FROM orders o JOIN order_line_items i ON i.order_id = o.id JOIN skus s ON s.id = i.sku_id JOIN products p ON p.id = i.product_id
+        WHERE o.campaign_id = $1::uuid AND o.pickup_point_id = $2::uuid AND o.status IN ('locked', 'shipped', 'received', 'picked_up', 'completed')
+        GROUP BY o.user_id, i.sku_id, i.product_id, p.name, s.spec, s.code
+        ORDER BY o.user_id, p.name, s.spec`,
+      campaignId,
+      pickupPointId,
+    );
+    const residents = new Map<string, SortingResident>();
+    const totals = new Map<string, { skuId: string; name: string; spec: string; quantity: number }>();
+    for (const row of rows) {
+      const resident = residents.get(row.user_id) ?? { userId: row.user_id, orderIds: [], items: [] };
+      resident.orderIds = [...new Set([...resident.orderIds, ...row.order_ids])].sort();
+      resident.items.push({ skuId: row.sku_id, productId: row.product_id, name: row.name, spec: row.spec, quantity: Number(row.quantity) });
+      residents.set(row.user_id, resident);
+      const total = totals.get(row.sku_id) ?? { skuId: row.sku_id, name: row.name, spec: row.spec, quantity: 0 };
+      total.quantity += Number(row.quantity);
+      totals.set(row.sku_id, total);
+    }
+    const list: contracts.SortingList = {
+      campaignId,
+      pickupPointId,
+      pickupPointName: point?.name ?? pickupPointId,
+      deliveryDate: campaign.delivery_date.toISOString().slice(0, 10),
+      residents: [...residents.values()],
+      totals: [...totals.values()].sort((a, b) => a.name.localeCompare(b.name) || a.spec.localeCompare(b.spec)),
+    };
+    if (format === 'csv') {
+      const codes = new Map(rows.map((row) => [row.sku_id, row.code]));
+      list.csv = toCsv(
+        ['delivery_date', 'pickup_point', 'resident', 'orders', 'sku_code', 'product', 'spec', 'quantity'],
+        list.residents.flatMap((resident) =>
+          resident.items.map((item) => [list.deliveryDate, list.pickupPointName, resident.userId, resident.orderIds.join(' '), codes.get(item.skuId), item.name, item.spec, item.quantity]),
+        ),
+      );
+    }
+    return list;
+  }
+
+  /** What to buy per SKU for a campaign: units in orders going out (paid ones too before the cut-off, as a preview). */
+  async purchaseSummary(actor: Actor, campaignId: string, format: 'json' | 'csv'): Promise<contracts.PurchaseSummary> {
+    assertOps(actor);
+    const db = this.store.db;
+    const campaign = await this.campaigns.row(db, campaignId);
+    if (!campaign) throw OrdersErrors.campaignNotFound(campaignId);
+    const rows = await db.$queryRawUnsafe<{ sku_id: string; code: string; product_id: string; name: string; spec: string; quantity: number; points: number }[]>(
+      `SELECT i.sku_id::text, s.code, i.product_id::text, p.name, s.spec, sum(i.quantity)::int AS quantity, count(DISTINCT o.pickup_point_id)::int AS points
+         FROM orders o JOIN order_line_items i ON i.order_id = o.id JOIN skus s ON s.id = i.sku_id JOIN products p ON p.id = i.product_id
+        WHERE o.campaign_id = $1::uuid AND o.status IN ('paid', 'locked', 'shipped', 'received', 'picked_up', 'completed')
+        GROUP BY i.sku_id, s.code, i.product_id, p.name, s.spec ORDER BY p.name, s.spec`,
+      campaignId,
+    );
+    const summary: contracts.PurchaseSummary = {
+      campaignId,
+      deliveryDate: campaign.delivery_date.toISOString().slice(0, 10),
+      skus: rows.map((row) => ({
+        skuId: row.sku_id,
+        code: row.code,
+        productId: row.product_id,
+        name: row.name,
+        spec: row.spec,
+        quantity: Number(row.quantity),
+        pickupPoints: Number(row.points),
+      })),
+    };
+    if (format === 'csv') {
+      summary.csv = toCsv(
+        ['delivery_date', 'sku_code', 'product', 'spec', 'quantity', 'pickup_points'],
+        summary.skus.map((sku) => [summary.deliveryDate, sku.code, sku.name, sku.spec, sku.quantity, sku.pickupPoints]),
+      );
+    }
+    return summary;
+  }
+}
+
+interface SortingResident {
+  userId: string;
+  orderIds: string[];
+  items: { skuId: string; productId: string; name: string; spec: string; quantity: number }[];
+}

@@ -1,0 +1,482 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { orders as contracts, type Actor } from '@linli/contracts';
+import { outboxEventRow } from '@linli/nest-kit';
+import { CampaignService, type Binding } from './campaign.service.js';
+import { OrdersErrors } from './orders.exception.js';
+import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
+import { OrderStore, isOps, transitionActor, type Client, type OrderRow } from './order-store.js';
+import { allocateShortages, priceOrder, type PricingOffer, type ShortageCandidate } from './pricing.js';
+import { RefundService } from './refund.service.js';
+
+type PlaceOrderInput = { campaignId: string; idempotencyKey: string; lines: { offerId: string; quantity: number }[]; expectedTotalCents: number };
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** A 10-character pickup code (no 0/O or 1/I to misread). */
+export function newPickupCode(): string {
+  let code = '';
+  for (let i = 0; i < 10; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+export function requestHash(input: PlaceOrderInput): string {
+  const lines = [...input.lines].sort((a, b) => (a.offerId < b.offerId ? -1 : 1)).map((l) => `${l.offerId}:${l.quantity}`);
+  return createHash('sha256').update(JSON.stringify([input.campaignId, lines, input.expectedTotalCents])).digest('hex');
+}
+
+class DuplicateKey extends Error {}
+
+/** Everything placing reads before its transaction, in one statement (one snapshot, one round trip). */
+interface PlacementContext {
+  existing: { id: string; request_hash: string } | null;
+  binding: Binding | null;
+  campaign: { id: string; status: contracts.CampaignStatus; starts_at: Date; cutoff_at: Date } | null;
+  serves: boolean;
+  /** The campaign's offers among those requested, as pricing needs them. */
+  offers: PricingOffer[];
+}
+
+const PLACEMENT_CONTEXT_SQL = `
+SELECT
+  (SELECT json_build_object('id', o.id, 'request_hash', o.request_hash) FROM orders o
+    WHERE o.user_id = $1::uuid AND o.idempotency_key = $2) AS existing,
+  (SELECT json_build_object('user_id', b.user_id, 'pickup_point_id', b.pickup_point_id, 'compound_id', b.compound_id)
+     FROM resident_bindings b WHERE b.user_id = $1::uuid) AS binding,
+  (SELECT json_build_object('id', c.id, 'status', c.status, 'starts_at', c.starts_at, 'cutoff_at', c.cutoff_at)
+     FROM campaigns c WHERE c.id = $3::uuid) AS campaign,
+  EXISTS (SELECT 1 FROM resident_bindings b JOIN campaign_targets t ON t.campaign_id = $3::uuid
+            AND ((t.kind = 'compound' AND t.target_id = b.compound_id) OR (t.kind = 'pickup_point' AND t.target_id = b.pickup_point_id::text))
+           WHERE b.user_id = $1::uuid) AS serves,
+  (SELECT coalesce(json_agg(json_build_object(
+            'offerId', f.id, 'kind', f.kind, 'skuId', f.sku_id, 'bundleId', f.bundle_id, 'productId', s.product_id,
+            'categoryId', p.category_id, 'name', CASE WHEN f.kind = 'sku' THEN p.name ELSE bu.name END,
+            'priceCents', f.price_cents, 'perCustomerLimit', f.per_customer_limit,
+            'components', CASE WHEN f.kind = 'sku'
+              THEN json_build_array(json_build_object('skuId', s.id, 'productId', s.product_id, 'categoryId', p.category_id, 'perUnit', 1, 'listPriceCents', s.price_cents))
+              ELSE (SELECT coalesce(json_agg(json_build_object('skuId', i.sku_id, 'productId', si.product_id, 'categoryId', pi.category_id,
+                                                               'perUnit', i.quantity, 'listPriceCents', si.price_cents)), '[]'::json)
+                      FROM bundle_items i JOIN skus si ON si.id = i.sku_id JOIN products pi ON pi.id = si.product_id
+                     WHERE i.bundle_id = f.bundle_id) END)), '[]'::json)
+     FROM campaign_offers f LEFT JOIN skus s ON s.id = f.sku_id LEFT JOIN products p ON p.id = s.product_id LEFT JOIN bundles bu ON bu.id = f.bundle_id
+    WHERE f.campaign_id = $3::uuid AND f.id = ANY($4::uuid[])) AS offers`;
+
+/**
+ * The order row, its lines and their items, the first transition, the per-customer quotas and the
+ * `orders.order.placed.v1` outbox event in one statement. Nothing but the order row is written when
+ * the idempotency key is taken (every other insert reads from `placed`); the foreign keys are checked
+ * at the end of the statement, when every row exists. Returns the order id and the offers whose quota
+ * was taken (an offer missing there is over its limit: the caller rolls back). Stock is reserved by
+ * the next statement, so the lock order stays order → quota rows → stock buckets.
+ */
+const INSERT_ORDER_SQL = `
+WITH placed AS (
+  INSERT INTO orders (id, user_id, campaign_id, pickup_point_id, compound_id, status, idempotency_key, request_hash,
+                      total_cents, pickup_code, placed_at, expires_at, updated_at)
+  VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, 'pending_payment', $6, $7, $8, $9, $10::timestamptz, $11::timestamptz, $10::timestamptz)
+  ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id
+), line_rows AS (
+  INSERT INTO order_lines (id, order_id, line_no, offer_id, kind, sku_id, bundle_id, product_id, category_id, name, quantity, unit_price_cents, amount_cents)
+  SELECT l.id, placed.id, l.line_no, l.offer_id, l.kind, l.sku_id, l.bundle_id, l.product_id, l.category_id, l.name, l.quantity, l.unit_price_cents, l.amount_cents
+    FROM placed, json_to_recordset($12::json) AS l(id uuid, line_no int, offer_id uuid, kind text, sku_id uuid, bundle_id uuid, product_id uuid,
+                                                   category_id text, name text, quantity int, unit_price_cents int, amount_cents int)
+), item_rows AS (
+  INSERT INTO order_line_items (line_id, order_id, sku_id, product_id, category_id, quantity, unit_value_cents)
+  SELECT i.line_id, placed.id, i.sku_id, i.product_id, i.category_id, i.quantity, i.unit_value_cents
+    FROM placed, json_to_recordset($13::json) AS i(line_id uuid, sku_id uuid, product_id uuid, category_id text, quantity int, unit_value_cents int)
+), first_transition AS (
+  INSERT INTO order_transitions (order_id, from_status, to_status, actor_kind, actor_user_id, reason, at)
+  SELECT placed.id, NULL, 'pending_payment', $14, $15::uuid, NULL, $10::timestamptz FROM placed
+), quota AS (
+  INSERT INTO customer_quotas (campaign_id, offer_id, user_id, quantity, limit_qty)
+  SELECT $3::uuid, q.offer_id, $2::uuid, q.quantity, q.limit_qty
+    FROM placed, json_to_recordset($16::json) AS q(offer_id uuid, quantity int, limit_qty int) ORDER BY q.offer_id
+  ON CONFLICT (campaign_id, offer_id, user_id) DO UPDATE SET quantity = customer_quotas.quantity + EXCLUDED.quantity
+   WHERE customer_quotas.quantity + EXCLUDED.quantity <= customer_quotas.limit_qty
+  RETURNING offer_id
+), event AS (
+  INSERT INTO outbox_events (id, subject, payload, trace_context) SELECT $17::uuid, $18, $19::jsonb, $20::jsonb FROM placed
+)
+SELECT placed.id::text AS id, ARRAY(SELECT offer_id::text FROM quota) AS quotas FROM placed`;
+
+/** JSON columns arrive parsed or as text depending on the driver path. */
+const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
+
+/** Placing, reading, cancelling, collecting and receiving orders. */
+@Injectable()
+export class OrderService {
+  constructor(
+    @Inject(OrderStore) private readonly store: OrderStore,
+    @Inject(CampaignService) private readonly campaigns: CampaignService,
+    @Inject(RefundService) private readonly refunds: RefundService,
+    @Inject(ORDERS_OPTIONS) private readonly options: OrdersOptions,
+  ) {}
+
+  private async byKey(client: Client, userId: string, key: string): Promise<{ id: string; request_hash: string } | null> {
+    const rows = await client.$queryRawUnsafe<{ id: string; request_hash: string }[]>(
+      'SELECT id::text, request_hash FROM orders WHERE user_id = $1::uuid AND idempotency_key = $2',
+      userId,
+      key,
+    );
+    return rows[0] ?? null;
+  }
+
+  private async placementContext(client: Client, userId: string, input: PlaceOrderInput): Promise<PlacementContext> {
+    const [row] = await client.$queryRawUnsafe<{ existing: unknown; binding: unknown; campaign: unknown; serves: boolean; offers: unknown }[]>(
+      PLACEMENT_CONTEXT_SQL,
+      userId,
+      input.idempotencyKey,
+      input.campaignId,
+      input.lines.map((line) => line.offerId),
+    );
+    const campaign = json<{ id: string; status: contracts.CampaignStatus; starts_at: string; cutoff_at: string } | null>(row!.campaign);
+    const offers = json<PricingOffer[]>(row!.offers);
+    // Components in SKU-id order, as everywhere else (the lock order of the reservation).
+    for (const offer of offers) offer.components.sort((a, b) => (a.skuId < b.skuId ? -1 : 1));
+    return {
+      existing: json(row!.existing),
+      binding: json(row!.binding),
+      campaign: campaign && { ...campaign, starts_at: new Date(campaign.starts_at), cutoff_at: new Date(campaign.cutoff_at) },
+      serves: row!.serves,
+      offers,
+    };
+  }
+
+  private async replay(existing: { id: string; request_hash: string }, hash: string): Promise<contracts.Order> {
+    if (existing.request_hash !== hash) throw OrdersErrors.idempotencyKeyReused();
+    return this.store.view(this.store.db, existing.id);
+  }
+
+  /**
+   * Places an order: validates everything first, then in one transaction writes the order, takes the
+   * per-customer quota and, last (so bucket locks are held for the shortest time), reserves stock.
+   * Any refusal rolls everything back. The same idempotency key returns the same order.
+   */
+  async place(actor: Actor, input: PlaceOrderInput): Promise<contracts.Order> {
+    const db = this.store.db;
+    const hash = requestHash(input);
+    const context = await this.placementContext(db, actor.userId, input);
+    if (context.existing) return this.replay(context.existing, hash);
+
+    const binding = context.binding;
+    if (!binding) throw OrdersErrors.notBound();
+    const campaign = context.campaign;
+    if (!campaign || campaign.status === 'draft' || campaign.status === 'cancelled') throw OrdersErrors.campaignNotFound(input.campaignId);
+    if (campaign.status !== 'published') throw OrdersErrors.campaignClosed(campaign.id);
+    const now = new Date();
+    if (now < campaign.starts_at) throw OrdersErrors.campaignNotStarted(campaign.starts_at);
+    if (now >= campaign.cutoff_at) throw OrdersErrors.campaignClosed(campaign.id);
+    if (!context.serves) throw OrdersErrors.notServed(campaign.id);
+    const priced = priceOrder(new Map(context.offers.map((offer) => [offer.offerId, offer])), input.lines);
+    for (const line of priced.lines) {
+      if (line.offer.perCustomerLimit !== null && line.quantity > line.offer.perCustomerLimit) {
+        throw OrdersErrors.limitExceeded(line.offer.offerId, line.offer.perCustomerLimit);
+      }
+    }
+    if (priced.totalCents !== input.expectedTotalCents) throw OrdersErrors.priceMismatch(input.expectedTotalCents, priced.totalCents);
+
+    const orderId = randomUUID();
+    const expiresAt = new Date(Math.min(now.getTime() + this.options.paymentTimeoutSeconds * 1000, campaign.cutoff_at.getTime()));
+    const lines = priced.lines.map((line, index) => ({ ...line, lineId: randomUUID(), lineNo: index + 1 }));
+    const actorRef = transitionActor(actor, 'resident');
+    // Per-customer quotas in offer order (the one lock order of quota rows).
+    const limited = lines
+      .filter((line) => line.offer.perCustomerLimit !== null)
+      .sort((a, b) => (a.offer.offerId < b.offer.offerId ? -1 : 1));
+    try {
+      await this.store.transaction(async (tx) => {
+        const event = outboxEventRow(contracts.orderPlaced, {
+          orderId,
+          userId: actor.userId,
+          campaignId: campaign.id,
+          pickupPointId: binding.pickup_point_id,
+          compoundId: binding.compound_id,
+          status: 'pending_payment',
+          totalCents: priced.totalCents,
+          lines: lines.map((line) => ({
+            lineId: line.lineId,
+            kind: line.offer.kind,
+            skuId: line.offer.skuId,
+            bundleId: line.offer.bundleId,
+            productId: line.offer.productId,
+            categoryId: line.offer.categoryId,
+            quantity: line.quantity,
+            unitPriceCents: line.unitPriceCents,
+            amountCents: line.amountCents,
+            items: line.items.map((item) => ({ skuId: item.skuId, productId: item.productId, categoryId: item.categoryId, quantity: item.quantity })),
+          })),
+          placedAt: now.toISOString(),
+          at: now.toISOString(),
+          actor: actorRef,
+          expiresAt: expiresAt.toISOString(),
+        });
+        const [placed] = await tx.$queryRawUnsafe<{ id: string; quotas: string[] }[]>(
+          INSERT_ORDER_SQL,
+          orderId,
+          actor.userId,
+          campaign.id,
+          binding.pickup_point_id,
+          binding.compound_id,
+          input.idempotencyKey,
+          hash,
+          priced.totalCents,
+          newPickupCode(),
+          now,
+          expiresAt,
+          JSON.stringify(
+            lines.map((line) => ({
+              id: line.lineId,
+              line_no: line.lineNo,
+              offer_id: line.offer.offerId,
+              kind: line.offer.kind,
+              sku_id: line.offer.skuId,
+              bundle_id: line.offer.bundleId,
+              product_id: line.offer.productId,
+              category_id: line.offer.categoryId,
+              name: line.offer.name,
+              quantity: line.quantity,
+              unit_price_cents: line.unitPriceCents,
+              amount_cents: line.amountCents,
+            })),
+          ),
+          JSON.stringify(
+            lines.flatMap((line) =>
+              line.items.map((item) => ({
+                line_id: line.lineId,
+                sku_id: item.skuId,
+                product_id: item.productId,
+                category_id: item.categoryId,
+                quantity: item.quantity,
+                unit_value_cents: item.unitValueCents,
+              })),
+            ),
+          ),
+          actorRef.kind,
+          actorRef.userId,
+          JSON.stringify(limited.map((line) => ({ offer_id: line.offer.offerId, quantity: line.quantity, limit_qty: line.offer.perCustomerLimit }))),
+          event.id,
+          event.subject,
+          event.payload,
+          event.traceContext,
+        );
+        if (!placed) throw new DuplicateKey();
+        const taken = new Set(placed.quotas);
+        const over = limited.find((line) => !taken.has(line.offer.offerId));
+        if (over) throw OrdersErrors.limitExceeded(over.offer.offerId, over.offer.perCustomerLimit!);
+        const short = await tx.$queryRawUnsafe<{ short: string | null }[]>(
+          'SELECT orders_reserve_stock($1::uuid, $2::uuid, $3::uuid[], $4::int[])::text AS short',
+          orderId,
+          campaign.id,
+          priced.stockNeeds.map((need) => need.skuId),
+          priced.stockNeeds.map((need) => need.quantity),
+        );
+        if (short[0]?.short) throw OrdersErrors.stockExhausted(short[0].short);
+      });
+    } catch (error) {
+      if (!(error instanceof DuplicateKey)) throw error;
+      const winner = await this.byKey(db, actor.userId, input.idempotencyKey);
+      if (!winner) throw error;
+      return this.replay(winner, hash);
+    }
+    // The order as written (what `view` would read back), without reading it back.
+    const at = now.toISOString();
+    return {
+      orderId,
+      userId: actor.userId,
+      campaignId: campaign.id,
+      pickupPointId: binding.pickup_point_id,
+      compoundId: binding.compound_id,
+      status: 'pending_payment',
+      totalCents: priced.totalCents,
+      paidCents: 0,
+      refundedCents: 0,
+      lines: lines.map((line) => ({
+        lineId: line.lineId,
+        offerId: line.offer.offerId,
+        kind: line.offer.kind,
+        skuId: line.offer.skuId,
+        bundleId: line.offer.bundleId,
+        productId: line.offer.productId,
+        categoryId: line.offer.categoryId,
+        name: line.offer.name,
+        quantity: line.quantity,
+        unitPriceCents: line.unitPriceCents,
+        amountCents: line.amountCents,
+        refundedCents: 0,
+        items: line.items.map((item) => ({ skuId: item.skuId, productId: item.productId, categoryId: item.categoryId, quantity: item.quantity })),
+      })),
+      placedAt: at,
+      expiresAt: expiresAt.toISOString(),
+      updatedAt: at,
+      transitions: [{ from: null, to: 'pending_payment', actor: actorRef, reason: null, at }],
+    };
+  }
+
+  async get(actor: Actor, orderId: string): Promise<contracts.Order> {
+    const order = await this.store.find(this.store.db, orderId);
+    if (!order) throw OrdersErrors.orderNotFound(orderId);
+    await this.store.assertCanSee(this.store.db, actor, order);
+    return this.store.view(this.store.db, orderId);
+  }
+
+  /** Residents list their own orders; leaders a point they run (`pickupPointId`); ops anything. */
+  async list(
+    actor: Actor,
+    filter: { campaignId?: string; pickupPointId?: string; status?: contracts.OrderStatus; limit: number; offset: number },
+  ): Promise<{ orders: contracts.Order[]; total: number }> {
+    const db = this.store.db;
+    const where: Record<string, unknown> = {};
+    if (filter.campaignId) where['campaignId'] = filter.campaignId;
+    if (filter.status) where['status'] = filter.status;
+    if (filter.pickupPointId) {
+      if (!isOps(actor) && !(await this.store.leaderPointIds(db, actor)).includes(filter.pickupPointId)) {
+        throw OrdersErrors.forbidden('you do not run this pickup point');
+      }
+      where['pickupPointId'] = filter.pickupPointId;
+    } else if (!isOps(actor)) {
+      where['userId'] = actor.userId;
+    }
+    const [rows, total] = await Promise.all([
+      db.order.findMany({ where, orderBy: [{ placedAt: 'desc' }, { id: 'asc' }], take: filter.limit, skip: filter.offset, select: { id: true } }),
+      db.order.count({ where }),
+    ]);
+    const orders = [];
+    for (const row of rows) orders.push(await this.store.view(db, row.id));
+    return { orders, total };
+  }
+
+  /** Residents cancel their own order before the cut-off; ops may cancel until shipping. Paid money is refunded. */
+  async cancel(actor: Actor, orderId: string, reason?: string): Promise<contracts.Order> {
+    await this.store.transaction(async (tx) => {
+      const order = await this.store.lockOrThrow(tx, orderId);
+      const ops = isOps(actor);
+      if (!ops && order.user_id !== actor.userId) throw OrdersErrors.forbidden('this order is not yours');
+      if (order.status === 'cancelled') return;
+      if (!ops) {
+        if (order.status !== 'pending_payment' && order.status !== 'paid') throw OrdersErrors.invalidTransition(order.status, 'cancelled');
+        const campaign = await this.campaigns.row(tx, order.campaign_id);
+        if (!campaign || campaign.cutoff_at.getTime() <= Date.now()) throw OrdersErrors.campaignClosed(order.campaign_id);
+      }
+      const who = transitionActor(actor, ops ? 'ops' : 'resident');
+      const moved = await this.store.transition(tx, order, 'cancelled', who, { reason: reason ?? (ops ? 'cancelled by operations' : 'cancelled by the resident') });
+      await this.store.releaseHoldings(tx, moved);
+      await this.refunds.refundAllLocked(tx, moved, 'cancellation', `cancel-${order.id}`, who);
+    });
+    return this.store.view(this.store.db, orderId);
+  }
+
+  async pickupCode(actor: Actor, orderId: string) {
+    const order = await this.store.find(this.store.db, orderId);
+    if (!order) throw OrdersErrors.orderNotFound(orderId);
+    if (order.user_id !== actor.userId) throw OrdersErrors.forbidden('this order is not yours');
+    if (!['paid', 'locked', 'shipped', 'received'].includes(order.status)) throw OrdersErrors.invalidTransition(order.status, 'picked_up');
+    return { orderId, code: order.pickup_code, pickupPointId: order.pickup_point_id };
+  }
+
+  /** A leader scans a resident's code at their own point: received → picked_up, once. */
+  async scan(actor: Actor, code: string): Promise<contracts.Order> {
+    const points = await this.store.leaderPointIds(this.store.db, actor);
+    if (points.length === 0) throw OrdersErrors.forbidden('only the leader of a pickup point may scan pickup codes');
+    const orderId = await this.store.transaction(async (tx) => {
+      const found = await tx.$queryRawUnsafe<{ id: string; pickup_point_id: string }[]>(
+        'SELECT id::text, pickup_point_id::text FROM orders WHERE pickup_code = $1',
+        code,
+      );
+      const match = found[0];
+      if (!match || !points.includes(match.pickup_point_id)) throw OrdersErrors.pickupCodeInvalid();
+      const order = await this.store.lockOrThrow(tx, match.id);
+      if (order.status === 'picked_up' || order.status === 'completed') throw OrdersErrors.alreadyPickedUp(order.id);
+      await this.store.transition(tx, order, 'picked_up', transitionActor(actor, 'leader'));
+      return order.id;
+    });
+    return this.store.view(this.store.db, orderId);
+  }
+
+  /**
+   * The leader confirms the delivery arrived: every shipped order at the point becomes received, and
+   * units reported short are allocated to orders (most recently paid first) and refunded at once.
+   */
+  async confirmReceipt(actor: Actor, input: { campaignId: string; pickupPointId: string; shortages: { skuId: string; quantity: number }[] }) {
+    if (!isOps(actor) && !(await this.store.leaderPointIds(this.store.db, actor)).includes(input.pickupPointId)) {
+      throw OrdersErrors.forbidden('you do not run this pickup point');
+    }
+    return this.store.transaction(async (tx) => {
+      const campaign = await this.campaigns.row(tx, input.campaignId);
+      if (!campaign) throw OrdersErrors.campaignNotFound(input.campaignId);
+      const ids = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT id::text FROM orders WHERE campaign_id = $1::uuid AND pickup_point_id = $2::uuid AND status IN ('locked', 'shipped') ORDER BY id`,
+        input.campaignId,
+        input.pickupPointId,
+      );
+      const locked: OrderRow[] = [];
+      for (const { id } of ids) locked.push((await this.store.lock(tx, id))!);
+      const shipped = locked.filter((order) => order.status === 'shipped');
+      if (shipped.length === 0) {
+        if (locked.some((order) => order.status === 'locked')) throw OrdersErrors.invalidTransition('locked', 'received');
+        return { campaignId: input.campaignId, pickupPointId: input.pickupPointId, receivedOrders: 0, refunds: [], unallocated: input.shortages };
+      }
+      const candidates = await tx.$queryRawUnsafe<
+        { order_id: string; line_id: string; sku_id: string; quantity: number; short_units: number; unit_value_cents: number; refundable: number; kind: string }[]
+      >(
+        `SELECT i.order_id::text, i.line_id::text, i.sku_id::text, i.quantity, i.short_units, i.unit_value_cents,
+                (l.amount_cents - l.refunded_cents) AS refundable, l.kind
+           FROM order_line_items i JOIN order_lines l ON l.id = i.line_id
+          WHERE i.order_id = ANY($1::uuid[]) AND i.sku_id = ANY($2::uuid[])`,
+        shipped.map((order) => order.id),
+        input.shortages.map((shortage) => shortage.skuId),
+      );
+      const paidAt = new Map(shipped.map((order) => [order.id, order.paid_at ?? order.placed_at]));
+      const kindOf = new Map(candidates.map((c) => [c.line_id, c.kind]));
+      const { allocations, unallocated } = allocateShortages(
+        input.shortages,
+        candidates.map(
+          (c): ShortageCandidate => ({
+            orderId: c.order_id,
+            lineId: c.line_id,
+            skuId: c.sku_id,
+            quantity: c.quantity,
+            shortUnits: c.short_units,
+            unitValueCents: c.unit_value_cents,
+            refundableCents: Number(c.refundable),
+            paidAt: paidAt.get(c.order_id)!,
+          }),
+        ),
+      );
+      for (const allocation of allocations) {
+        await tx.$executeRawUnsafe(
+          'UPDATE order_line_items SET short_units = short_units + $3 WHERE line_id = $1::uuid AND sku_id = $2::uuid',
+          allocation.lineId,
+          allocation.skuId,
+          allocation.units,
+        );
+      }
+      const who = transitionActor(actor, isOps(actor) ? 'ops' : 'leader');
+      const refunds: { orderId: string; refundId: string; amountCents: number }[] = [];
+      for (const order of shipped) {
+        const mine = allocations.filter((a) => a.orderId === order.id);
+        const shortages = [...mine.reduce((m, a) => m.set(a.skuId, (m.get(a.skuId) ?? 0) + a.units), new Map<string, number>())].map(([skuId, quantity]) => ({ skuId, quantity }));
+        const received = await this.store.transition(tx, order, 'received', who, { extra: { shortages } });
+        const byLine = new Map<string, { lineId: string; quantity: number; amountCents: number }>();
+        for (const a of mine) {
+          const line = byLine.get(a.lineId) ?? { lineId: a.lineId, quantity: 0, amountCents: 0 };
+          line.quantity += kindOf.get(a.lineId) === 'sku' ? a.units : 0;
+          line.amountCents += a.amountCents;
+          byLine.set(a.lineId, line);
+        }
+        const planLines = [...byLine.values()].filter((line) => line.amountCents > 0);
+        const amountCents = planLines.reduce((sum, line) => sum + line.amountCents, 0);
+        if (amountCents === 0) continue;
+        const { refund } = await this.refunds.refundLocked(tx, received, {
+          refundKey: `shortage-${input.campaignId}-${order.id}`,
+          reason: 'shortage',
+          plan: { lines: planLines, amountCents },
+          description: 'reported short on delivery',
+          requestedBy: actor.userId,
+          actor: who,
+        });
+        refunds.push({ orderId: order.id, refundId: refund.refundId, amountCents: refund.amountCents });
+      }
+      return { campaignId: input.campaignId, pickupPointId: input.pickupPointId, receivedOrders: shipped.length, refunds, unallocated };
+    });
+  }
+}

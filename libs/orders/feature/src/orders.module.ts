@@ -1,0 +1,78 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { orders } from '@linli/contracts';
+import { OrdersDataModule } from '@linli/orders-data-access';
+import { RpcClient } from '@linli/nest-kit';
+import { CampaignService } from './campaign.service.js';
+import { CatalogService } from './catalog.service.js';
+import { CutoffService } from './cutoff.service.js';
+import { OrderService } from './order.service.js';
+import { OrderStore } from './order-store.js';
+import { OrdersNatsController } from './orders.nats-controller.js';
+import { DEFAULT_ORDERS_OPTIONS, ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
+import { OrdersScheduler } from './orders.scheduler.js';
+import { DevPaymentProvider, PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider.js';
+import { PaymentService } from './payment.service.js';
+import { ReadModelConsumer } from './read-model.consumer.js';
+import { IdentityUsersConsumer } from './identity-users.consumer.js';
+import { RefundService } from './refund.service.js';
+
+export interface OrdersModuleOptions extends Partial<Omit<OrdersOptions, 'paymentWebhookSecret' | 'devPayment'>> {
+  paymentWebhookSecret: string;
+  databaseUrl: string;
+  databasePoolSize?: number;
+  /** `dev` (the development provider, notifying over NATS), or a provider instance. */
+  paymentProvider: 'dev' | PaymentProvider;
+  devPayment?: Partial<OrdersOptions['devPayment']>;
+}
+
+/** Connects the development provider's notifications to the callback subject and stops its timers on shutdown. */
+@Injectable()
+class PaymentProviderLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.provider instanceof DevPaymentProvider) this.provider.connect((body) => this.rpc.request(orders.paymentCallback, body));
+  }
+
+  onApplicationShutdown(): void {
+    this.provider.close?.();
+  }
+}
+
+/** The orders service: catalog, campaigns, orders with stock, payments, refunds, cut-off and its scheduler. */
+@Module({})
+export class OrdersModule {
+  static forRoot(options: OrdersModuleOptions): DynamicModule {
+    const { databaseUrl, databasePoolSize, paymentProvider, devPayment, ...rest } = options;
+    const ordersOptions: OrdersOptions = {
+      ...DEFAULT_ORDERS_OPTIONS,
+      ...rest,
+      devPayment: { ...DEFAULT_ORDERS_OPTIONS.devPayment, ...devPayment },
+    };
+    const provider = paymentProvider === 'dev' ? new DevPaymentProvider(ordersOptions.paymentWebhookSecret, ordersOptions.devPayment) : paymentProvider;
+    return {
+      module: OrdersModule,
+      imports: [OrdersDataModule.forRoot({ databaseUrl, poolSize: databasePoolSize })],
+      providers: [
+        { provide: ORDERS_OPTIONS, useValue: ordersOptions },
+        { provide: PAYMENT_PROVIDER, useValue: provider },
+        PaymentProviderLifecycle,
+        OrderStore,
+        CatalogService,
+        CampaignService,
+        RefundService,
+        OrderService,
+        PaymentService,
+        CutoffService,
+        OrdersScheduler,
+        ReadModelConsumer,
+        IdentityUsersConsumer,
+        OrdersNatsController,
+      ],
+      exports: [OrderStore, CatalogService, CampaignService, OrderService, PaymentService, RefundService, CutoffService, OrdersScheduler, PAYMENT_PROVIDER],
+    };
+  }
+}

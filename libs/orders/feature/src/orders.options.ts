@@ -1,0 +1,35 @@
+export const ORDERS_OPTIONS = Symbol.for('linli.orders-options');
+
+export interface DevPaymentOptions {
+  /** Delay before the (first) notification. */
+  callbackDelayMs: number;
+  /** Share of payments notified twice (a second delivery of the same notification). */
+  duplicateRate: number;
+  /** Share of payments that fail. */
+  failureRate: number;
+  /** Share of payments notified late, after `lateDelayMs`. */
+  lateRate: number;
+  lateDelayMs: number;
+}
+
+export interface OrdersOptions {
+  /** HMAC-SHA256 key of payment notifications. */
+  paymentWebhookSecret: string;
+  /** Unpaid orders expire after this long (never later than the campaign's cut-off). */
+  paymentTimeoutSeconds: number;
+  /** Buckets each SKU's campaign stock is split into (ADR 0004). */
+  stockBuckets: number;
+  /** Scheduler tick; 0 turns the loop off (tests drive `OrdersScheduler.runOnce`). */
+  schedulerIntervalMs: number;
+  /** Quality complaints are accepted for this long after pickup; then the order completes. */
+  complaintWindowHours: number;
+  devPayment: DevPaymentOptions;
+}
+
+export const DEFAULT_ORDERS_OPTIONS: Omit<OrdersOptions, 'paymentWebhookSecret'> = {
+  paymentTimeoutSeconds: 15 * 60,
+  stockBuckets: 16,
+  schedulerIntervalMs: 1000,
+  complaintWindowHours: 48,
+  devPayment: { callbackDelayMs: 300, duplicateRate: 0.2, failureRate: 0, lateRate: 0, lateDelayMs: 5000 },
+};

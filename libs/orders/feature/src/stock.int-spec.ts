@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { LinliError, orders } from '@linli/contracts';
+import { aCampaign, aCatalog, aPickupPoint, aResident, startOrders, type OrdersHarness } from './orders.fixture.js';
+
+let h: OrdersHarness;
+
+beforeAll(async () => {
+  h = await startOrders({ stockBuckets: 8 });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function remaining(campaignId: string, skuId: string): Promise<{ sum: number; min: number; reserved: number }> {
+  const [row] = await h.db.$queryRawUnsafe<{ sum: number; min: number }[]>(
+    'SELECT sum(remaining)::int AS sum, min(remaining)::int AS min FROM stock_buckets WHERE campaign_id = $1::uuid AND sku_id = $2::uuid',
+    campaignId,
+    skuId,
+  );
+  const [reserved] = await h.db.$queryRawUnsafe<{ n: number }[]>(
+    'SELECT coalesce(sum(quantity), 0)::int AS n FROM stock_reservations WHERE campaign_id = $1::uuid AND sku_id = $2::uuid AND released_at IS NULL',
+    campaignId,
+    skuId,
+  );
+  return { sum: Number(row!.sum), min: Number(row!.min), reserved: Number(reserved!.n) };
+}
+
+describe('stock under concurrency', () => {
+  it('sells exactly 50 of 50 units to 200 parallel orders, never more', async () => {
+    const world = await aPickupPoint(h);
+    const catalog = await aCatalog(h);
+    const { campaign, milkOffer } = await aCampaign(h, world, catalog, { stock: { milk: 50 } });
+    const residents = await Promise.all(Array.from({ length: 200 }, () => aResident(h, world, true)));
+    const results = await Promise.allSettled(
+      residents.map((actor) =>
+        h.rpc.request(orders.placeOrder, { actor, campaignId: campaign.campaignId, idempotencyKey: `k-${randomUUID()}`, lines: [{ offerId: milkOffer, quantity: 1 }], expectedTotalCents: 990 }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ok).toHaveLength(50);
+    expect(refused.map((r) => (r.reason instanceof LinliError ? r.reason.code : String(r.reason)))).toEqual(Array(150).fill('ORDERS.STOCK_EXHAUSTED'));
+    expect(await remaining(campaign.campaignId, catalog.milk.skuId)).toEqual({ sum: 0, min: 0, reserved: 50 });
+    expect(await h.db.order.count({ where: { campaignId: campaign.campaignId } })).toBe(50);
+  }, 120_000);
+
+  it('holds the per-customer limit when one resident sends many orders at once', async () => {
+    const world = await aPickupPoint(h);
+    const catalog = await aCatalog(h);
+    const { campaign, milkOffer } = await aCampaign(h, world, catalog, { stock: { milk: 100 }, milkLimit: 3 });
+    const resident = await aResident(h, world, true);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        h.rpc.request(orders.placeOrder, { actor: resident, campaignId: campaign.campaignId, idempotencyKey: `k-${randomUUID()}`, lines: [{ offerId: milkOffer, quantity: 1 }], expectedTotalCents: 990 }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    for (const r of results) if (r.status === 'rejected') expect((r.reason as LinliError).code).toBe('ORDERS.LIMIT_EXCEEDED');
+    expect((await remaining(campaign.campaignId, catalog.milk.skuId)).sum).toBe(97);
+    const [quota] = await h.db.$queryRawUnsafe<{ quantity: number }[]>('SELECT quantity FROM customer_quotas WHERE user_id = $1::uuid', resident.userId);
+    expect(quota!.quantity).toBe(3);
+  }, 60_000);
+
+  it('returns the same order for concurrent retries with one idempotency key and reserves once', async () => {
+    const world = await aPickupPoint(h);
+    const catalog = await aCatalog(h);
+    const { campaign, milkOffer } = await aCampaign(h, world, catalog, { stock: { milk: 10 } });
+    const resident = await aResident(h, world, true);
+    const request = { actor: resident, campaignId: campaign.campaignId, idempotencyKey: `k-${randomUUID()}`, lines: [{ offerId: milkOffer, quantity: 2 }], expectedTotalCents: 1980 };
+    const results = await Promise.all(Array.from({ length: 8 }, () => h.rpc.request(orders.placeOrder, request)));
+    expect(new Set(results.map((o) => o.orderId)).size).toBe(1);
+    expect((await remaining(campaign.campaignId, catalog.milk.skuId)).sum).toBe(8);
+  }, 60_000);
+
+  it('takes a bundle from each component and takes across buckets when no single bucket holds enough', async () => {
+    const world = await aPickupPoint(h);
+    const catalog = await aCatalog(h);
+    // 8 buckets of 2 puree and 1–2 rice: a kit of 3 needs 6 puree (more than any one bucket).
+    const { campaign, kitOffer } = await aCampaign(h, world, catalog, { stock: { puree: 16, rice: 12 } });
+    const resident = await aResident(h, world, true);
+    const order = await h.rpc.request(orders.placeOrder, {
+      actor: resident,
+      campaignId: campaign.campaignId,
+      idempotencyKey: `k-${randomUUID()}`,
+      lines: [{ offerId: kitOffer, quantity: 3 }],
+      expectedTotalCents: 4800,
+    });
+    expect(order.lines[0]!.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ skuId: catalog.puree.skuId, quantity: 6 }), expect.objectContaining({ skuId: catalog.rice.skuId, quantity: 3 })]),
+    );
+    expect(await remaining(campaign.campaignId, catalog.puree.skuId)).toEqual({ sum: 10, min: 0, reserved: 6 });
+    expect((await remaining(campaign.campaignId, catalog.rice.skuId)).sum).toBe(9);
+    // 10 puree left = 5 kits; 6 kits are refused and nothing of the failed order stays reserved.
+    const code = await h.rpc
+      .request(orders.placeOrder, { actor: resident, campaignId: campaign.campaignId, idempotencyKey: `k-${randomUUID()}`, lines: [{ offerId: kitOffer, quantity: 6 }], expectedTotalCents: 9600 })
+      .then(() => 'ok', (e: LinliError) => e.code);
+    expect(code).toBe('ORDERS.STOCK_EXHAUSTED');
+    expect((await remaining(campaign.campaignId, catalog.rice.skuId)).sum).toBe(9);
+    expect((await remaining(campaign.campaignId, catalog.puree.skuId)).sum).toBe(10);
+  }, 60_000);
+});
