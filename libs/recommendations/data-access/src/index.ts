@@ -1,0 +1,6 @@
+export * from './recommendations-data.module.js';
+export * from './store.repository.js';
+export * from './assets.repository.js';
+export * from './bulk-reader.js';
+export { Prisma } from './generated/prisma/client.js';
+export * from './reporting.repository.js';
