@@ -1,0 +1,17 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LinliKitModule } from '@linli/nest-kit';
+import { CommunitiesModule } from '@linli/communities-feature';
+import type { CommunitiesConfig } from './config.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: CommunitiesConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LinliKitModule.fromConfig('communities', config),
+        CommunitiesModule.forRoot({ databaseUrl: config.DATABASE_URL, databasePoolSize: config.DATABASE_POOL_SIZE }),
+      ],
+    };
+  }
+}

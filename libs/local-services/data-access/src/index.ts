@@ -1,0 +1,2 @@
+export * from './local-services-data.module.js';
+export { Prisma } from './generated/prisma/client.js';
