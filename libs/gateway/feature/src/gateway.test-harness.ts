@@ -1,0 +1,198 @@
+/**
+ * Test support for the gateway's integration tests (not part of the build): an in-process gateway
+ * on port 0 with its own subject prefix, and tiny NATS responders that stand in for services on that
+ * prefix — each validates the request against its contract, so a route that builds a wrong payload fails.
+ */
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { z } from 'zod';
+import { LinliError, type Role, type RpcContract, identity } from '@linli/contracts';
+import { Subjects, baseConfigFragment, issueAccessToken, loadConfig, tokenConfigFragment } from '@linli/nest-kit';
+import { natsTestUrl, testSubjectPrefix } from '@linli/testing';
+import { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+import { gatewayConfigFragment, type GatewayConfig } from './gateway.config.js';
+
+export const TEST_SECRET = 'gateway-test-secret-'.padEnd(48, 'x');
+export const ALLOWED_ORIGIN = 'https://app.linli.test';
+
+export function testConfig(prefix: string, overrides: Record<string, string> = {}): GatewayConfig {
+  const schema = z.object({ ...baseConfigFragment, ...tokenConfigFragment, ...gatewayConfigFragment });
+  return loadConfig(schema, {
+    NATS_URL: natsTestUrl(),
+    NATS_SUBJECT_PREFIX: prefix,
+    AUTH_TOKEN_SECRET: TEST_SECRET,
+    HTTP_PORT: '0',
+    DEV_ROUTES: 'true',
+    CORS_ORIGINS: ALLOWED_ORIGIN,
+    LOG_LEVEL: 'error',
+    RPC_TIMEOUT_MS: '2000',
+    ...overrides,
+  });
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  url: string;
+  prefix: string;
+}
+
+export async function startGateway(overrides: Record<string, string> = {}, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const prefix = overrides['NATS_SUBJECT_PREFIX'] ?? testSubjectPrefix();
+  const gateway = await createGateway(testConfig(prefix, overrides), { logger: false, healthTimeoutMs: 500, ...options });
+  const url = await gateway.listen({ port: 0, host: '127.0.0.1' });
+  return { gateway, url, prefix };
+}
+
+export function tokenFor(roles: Role[], userId: string = randomUUID(), ttlSeconds = 600, now?: Date): string {
+  return issueAccessToken({ userId, roles, sessionId: randomUUID(), ttlSeconds, now }, TEST_SECRET).token;
+}
+
+export function actorOf(token: string): { userId: string; roles: Role[] } {
+  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string; roles: Role[] };
+  return { userId: claims.sub, roles: claims.roles };
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export async function http(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${url}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (docs page)
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+export interface RecordedCall {
+  subject: string;
+  payload: any;
+  traceparent?: string;
+}
+
+type Handler = (request: any) => unknown;
+
+const encoder = new TextEncoder();
+const now = () => new Date().toISOString();
+
+function tokenPair(userId = randomUUID()) {
+  return {
+    userId,
+    roles: ['resident'],
+    accessToken: 'access-token',
+    refreshToken: 'refresh-token-0123456789',
+    accessTokenExpiresAt: now(),
+    refreshTokenExpiresAt: now(),
+    isNewUser: false,
+  };
+}
+
+function profile(userId: string) {
+  return { userId, roles: ['resident'], declared: {}, identities: [], consents: [], createdAt: now() };
+}
+
+/** A valid reply for each identity subject, built from the request. */
+export const sampleReplies: [RpcContract, Handler][] = [
+  [identity.requestOtp, () => ({ expiresAt: now(), resendAfterSeconds: 60 })],
+  [identity.verifyOtp, () => tokenPair()],
+  [identity.wechatSignIn, () => tokenPair()],
+  [identity.refreshToken, () => tokenPair()],
+  [identity.signOut, () => ({ revoked: true })],
+  [identity.linkIdentity, (req) => ({ userId: req.actor.userId, linked: ['member-card'], mergedFromUserId: null })],
+  [identity.mergeUsers, (req) => ({ mergeId: randomUUID(), targetUserId: req.targetUserId, sourceUserId: req.sourceUserId, alreadyMerged: false })],
+  [identity.getProfile, (req) => profile(req.userId)],
+  [identity.updateProfile, (req) => ({ ...profile(req.userId), ...req.patch })],
+  [identity.setConsent, (req) => ({ consents: [{ purpose: req.purpose, granted: req.granted, changedAt: now() }] })],
+  [identity.exportUserData, (req) => ({ exportedAt: now(), userId: req.userId, data: {} })],
+  [identity.eraseUser, (req) => ({ userId: req.userId, erasedAt: now() })],
+  [identity.grantRole, (req) => ({ userId: req.userId, roles: ['resident', req.role] })],
+  [identity.devSmsOutbox, (req) => ({ messages: [{ phone: req.phone, code: '123456', sentAt: now() }] })],
+];
+
+/** Stand-ins for services on one subject prefix: answer like the real RPC server (`{ok, data}` / `{ok: false, error}`). */
+export class FakeServices {
+  readonly calls: RecordedCall[] = [];
+  /** Requests that did not match their contract: a route built a wrong payload. */
+  readonly rejected: { subject: string; issues: unknown }[] = [];
+  private readonly overrides = new Map<string, Handler>();
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly subjects: Subjects;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    prefix: string,
+  ) {
+    this.subjects = new Subjects(prefix);
+  }
+
+  async respond(contract: RpcContract, handler: Handler): Promise<void> {
+    this.stop(contract);
+    const subscription = this.nc.subscribe(this.subjects.of(contract.subject), {
+      callback: async (error, msg) => {
+        if (error) return;
+        const traceparent = msg.headers?.get('traceparent') || undefined;
+        let reply: unknown;
+        try {
+          const raw = JSON.parse(new TextDecoder().decode(msg.data)) as unknown;
+          this.calls.push({ subject: contract.subject, payload: raw, traceparent });
+          const parsed = contract.request.safeParse(raw);
+          if (!parsed.success) {
+            this.rejected.push({ subject: contract.subject, issues: parsed.error.issues });
+            throw new LinliError('COMMON.VALIDATION_FAILED', 'request does not match the contract');
+          }
+          const chosen = this.overrides.get(contract.subject) ?? handler;
+          reply = { ok: true, data: await chosen(parsed.data) };
+        } catch (thrown) {
+          const linli = thrown instanceof LinliError ? thrown : new LinliError('COMMON.INTERNAL', 'fake service failed');
+          reply = { ok: false, error: linli.toEnvelope(traceparent?.split('-')[1] ?? 'no-trace') };
+        }
+        msg.respond(encoder.encode(JSON.stringify(reply)));
+      },
+    });
+    this.subscriptions.set(contract.subject, subscription);
+    await this.nc.flush();
+  }
+
+  /** Answers every sample subject. */
+  async respondToAll(): Promise<void> {
+    for (const [contract, handler] of sampleReplies) await this.respond(contract, handler);
+  }
+
+  /** Replaces the handler of one subject until {@link reset}. */
+  override(contract: RpcContract, handler: Handler): void {
+    this.overrides.set(contract.subject, handler);
+  }
+
+  reset(): void {
+    this.overrides.clear();
+    this.calls.length = 0;
+    this.rejected.length = 0;
+  }
+
+  stop(contract: RpcContract): void {
+    this.subscriptions.get(contract.subject)?.unsubscribe();
+    this.subscriptions.delete(contract.subject);
+  }
+
+  lastCall(subject: string): RecordedCall | undefined {
+    return this.calls.filter((call) => call.subject === subject).at(-1);
+  }
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { ROLES, identity, rpcContracts } from '@linli/contracts';
+import { healthRoute } from './health.js';
+import { assertValidRoute, defineRoute, isPublic, pathParams, routeKey, type RouteDoc } from './route.js';
+import { routes } from './routes/index.js';
+
+/** The only routes anyone may call without a token. Adding one here is a deliberate, reviewed decision. */
+const PUBLIC_ROUTES = [
+  'GET /v1/health',
+  'POST /v1/auth/otp',
+  'POST /v1/auth/otp/verify',
+  'POST /v1/auth/wechat',
+  'POST /v1/auth/refresh',
+  'GET /v1/dev/sms-outbox',
+  'POST /v1/payments/callback',
+];
+
+const IDENTITY_ROUTES = [
+  'POST /v1/auth/otp',
+  'POST /v1/auth/otp/verify',
+  'POST /v1/auth/wechat',
+  'POST /v1/auth/refresh',
+  'POST /v1/auth/sign-out',
+  'GET /v1/me/profile',
+  'PATCH /v1/me/profile',
+  'PUT /v1/me/consents/:purpose',
+  'POST /v1/me/identities',
+  'GET /v1/me/export',
+  'POST /v1/me/erasure',
+  'GET /v1/users/:userId/profile',
+  'POST /v1/ops/users/merge',
+  'POST /v1/ops/users/:userId/roles',
+  'GET /v1/dev/sms-outbox',
+];
+
+const all: RouteDoc[] = [healthRoute, ...routes];
+
+/** A schema rejects unknown fields: strict objects, or unions of them. */
+function rejectsUnknownFields(schema: z.ZodType): boolean {
+  if (schema instanceof z.ZodOptional) return rejectsUnknownFields(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.ZodObject) return schema.def.catchall instanceof z.ZodNever;
+  if (schema instanceof z.ZodDiscriminatedUnion || schema instanceof z.ZodUnion) {
+    return (schema.options as z.ZodType[]).every((option) => rejectsUnknownFields(option));
+  }
+  return false;
+}
+
+describe('route table', () => {
+  it('has one route per method and path', () => {
+    const keys = all.map(routeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('guards every route: each is public or names roles, and only the listed routes are public', () => {
+    for (const route of all) {
+      const auth = route.auth as { public?: unknown; roles?: unknown };
+      const publicRoute = auth.public === true;
+      const guarded = auth.roles === 'any-signed-in' || (Array.isArray(auth.roles) && auth.roles.length > 0);
+      expect([routeKey(route), publicRoute !== guarded]).toEqual([routeKey(route), true]);
+      if (Array.isArray(auth.roles)) for (const role of auth.roles) expect(ROLES).toContain(role);
+    }
+    expect(all.filter((route) => isPublic(route.auth)).map(routeKey).sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('restricts the ops routes to ops', () => {
+    for (const route of all.filter((r) => r.path.startsWith('/v1/ops/') || r.path.startsWith('/v1/users/'))) {
+      expect([routeKey(route), route.auth]).toEqual([routeKey(route), { roles: ['ops'] }]);
+    }
+  });
+
+  it('exposes every identity contract a client may call', () => {
+    expect(routes.filter((route) => route.rpc.subject.startsWith('rpc.identity.')).map(routeKey).sort()).toEqual([...IDENTITY_ROUTES].sort());
+  });
+
+  it('only calls known RPC contracts, never a health subject', () => {
+    const known = new Set(rpcContracts.map((c) => c.subject));
+    for (const route of routes) {
+      expect(known.has(route.rpc.subject)).toBe(true);
+      expect(route.rpc.subject).not.toMatch(/\.health\.v1$/);
+    }
+  });
+
+  it('rejects unknown fields in every body, query and path', () => {
+    for (const route of all) {
+      for (const part of [route.body, route.query, route.params]) {
+        if (part) expect([routeKey(route), rejectsUnknownFields(part)]).toEqual([routeKey(route), true]);
+      }
+    }
+  });
+
+  it('keeps development routes under /v1/dev/', () => {
+    for (const route of all) expect([routeKey(route), route.devOnly === true]).toEqual([routeKey(route), route.path.startsWith('/v1/dev/')]);
+  });
+
+  it('declares exactly the parameters of each path', () => {
+    expect(pathParams('/v1/ops/users/:userId/roles')).toEqual(['userId']);
+    for (const route of all) expect(() => assertValidRoute(route)).not.toThrow();
+  });
+
+  it('refuses an ill-formed route when it is defined', () => {
+    const base = { method: 'GET' as const, summary: 's', tags: [], response: identity.getProfile.response, rpc: identity.getProfile };
+    const toRpc = () => ({ actor: { userId: '7d7f5f0e-8a57-4c55-9a3c-9f1c6f3f9b01', roles: ['ops' as const] }, userId: '7d7f5f0e-8a57-4c55-9a3c-9f1c6f3f9b01' });
+    expect(() => defineRoute({ ...base, path: '/v1/x', auth: { roles: [] }, toRpc })).toThrow(/auth/);
+    expect(() => defineRoute({ ...base, path: '/v1/x', auth: {} as { public: true }, toRpc })).toThrow(/auth/);
+    expect(() => defineRoute({ ...base, path: '/v2/x', auth: { roles: ['ops'] }, toRpc })).toThrow(/under \/v1/);
+    expect(() => defineRoute({ ...base, path: '/v1/x/:id', auth: { roles: ['ops'] }, toRpc })).toThrow(/params/);
+    expect(() => defineRoute({ ...base, path: '/v1/dev/x', auth: { public: true }, toRpc })).toThrow(/development/);
+  });
+});
