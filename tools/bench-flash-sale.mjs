@@ -1,0 +1,502 @@
+#!/usr/bin/env node
+// Flash-sale benchmark (`npm run bench -- flash-sale [options]`): the real gateway, identity,
+// leader-ops and orders processes on fresh databases and a subject prefix of their own; thousands of
+// residents signed in by OTP; a hot SKU sold out under a closed loop (saturation), then a fixed
+// open-loop load over a spread of SKUs (latency); every accepted order checked against the orders
+// database and the ORDERS stream; and the naive one-row design measured with pgbench on the same
+// PostgreSQL for the ratio. Writes bench/results/flash-sale.json and prints a table.
+// See bench/README.md for what the numbers mean.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { connect } from '@nats-io/transport-node';
+import { ConnectionPool, buildRequest, jsonApi, openConnections } from './lib/bench-http.mjs';
+import { createDatabases, freePort, pgClient, setUpFlashSale, startService, subjectPrefix, withDatabase } from './lib/bench-platform.mjs';
+import { CpuMeter, PgActivitySampler, pidsNamed } from './lib/bench-proc.mjs';
+import { latencySummary, median, round, table } from './lib/bench-stats.mjs';
+import { verify } from './lib/bench-verify.mjs';
+import { naiveCeiling } from './lib/pgbench.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    buyers: { type: 'string', default: '2000' },
+    compounds: { type: 'string', default: '20' },
+    'hot-stock': { type: 'string', default: '5000' },
+    'hot-limit': { type: 'string', default: '5' },
+    'spread-skus': { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' },
+    'saturation-limit-seconds': { type: 'string', default: '120' },
+    connections: { type: 'string', default: '' },
+    'warmup-seconds': { type: 'string', default: '5' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '30' },
+    'pgbench-seconds': { type: 'string', default: '10' },
+    'no-pgbench': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    'orders-pool': { type: 'string', default: '' },
+    env: { type: 'string', multiple: true, default: [] },
+    out: { type: 'string', default: join(root, 'bench', 'results', 'flash-sale.json') },
+    server: { type: 'string', default: process.env.DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+    nats: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
+  },
+});
+const int = (name) => {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
+  return value;
+};
+const settings = {
+  buyers: int('buyers'),
+  compounds: int('compounds'),
+  hotStock: int('hot-stock'),
+  hotLimit: int('hot-limit'),
+  spreadSkus: int('spread-skus'),
+  saturationRounds: Math.max(1, int('rounds')),
+  saturationLimitSeconds: int('saturation-limit-seconds'),
+  connections: args.connections ? int('connections') : int('buyers'),
+  warmupSeconds: int('warmup-seconds'),
+  rate: int('rate'),
+  seconds: int('seconds'),
+  pgbenchSeconds: int('pgbench-seconds'),
+  ordersPoolSize: args['orders-pool'] ? int('orders-pool') : undefined,
+  extraEnv: Object.fromEntries(args.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+};
+const log = (message) => console.log(message);
+const now = () => performance.now();
+const HOST = '127.0.0.1';
+
+const ORDER_ID = /"orderId":"([0-9a-f-]{36})"/;
+const ERROR_CODE = /"code":"([A-Z_.]+)"/;
+
+function machine(pgVersion, natsVersion) {
+  const git = (...a) => {
+    try {
+      return execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    nproc: availableParallelism(),
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    postgres: pgVersion,
+    nats: natsVersion,
+    date: new Date().toISOString(),
+    commit: git('rev-parse', 'HEAD'),
+    uncommittedCodeChanges: git('status', '--porcelain', '--', 'apps', 'libs').split('\n').filter(Boolean).length,
+    loadAverageAtStart: loadavg().map((v) => round(v, 2)),
+  };
+}
+
+async function main() {
+  const started = now();
+  if (!args['no-build']) {
+    log('building the apps (node tools/build.mjs) …');
+    const built = spawnSync(process.execPath, [join(root, 'tools', 'build.mjs')], { cwd: root, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
+  }
+  const tag = randomBytes(4).toString('hex');
+  const prefix = subjectPrefix();
+  const secret = randomBytes(24).toString('hex');
+  const cleanups = [];
+  const services = [];
+  let nc;
+  try {
+    // ------------------------------------------------------------------ platform
+    const dbs = await createDatabases(root, args.server, ['identity', 'leader-ops', 'orders'], tag);
+    cleanups.push(() => dbs.drop());
+    nc = await connect({ servers: args.nats, name: 'bench-flash-sale' });
+    cleanups.push(async () => {
+      const { jetstreamManager } = await import('@nats-io/jetstream');
+      const jsm = await jetstreamManager(nc);
+      const upper = `${prefix.replace(/-/g, '_').toUpperCase()}_`;
+      for await (const stream of jsm.streams.list()) if (stream.config.name.startsWith(upper)) await jsm.streams.delete(stream.config.name).catch(() => undefined);
+    });
+    const port = await freePort();
+    const profileDir = join(root, 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
+    const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const common = { NATS_URL: args.nats, NATS_SUBJECT_PREFIX: prefix, AUTH_TOKEN_SECRET: secret, LOG_LEVEL: 'log', ...settings.extraEnv };
+    const env = {
+      identity: { ...common, DATABASE_URL: dbs.urls.identity, ACCESS_TOKEN_TTL_SECONDS: '7200' },
+      'leader-ops': { ...common, DATABASE_URL: dbs.urls['leader-ops'] },
+      orders: {
+        ...common,
+        DATABASE_URL: dbs.urls.orders,
+        PAYMENT_WEBHOOK_SECRET: secret,
+        ...(settings.ordersPoolSize ? { DATABASE_POOL_SIZE: String(settings.ordersPoolSize) } : {}),
+      },
+      gateway: {
+        ...common,
+        HTTP_PORT: String(port),
+        DEV_ROUTES: 'true',
+        // Every buyer comes from 127.0.0.1: the per-client limit would otherwise refuse the load.
+        RATE_LIMIT_PER_MINUTE_CLIENT: '1000000',
+        RATE_LIMIT_PER_MINUTE_USER: '1000000',
+      },
+    };
+    const logDir = join(tmpdir(), `linli-bench-${tag}`);
+    mkdirSync(logDir, { recursive: true });
+    for (const name of ['identity', 'leader-ops', 'orders', 'gateway']) {
+      services.push(await startService(root, name, env[name], { nodeArgs: name === 'gateway' || name === 'orders' ? nodeArgs : [], logFile: join(logDir, `${name}.log`) }));
+    }
+    log(`service logs in ${logDir}`);
+    cleanups.push(async () => {
+      for (const service of [...services].reverse()) await service.stop();
+    });
+    const pid = (name) => services.find((s) => s.name === name).pid;
+    log(`services up (prefix ${prefix}, gateway on ${HOST}:${port}) in ${((now() - started) / 1000).toFixed(1)} s`);
+
+    const ordersDb = pgClient(dbs.urls.orders);
+    await ordersDb.connect();
+    cleanups.push(() => ordersDb.end());
+    const pgVersion = (await ordersDb.query('SHOW server_version')).rows[0].server_version;
+    const info = machine(pgVersion, nc.info?.version ?? 'unknown');
+
+    // ------------------------------------------------------------------ people and catalogue
+    log('setting up the sale through the gateway …');
+    const api = jsonApi(HOST, port, { connections: 64 });
+    const sale = await setUpFlashSale({
+      api,
+      nc,
+      prefix,
+      ordersDb,
+      buyers: settings.buyers,
+      compounds: settings.compounds,
+      hotStock: settings.hotStock,
+      hotLimit: settings.hotLimit,
+      spreadSkus: settings.spreadSkus,
+      hotSkus: settings.saturationRounds,
+      spreadStock: 5_000_000,
+      log,
+    });
+    api.close();
+
+    const hostHeader = `${HOST}:${port}`;
+    const orderBytes = (buyer, key, lines, total) =>
+      buildRequest({
+        method: 'POST',
+        path: '/v1/orders',
+        host: hostHeader,
+        token: buyer.token,
+        body: `{"campaignId":"${sale.campaignId}","idempotencyKey":"${key}","lines":${JSON.stringify(lines)},"expectedTotalCents":${total}}`,
+      });
+    const accepted = new Map(); // order id → units, over every phase
+
+    // What each group of processes costs, and what the benchmark's database backends are doing.
+    const meterDb = pgClient(withDatabase(args.server, 'postgres'));
+    await meterDb.connect();
+    cleanups.push(() => meterDb.end());
+    const pgPids = async () =>
+      (
+        await meterDb.query(
+          `SELECT pid FROM pg_stat_activity WHERE (datname = ANY($1) OR backend_type IN ('walwriter', 'checkpointer', 'background writer'))
+              AND pid <> pg_backend_pid()`,
+          [dbs.names],
+        )
+      ).rows.map((r) => r.pid);
+    const meter = () =>
+      new CpuMeter({
+        gateway: () => [pid('gateway')],
+        orders: () => [pid('orders')],
+        'identity + leader-ops': () => [pid('identity'), pid('leader-ops')],
+        postgres: pgPids,
+        'nats-server': () => pidsNamed('nats-server'),
+      });
+
+    log(`opening ${settings.connections} keep-alive connections …`);
+    const connections = await openConnections(HOST, port, settings.connections, { timeoutMs: 60_000 });
+    cleanups.push(() => connections.forEach((c) => c.destroy()));
+
+    // ------------------------------------------------------------------ warm-up
+    const spreadOrder = (rand) => {
+      const count = 1 + (rand() < 0.4 ? 1 : 0);
+      const first = Math.floor(rand() * sale.spread.length);
+      const picks = count === 1 ? [first] : [first, (first + 1 + Math.floor(rand() * (sale.spread.length - 1))) % sale.spread.length];
+      const lines = picks.map((i) => ({ offerId: sale.spread[i].offerId, quantity: 1 + Math.floor(rand() * 2) }));
+      const total = lines.reduce((sum, line, k) => sum + line.quantity * sale.spread[picks[k]].priceCents, 0);
+      return { lines, total, units: lines.reduce((s, l) => s + l.quantity, 0) };
+    };
+    const rand = seeded(42);
+    if (settings.warmupSeconds > 0) {
+      log(`warm-up: ${settings.warmupSeconds} s closed loop over the spread with 64 buyers …`);
+      const until = now() + settings.warmupSeconds * 1000;
+      let n = 0;
+      await Promise.all(
+        Array.from({ length: 64 }, async (_, w) => {
+          for (let k = 0; now() < until; k++) {
+            const buyer = sale.people[(w * 31 + k) % sale.people.length];
+            const order = spreadOrder(rand);
+            const response = await connections[w].request(orderBytes(buyer, `warm-${w}-${k}`, order.lines, order.total)).catch(() => ({ status: 0, body: '' }));
+            if (response.status === 201) accepted.set(ORDER_ID.exec(response.body)[1], order.units);
+            n++;
+          }
+        }),
+      );
+      log(`  ${n} warm-up orders`);
+    }
+
+    // ------------------------------------------------------------------ saturation
+    const rounds = [];
+    for (let r = 0; r < settings.saturationRounds; r++) {
+      const hot = sale.hots[r];
+      const hotBody = [{ offerId: hot.offerId, quantity: 1 }];
+      const outcome = { accepted: 0, attempts: 0, exhausted: 0, limitReached: 0, retries: 0, failures: {} };
+      const cpu = meter();
+      const sampler = new PgActivitySampler(meterDb, [new URL(dbs.urls.orders).pathname.slice(1)], 50);
+      await cpu.start();
+      sampler.start();
+      const t0 = now();
+      const deadline = t0 + settings.saturationLimitSeconds * 1000;
+      let lastAccepted = t0;
+      const latencies = [];
+      // Closed loop: as many orders in flight as there are connections; each connection takes the
+      // buyer waiting longest, sends that buyer's next order, and puts the buyer back at the end of
+      // the line once answered — until the buyer is told the SKU is sold out or its limit is reached.
+      const line = sale.people.map((buyer, b) => ({ buyer, b, n: 0, tries: 0 }));
+      let head = 0;
+      await Promise.all(
+        connections.map(async (connection) => {
+          while (head < line.length && now() < deadline) {
+            const turn = line[head++];
+            const sent = now();
+            let response;
+            try {
+              response = await connection.request(orderBytes(turn.buyer, `sat-${r}-${turn.b}-${turn.n}`, hotBody, hot.priceCents));
+            } catch (error) {
+              response = { status: 0, body: String(error) };
+            }
+            outcome.attempts++;
+            if (response.status === 201) {
+              const at = now();
+              latencies.push(at - sent);
+              lastAccepted = at;
+              outcome.accepted++;
+              accepted.set(ORDER_ID.exec(response.body)[1], 1);
+              turn.n++;
+              turn.tries = 0;
+              line.push(turn);
+              continue;
+            }
+            const code = ERROR_CODE.exec(response.body)?.[1] ?? `HTTP ${response.status}`;
+            if (code === 'ORDERS.STOCK_EXHAUSTED') outcome.exhausted++;
+            else if (code === 'ORDERS.LIMIT_EXCEEDED') outcome.limitReached++;
+            else if ((response.status === 0 || response.status >= 500) && turn.tries < 3) {
+              // Lost answer or overload: the buyer retries with the same idempotency key (never a second order).
+              outcome.retries++;
+              turn.tries++;
+              line.push(turn);
+            } else outcome.failures[code] = (outcome.failures[code] ?? 0) + 1;
+          }
+        }),
+      );
+      const seconds = (lastAccepted - t0) / 1000;
+      const round_ = {
+        round: r + 1,
+        ...outcome,
+        secondsToSellOut: round(seconds, 3),
+        ordersPerSecond: round(outcome.accepted / seconds, 1),
+        acceptedLatency: latencySummary(latencies),
+        cpu: await cpu.stop(),
+        postgresBackends: await sampler.stop(),
+      };
+      rounds.push(round_);
+      log(
+        `saturation round ${r + 1}: ${outcome.accepted} orders in ${seconds.toFixed(2)} s = ${round_.ordersPerSecond} orders/s ` +
+          `(${outcome.attempts} requests, ${outcome.exhausted} sold-out answers, ${outcome.retries} retries, failures ${JSON.stringify(outcome.failures)})`,
+      );
+      log(`  cores used: ${JSON.stringify(round_.cpu.cores)}`);
+      log(`  orders' database backends (average): ${JSON.stringify(round_.postgresBackends.averageBackends)}`);
+    }
+
+    // ------------------------------------------------------------------ latency at a fixed load
+    const total = settings.rate * settings.seconds;
+    log(`latency: open loop, ${settings.rate} orders/s for ${settings.seconds} s over ${sale.spread.length} SKUs (${total} orders) …`);
+    const planned = Array.from({ length: total }, (_, i) => {
+      const order = spreadOrder(rand);
+      return { bytes: orderBytes(sale.people[i % sale.people.length], `fixed-load-${i}`, order.lines, order.total), units: order.units };
+    });
+    const pool = new ConnectionPool(connections);
+    const latency = new Float64Array(total);
+    const codes = {};
+    let ok = 0;
+    let lastDone = 0;
+    let lastSent = 0;
+    let maxLag = 0;
+    let abandoned = 0;
+    const cpu = meter();
+    const sampler = new PgActivitySampler(meterDb, [new URL(dbs.urls.orders).pathname.slice(1)], 100);
+    await cpu.start();
+    sampler.start();
+    const interval = 1000 / settings.rate;
+    const t0 = now() + 50;
+    const inFlight = [];
+    await new Promise((resolve) => {
+      let i = 0;
+      const tick = () => {
+        const at = now();
+        while (i < total && t0 + i * interval <= at) {
+          const index = i++;
+          const scheduled = t0 + index * interval;
+          maxLag = Math.max(maxLag, at - scheduled);
+          lastSent = at;
+          inFlight.push(
+            pool
+              .request(planned[index].bytes)
+              .catch((error) => ({ status: 0, body: String(error) }))
+              .then((response) => {
+                const done = now();
+                latency[index] = done - scheduled;
+                lastDone = Math.max(lastDone, done);
+                if (response.status === 201) {
+                  ok++;
+                  accepted.set(ORDER_ID.exec(response.body)[1], planned[index].units);
+                } else {
+                  const code = ERROR_CODE.exec(response.body)?.[1] ?? `HTTP ${response.status}`;
+                  codes[code] = (codes[code] ?? 0) + 1;
+                }
+              }),
+          );
+        }
+        if (i < total) setTimeout(tick, Math.max(0, t0 + i * interval - now()));
+        else resolve();
+      };
+      setTimeout(tick, Math.max(0, t0 - now()));
+    });
+    // Bounded: whatever is still queued in the client 30 s after the last arrival is given up (and
+    // counted as failed, with the time it had waited as its latency — a lower bound).
+    const grace = setTimeout(() => {
+      abandoned = pool.abandon();
+    }, 30_000);
+    await Promise.all(inFlight);
+    clearTimeout(grace);
+    const latencyCpu = await cpu.stop();
+    const latencyDb = await sampler.stop();
+    const fixedLoad = {
+      offeredRate: settings.rate,
+      orders: total,
+      sendSeconds: round((lastSent - t0) / 1000, 3),
+      generatorMaxLagMs: round(maxLag, 2),
+      succeeded: ok,
+      failed: codes,
+      abandoned,
+      achievedRate: round(ok / ((lastDone - t0) / 1000), 1),
+      ...latencySummary(latency),
+      cpu: latencyCpu,
+      postgresBackends: latencyDb,
+    };
+    log(
+      `  achieved ${fixedLoad.achievedRate} orders/s; p50 ${fixedLoad.p50Ms} ms, p95 ${fixedLoad.p95Ms} ms, p99 ${fixedLoad.p99Ms} ms, max ${fixedLoad.maxMs} ms; failures ${JSON.stringify(codes)}`,
+    );
+    log(`  cores used: ${JSON.stringify(latencyCpu.cores)}`);
+
+    // ------------------------------------------------------------------ verification
+    log('verifying every accepted order in the orders database and on the ORDERS stream …');
+    const checks = await verify({ db: ordersDb, nc, prefix, hots: sale.hots, hotStock: settings.hotStock, hotLimit: settings.hotLimit, accepted });
+    const { oversold, lost } = checks;
+    log(`  oversold ${oversold}, lost ${lost}; ${JSON.stringify(checks.orders)}`);
+    for (const hot of checks.hots) log(`  hot SKU: ${JSON.stringify(hot)}`);
+
+    // ------------------------------------------------------------------ stop, then the naive ceiling
+    for (const service of [...services].reverse()) await service.stop();
+    let pgbench = { tps: NaN, runs: [], clients: NaN };
+    if (!args['no-pgbench']) {
+      log(`pgbench: the naive one-row design, ${settings.pgbenchSeconds} s each at 1, 4 and 16 clients …`);
+      pgbench = await naiveCeiling({ serverUrl: args.server, seconds: settings.pgbenchSeconds });
+      log(`  ${pgbench.runs.map((r) => `${r.clients} clients ${round(r.tps, 0)} TPS`).join(', ')}`);
+    }
+
+    const ordersPerSecond = round(median(rounds.map((r) => r.ordersPerSecond)), 1);
+    const medianRound = [...rounds].sort((a, b) => a.ordersPerSecond - b.ordersPerSecond)[Math.floor(rounds.length / 2)];
+    const result = {
+      buyers: settings.buyers,
+      hotSkuStock: settings.hotStock,
+      accepted: medianRound.accepted,
+      oversold,
+      lost,
+      ordersPerSecond,
+      offeredRate: settings.rate,
+      achievedRate: fixedLoad.achievedRate,
+      p50Ms: fixedLoad.p50Ms,
+      p95Ms: fixedLoad.p95Ms,
+      p99Ms: fixedLoad.p99Ms,
+      pgbenchTps: round(pgbench.tps, 1),
+      ratio: round(ordersPerSecond / pgbench.tps, 3),
+      targets: {
+        p99Under100MsAt1000: fixedLoad.p99Ms < 100 && settings.rate >= 1000,
+        ratioAtLeast1: ordersPerSecond / pgbench.tps >= 1,
+        ratioAtLeastHalf: ordersPerSecond / pgbench.tps >= 0.5,
+      },
+      machine: info,
+      settings: {
+        ...settings,
+        saturation: `closed loop: ${settings.connections} keep-alive connections, each with one order in flight; a connection takes the buyer waiting longest and sends that buyer's next order as soon as an answer arrives; a buyer stops at its first sold-out or limit answer; ${settings.saturationRounds} rounds, each on its own hot SKU of ${settings.hotStock} units; ordersPerSecond is the median round`,
+        latency: `open loop: arrival times fixed in advance at ${settings.rate}/s, sent over a pool of the same ${settings.connections} connections; latency from the scheduled send time to the full answer`,
+        signIn: `every buyer signed in through POST /v1/auth/otp, GET /v1/dev/sms-outbox, POST /v1/auth/otp/verify, then PUT /v1/me/pickup-point (${round(sale.signUpSeconds, 1)} s for all)`,
+        services: 'gateway, identity, leader-ops, orders: one process each, built with node tools/build.mjs, LOG_LEVEL=log, default pools unless set',
+        env: { gateway: { RATE_LIMIT_PER_MINUTE_CLIENT: env.gateway.RATE_LIMIT_PER_MINUTE_CLIENT, RATE_LIMIT_PER_MINUTE_USER: env.gateway.RATE_LIMIT_PER_MINUTE_USER }, extra: settings.extraEnv },
+      },
+      saturationRounds: rounds,
+      fixedLoad,
+      pgbench,
+      verification: checks,
+      benchSeconds: round((now() - started) / 1000, 1),
+    };
+    if (args['cpu-prof']) result.profiles = profileDir;
+    mkdirSync(dirname(args.out), { recursive: true });
+    writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(
+      `\n${table('Flash sale through the gateway', [
+        ['buyers (signed in by OTP)', result.buyers],
+        ['hot SKU stock', result.hotSkuStock],
+        ['saturation rounds', `${rounds.map((r) => r.ordersPerSecond).join(' / ')} orders/s`],
+        ['accepted (median round)', result.accepted],
+        ['oversold units', result.oversold],
+        ['lost orders', result.lost],
+        ['throughput (median)', `${result.ordersPerSecond} orders/s`],
+        ['offered / achieved rate', `${result.offeredRate} / ${result.achievedRate} orders/s`],
+        ['latency p50 / p95 / p99', `${result.p50Ms} / ${result.p95Ms} / ${result.p99Ms} ms`],
+        ['pgbench naive ceiling', `${result.pgbenchTps} TPS (${pgbench.clients} clients)`],
+        ['ratio', result.ratio],
+        ['machine', `${info.nproc} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, NATS ${info.nats}`],
+        ['commit', `${info.commit}${info.uncommittedCodeChanges ? ` (+${info.uncommittedCodeChanges} uncommitted files under apps/ and libs/)` : ''}`],
+        ['wrote', args.out],
+        ['took', `${result.benchSeconds} s`],
+      ])}`,
+    );
+    if (oversold !== 0 || lost !== 0) process.exitCode = 1;
+  } finally {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch((error) => console.error(`cleanup: ${error.message}`));
+    if (nc) await nc.close().catch(() => undefined);
+    if (args['cpu-prof']) {
+      try {
+        log(`CPU profiles: ${readdirSync(join(root, 'bench', 'profiles')).length ? join(root, 'bench', 'profiles') : 'none'}`);
+      } catch {
+        // none written
+      }
+    }
+  }
+}
+
+/** A small deterministic generator (mulberry32), so every run asks for the same orders. */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+main().catch((error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});
