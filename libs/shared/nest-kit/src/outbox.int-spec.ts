@@ -149,6 +149,33 @@ describe('OutboxRelay', () => {
     expect(await streamMessages(subjects)).toBe(1);
   });
 
+  it('publishes in commit order even when a transaction that began first commits last', async () => {
+    const subjects = await freshSubjects();
+    const relay = new OutboxRelay(sql, js, subjects, { source: 'identity' });
+    const early = randomUUID();
+    const late = randomUUID();
+    let begun!: () => void;
+    const hasBegun = new Promise<void>((resolve) => (begun = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The first transaction starts (so its now() is earlier), then waits, as if for a lock.
+    const first = sql.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe('SELECT now()');
+      begun();
+      await released;
+      return enqueueEvent(tx, identity.userErased, { userId: early, erasedAt: new Date().toISOString() });
+    });
+    await hasBegun;
+    await sql.$transaction((tx) => enqueueEvent(tx, identity.userErased, { userId: late, erasedAt: new Date().toISOString() }));
+    release();
+    await first;
+
+    expect(await relay.publishBatch()).toBe(2);
+    const stream = subjects.stream('identity');
+    const published = await Promise.all([1, 2].map(async (seq) => EventEnvelopeSchema.parse((await jsm.streams.getMessage(stream, { seq }))!.json())));
+    expect(published.map((e) => (e.data as { userId: string }).userId)).toEqual([late, early]);
+  });
+
   it('records a failed publish and retries until it goes through', async () => {
     // No streams yet: JetStream has nowhere to put the event, so publishing fails.
     const subjects = await freshSubjects(false);

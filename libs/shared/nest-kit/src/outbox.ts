@@ -69,7 +69,10 @@ export interface OutboxRelayOptions {
 /**
  * Publishes committed outbox rows to JetStream with the row id as message id (so a row that is
  * published twice — a crash between publish and mark — is de-duplicated by the stream), then marks
- * them published. Several relays may run: rows are claimed with `FOR UPDATE SKIP LOCKED`.
+ * them published. Rows go out in insertion order (`seq`, not `created_at`: `now()` is the time the
+ * transaction began, so a transaction that waited for a lock would otherwise overtake the one it
+ * waited for). Events a service writes under one lock therefore reach the stream in commit order.
+ * Several relays may run (rows are claimed with `FOR UPDATE SKIP LOCKED`); only one keeps that order.
  */
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
@@ -135,7 +138,7 @@ export class OutboxRelay {
     const outcome = await this.db.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
         `SELECT id::text AS id, subject, payload, trace_context, created_at FROM outbox_events
-          WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         batchSize,
       );
       if (rows.length === 0) return { published: 0, failed: 0, total: 0 };

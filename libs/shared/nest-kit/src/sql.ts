@@ -18,11 +18,13 @@ CREATE TABLE IF NOT EXISTS outbox_events (
   subject text NOT NULL,
   payload jsonb NOT NULL,
   trace_context jsonb NOT NULL DEFAULT '{}',
+  seq bigserial NOT NULL,
   created_at timestamptz(3) NOT NULL DEFAULT now(),
   published_at timestamptz(3),
   attempts integer NOT NULL DEFAULT 0,
   last_error text
 );
+CREATE INDEX IF NOT EXISTS outbox_events_published_at_seq_idx ON outbox_events (published_at, seq);
 CREATE TABLE IF NOT EXISTS processed_events (
   consumer text NOT NULL,
   event_id uuid NOT NULL,

@@ -1,0 +1,6 @@
+-- Unpublished rows from before this migration are numbered in table order; new rows in insertion order.
+-- AlterTable
+ALTER TABLE "outbox_events" ADD COLUMN     "seq" BIGSERIAL NOT NULL;
+
+-- CreateIndex
+CREATE INDEX "outbox_events_published_at_seq_idx" ON "outbox_events"("published_at", "seq");
