@@ -47,6 +47,7 @@ export function exitOnBootError(service: string, error: unknown): never {
 export interface KitConfig {
   NATS_URL: string;
   RPC_TIMEOUT_MS: number;
+  RPC_MAX_IN_FLIGHT?: number;
   HEALTH_PORT: number;
   LOG_LEVEL: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;

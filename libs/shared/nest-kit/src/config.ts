@@ -35,6 +35,8 @@ export const baseConfigFragment = {
   HEALTH_PORT: port.default(0),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Requests a service works on at once; more wait, and those whose caller gave up are dropped. */
+  RPC_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(64),
   /** Namespaces every subject and stream; empty in production, unique per test run. */
   NATS_SUBJECT_PREFIX: z.string().regex(/^[a-z0-9-]+$/).optional(),
 };

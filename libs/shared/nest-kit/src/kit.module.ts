@@ -33,6 +33,8 @@ export interface KitOptions {
   service: ServiceName;
   natsUrl: string;
   rpcTimeoutMs: number;
+  /** Requests served at once (default 64); see `RpcServerOptions`. */
+  rpcMaxInFlight?: number;
   healthPort: number;
   subjectPrefix?: string;
   version?: string;
@@ -67,12 +69,13 @@ export class LinliKitModule {
   /** The kit configured from a service's parsed config. */
   static fromConfig(
     service: ServiceName,
-    config: { NATS_URL: string; RPC_TIMEOUT_MS: number; HEALTH_PORT: number; NATS_SUBJECT_PREFIX?: string },
+    config: { NATS_URL: string; RPC_TIMEOUT_MS: number; RPC_MAX_IN_FLIGHT?: number; HEALTH_PORT: number; NATS_SUBJECT_PREFIX?: string },
   ): DynamicModule {
     return LinliKitModule.forRoot({
       service,
       natsUrl: config.NATS_URL,
       rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+      rpcMaxInFlight: config.RPC_MAX_IN_FLIGHT,
       healthPort: config.HEALTH_PORT,
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
     });
@@ -107,7 +110,7 @@ export class LinliKitModule {
         provide: RpcServer,
         inject: [NATS_CONNECTION, Subjects, DiscoveryService, MetadataScanner, HealthService],
         useFactory: (nc: NatsConnection, subjects: Subjects, discovery: DiscoveryService, scanner: MetadataScanner, healthService: HealthService) => {
-          const server = new RpcServer(nc, subjects, options.service, discovery, scanner);
+          const server = new RpcServer(nc, subjects, options.service, discovery, scanner, { maxInFlight: options.rpcMaxInFlight });
           server.register(health[options.service], () => healthService.report());
           return server;
         },

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ErrorEnvelopeSchema, LinliError, RpcReplySchema, defineRpc, health } from '@linli/contracts';
 import { connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, type TestDatabase } from '@linli/testing';
 import { LinliKitModule } from './kit.module.js';
-import { RpcClient, RpcHandler, type RpcHandlerContext } from './rpc.js';
+import { RpcClient, RpcHandler, RpcServer, type RpcHandlerContext } from './rpc.js';
 import { Subjects } from './subjects.js';
 import { initTelemetry, type Telemetry } from './telemetry.js';
 import { PgSql, fixtureMigrations } from '../test-fixtures/support.js';
@@ -49,8 +49,11 @@ class KitTestHandlers {
     return { ok: 'yes' };
   }
 
+  static slowStarted = 0;
+
   @RpcHandler(slow)
   async slow(request: z.infer<typeof slow.request>): Promise<z.infer<typeof slow.response>> {
+    KitTestHandlers.slowStarted += 1;
     await new Promise((resolve) => setTimeout(resolve, request.ms));
     return { slept: request.ms };
   }
@@ -96,7 +99,7 @@ beforeAll(async () => {
   KitTestHandlers.sql = sql;
   prefix = testSubjectPrefix();
   const moduleRef = await Test.createTestingModule({
-    imports: [LinliKitModule.forRoot({ service: 'orders', natsUrl: natsTestUrl(), rpcTimeoutMs: 5_000, healthPort: 0, subjectPrefix: prefix })],
+    imports: [LinliKitModule.forRoot({ service: 'orders', natsUrl: natsTestUrl(), rpcTimeoutMs: 5_000, rpcMaxInFlight: 2, healthPort: 0, subjectPrefix: prefix })],
     providers: [KitTestHandlers],
   }).compile();
   moduleRef.useLogger(false);
@@ -193,6 +196,24 @@ describe('RpcServer and RpcClient', () => {
     const error = await errorOf(rpc.request(slow, { ms: 1_000 }, { timeoutMs: 200 }));
     expect(error.code).toBe('COMMON.TIMEOUT');
     expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('queues requests beyond its limit in arrival order and drops those whose caller gave up before any work', async () => {
+    const server = app.get(RpcServer);
+    const expiredBefore = server.expired;
+    const startedBefore = KitTestHandlers.slowStarted;
+    // Both slots (rpcMaxInFlight: 2) busy for 600 ms.
+    const busy = [rpc.request(slow, { ms: 600 }), rpc.request(slow, { ms: 600 })];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // These callers stop waiting after 150 ms, long before a slot frees up; this one waits long enough.
+    const impatient = [1, 2, 3].map(() => errorOf(rpc.request(slow, { ms: 1 }, { timeoutMs: 150 })));
+    const patient = rpc.request(slow, { ms: 1 }, { timeoutMs: 5_000 });
+    expect((await Promise.all(impatient)).map((error) => error.code)).toEqual(['COMMON.TIMEOUT', 'COMMON.TIMEOUT', 'COMMON.TIMEOUT']);
+    expect(await Promise.all(busy)).toEqual([{ slept: 600 }, { slept: 600 }]);
+    expect(await patient).toEqual({ slept: 1 });
+    // The three expired requests never reached the handler: only the two busy ones and the patient one did.
+    expect(KitTestHandlers.slowStarted - startedBefore).toBe(3);
+    expect(server.expired - expiredBefore).toBe(3);
   });
 
   it('carries the trace context: the server span is a child of the client span in the same trace', async () => {

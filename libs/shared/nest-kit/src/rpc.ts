@@ -38,6 +38,18 @@ type Handler = (request: unknown, ctx: RpcHandlerContext) => Promise<unknown> | 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Header carrying when the caller stops waiting (epoch milliseconds); work started after it is wasted. */
+export const DEADLINE_HEADER = 'Linli-Deadline';
+
+export interface RpcServerOptions {
+  /**
+   * Requests a service works on at once; more wait in arrival order. Bounded so that under overload
+   * requests queue here, where one whose caller has given up is dropped before any work, instead of
+   * all of them starting at once and all of them finishing too late.
+   */
+  maxInFlight?: number;
+}
+
 /** Turns any thrown value into the error envelope; unknown errors become COMMON.INTERNAL with a logged error id. */
 export function toErrorEnvelope(error: unknown, logger: Logger, subject: string): ErrorEnvelope {
   const traceId = currentTraceId();
@@ -53,13 +65,20 @@ export function toErrorEnvelope(error: unknown, logger: Logger, subject: string)
 /**
  * Serves every `@RpcHandler` of the application on NATS request/reply, in one queue group per
  * service. Validates requests, answers errors with the envelope, carries trace context from headers,
- * and on shutdown stops taking requests and waits for the ones in flight.
+ * and on shutdown stops taking requests and waits for the ones in flight. At most `maxInFlight`
+ * requests run at once; the rest wait in arrival order, and one whose deadline (see
+ * {@link DEADLINE_HEADER}) passed while it waited is answered `COMMON.TIMEOUT` without running.
  */
 export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RpcServer');
   private readonly subscriptions: Subscription[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly handlers = new Map<string, { contract: RpcContract; handler: Handler }>();
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+  private readonly maxInFlight: number;
+  /** Requests answered COMMON.TIMEOUT without running because their caller had given up. */
+  expired = 0;
 
   constructor(
     private readonly nats: NatsConnection,
@@ -67,7 +86,10 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly queue: string,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-  ) {}
+    options: RpcServerOptions = {},
+  ) {
+    this.maxInFlight = options.maxInFlight ?? 64;
+  }
 
   /** Registers a handler directly (used for the built-in health subject). */
   register(contract: RpcContract, handler: Handler): void {
@@ -95,13 +117,34 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
             this.logger.error(`subscription ${subject} failed: ${error.message}`);
             return;
           }
-          const task = this.handle(entry.contract, entry.handler, msg).finally(() => this.inFlight.delete(task));
+          const task = this.admit(entry.contract, entry.handler, msg).finally(() => this.inFlight.delete(task));
           this.inFlight.add(task);
         },
       });
       this.subscriptions.push(subscription);
     }
     this.logger.log(`serving ${this.handlers.size} RPC subjects in queue group ${this.queue}`);
+  }
+
+  /** Runs the request when a slot is free (in arrival order), unless its caller gave up meanwhile. */
+  private async admit(contract: RpcContract, handler: Handler, msg: Msg): Promise<void> {
+    if (this.running >= this.maxInFlight) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running += 1;
+    try {
+      const deadline = Number(msg.headers?.get(DEADLINE_HEADER));
+      if (deadline > 0 && Date.now() >= deadline) {
+        this.expired += 1;
+        if (msg.reply) {
+          const reply: RpcReply = { ok: false, error: { code: 'COMMON.TIMEOUT', message: `${contract.subject} was not started before its deadline`, traceId: msg.headers?.get('traceparent')?.split('-')[1] ?? '' } };
+          msg.respond(encoder.encode(JSON.stringify(reply)));
+        }
+        return;
+      }
+      await this.handle(contract, handler, msg);
+    } finally {
+      this.running -= 1;
+      this.waiting.shift()?.();
+    }
   }
 
   private async handle(contract: RpcContract, handler: Handler, msg: Msg): Promise<void> {
@@ -172,10 +215,12 @@ export class RpcClient {
       async () => {
         const h = natsHeaders();
         injectTraceContext({ get: (k) => h.get(k), set: (k, v) => h.set(k, v) });
+        const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
+        h.set(DEADLINE_HEADER, String(Date.now() + timeout));
         let msg: Msg;
         try {
           msg = await this.nats.request(this.subjects.of(contract.subject), encoder.encode(JSON.stringify(request)), {
-            timeout: options.timeoutMs ?? this.defaultTimeoutMs,
+            timeout,
             headers: h,
           });
         } catch (error) {
