@@ -67,6 +67,11 @@ export class OrderStore {
     return result;
   }
 
+  /** Nudges the outbox relay after a write that committed outside {@link OrderStore.transaction}. */
+  published(): void {
+    this.relay.notify();
+  }
+
   async find(client: Client, orderId: string): Promise<OrderRow | null> {
     const rows = await client.$queryRawUnsafe<OrderRow[]>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1::uuid`, orderId);
     return rows[0] ? normalise(rows[0]) : null;

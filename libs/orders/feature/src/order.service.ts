@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { orders as contracts, type Actor } from '@linli/contracts';
-import { outboxEventRow } from '@linli/nest-kit';
+import { databaseError, outboxEventRow } from '@linli/nest-kit';
 import { CampaignService, type Binding } from './campaign.service.js';
 import { OrdersErrors } from './orders.exception.js';
 import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
@@ -24,8 +24,6 @@ export function requestHash(input: PlaceOrderInput): string {
   const lines = [...input.lines].sort((a, b) => (a.offerId < b.offerId ? -1 : 1)).map((l) => `${l.offerId}:${l.quantity}`);
   return createHash('sha256').update(JSON.stringify([input.campaignId, lines, input.expectedTotalCents])).digest('hex');
 }
-
-class DuplicateKey extends Error {}
 
 /** Everything placing reads before its transaction, in one statement (one snapshot, one round trip). */
 interface PlacementContext {
@@ -62,42 +60,14 @@ SELECT
     WHERE f.campaign_id = $3::uuid AND f.id = ANY($4::uuid[])) AS offers`;
 
 /**
- * The order row, its lines and their items, the first transition, the per-customer quotas and the
- * `orders.order.placed.v1` outbox event in one statement. Nothing but the order row is written when
- * the idempotency key is taken (every other insert reads from `placed`); the foreign keys are checked
- * at the end of the statement, when every row exists. Returns the order id and the offers whose quota
- * was taken (an offer missing there is over its limit: the caller rolls back). Stock is reserved by
- * the next statement, so the lock order stays order → quota rows → stock buckets.
+ * Places the order in one statement (`orders_place_order`, see its migration): the order row, its
+ * lines and their items, the first transition, the per-customer quotas, the `orders.order.placed.v1`
+ * outbox row and the stock reservation. One round trip and no interactive transaction: a refusal
+ * raises LS002 (a per-customer limit, message = offer id) or LS003 (stock, message = SKU id) and the
+ * statement rolls back whole. Answers 'placed' or 'duplicate' (the idempotency key is taken).
  */
-const INSERT_ORDER_SQL = `
-WITH placed AS (
-  INSERT INTO orders (id, user_id, campaign_id, pickup_point_id, compound_id, status, idempotency_key, request_hash,
-                      total_cents, pickup_code, placed_at, expires_at, updated_at)
-  VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, 'pending_payment', $6, $7, $8, $9, $10::timestamptz, $11::timestamptz, $10::timestamptz)
-  ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id
-), line_rows AS (
-  INSERT INTO order_lines (id, order_id, line_no, offer_id, kind, sku_id, bundle_id, product_id, category_id, name, quantity, unit_price_cents, amount_cents)
-  SELECT l.id, placed.id, l.line_no, l.offer_id, l.kind, l.sku_id, l.bundle_id, l.product_id, l.category_id, l.name, l.quantity, l.unit_price_cents, l.amount_cents
-    FROM placed, json_to_recordset($12::json) AS l(id uuid, line_no int, offer_id uuid, kind text, sku_id uuid, bundle_id uuid, product_id uuid,
-                                                   category_id text, name text, quantity int, unit_price_cents int, amount_cents int)
-), item_rows AS (
-  INSERT INTO order_line_items (line_id, order_id, sku_id, product_id, category_id, quantity, unit_value_cents)
-  SELECT i.line_id, placed.id, i.sku_id, i.product_id, i.category_id, i.quantity, i.unit_value_cents
-    FROM placed, json_to_recordset($13::json) AS i(line_id uuid, sku_id uuid, product_id uuid, category_id text, quantity int, unit_value_cents int)
-), first_transition AS (
-  INSERT INTO order_transitions (order_id, from_status, to_status, actor_kind, actor_user_id, reason, at)
-  SELECT placed.id, NULL, 'pending_payment', $14, $15::uuid, NULL, $10::timestamptz FROM placed
-), quota AS (
-  INSERT INTO customer_quotas (campaign_id, offer_id, user_id, quantity, limit_qty)
-  SELECT $3::uuid, q.offer_id, $2::uuid, q.quantity, q.limit_qty
-    FROM placed, json_to_recordset($16::json) AS q(offer_id uuid, quantity int, limit_qty int) ORDER BY q.offer_id
-  ON CONFLICT (campaign_id, offer_id, user_id) DO UPDATE SET quantity = customer_quotas.quantity + EXCLUDED.quantity
-   WHERE customer_quotas.quantity + EXCLUDED.quantity <= customer_quotas.limit_qty
-  RETURNING offer_id
-), event AS (
-  INSERT INTO outbox_events (id, subject, payload, trace_context) SELECT $17::uuid, $18, $19::jsonb, $20::jsonb FROM placed
-)
-SELECT placed.id::text AS id, ARRAY(SELECT offer_id::text FROM quota) AS quotas FROM placed`;
+const PLACE_ORDER_SQL = `SELECT orders_place_order($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7, $8, $9, $10::timestamptz, $11::timestamptz,
+  $12::json, $13::json, $14, $15::uuid, $16::json, $17::uuid, $18, $19::jsonb, $20::jsonb, $21::uuid[], $22::int[]) AS outcome`;
 
 /** JSON columns arrive parsed or as text depending on the driver path. */
 const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
@@ -148,9 +118,10 @@ export class OrderService {
   }
 
   /**
-   * Places an order: validates everything first, then in one transaction writes the order, takes the
-   * per-customer quota and, last (so bucket locks are held for the shortest time), reserves stock.
-   * Any refusal rolls everything back. The same idempotency key returns the same order.
+   * Places an order: reads what it needs in one statement, validates and prices it, then writes the
+   * order, takes the per-customer quota and, last (so bucket locks are held for the shortest time),
+   * reserves stock in a second statement that commits or rolls back whole. Two round trips in all.
+   * The same idempotency key returns the same order.
    */
   async place(actor: Actor, input: PlaceOrderInput): Promise<contracts.Order> {
     const db = this.store.db;
@@ -183,101 +154,100 @@ export class OrderService {
     const limited = lines
       .filter((line) => line.offer.perCustomerLimit !== null)
       .sort((a, b) => (a.offer.offerId < b.offer.offerId ? -1 : 1));
+    const event = outboxEventRow(contracts.orderPlaced, {
+      orderId,
+      userId: actor.userId,
+      campaignId: campaign.id,
+      pickupPointId: binding.pickup_point_id,
+      compoundId: binding.compound_id,
+      status: 'pending_payment',
+      totalCents: priced.totalCents,
+      lines: lines.map((line) => ({
+        lineId: line.lineId,
+        kind: line.offer.kind,
+        skuId: line.offer.skuId,
+        bundleId: line.offer.bundleId,
+        productId: line.offer.productId,
+        categoryId: line.offer.categoryId,
+        quantity: line.quantity,
+        unitPriceCents: line.unitPriceCents,
+        amountCents: line.amountCents,
+        items: line.items.map((item) => ({ skuId: item.skuId, productId: item.productId, categoryId: item.categoryId, quantity: item.quantity })),
+      })),
+      placedAt: now.toISOString(),
+      at: now.toISOString(),
+      actor: actorRef,
+      expiresAt: expiresAt.toISOString(),
+    });
+    let outcome: string | undefined;
     try {
-      await this.store.transaction(async (tx) => {
-        const event = outboxEventRow(contracts.orderPlaced, {
-          orderId,
-          userId: actor.userId,
-          campaignId: campaign.id,
-          pickupPointId: binding.pickup_point_id,
-          compoundId: binding.compound_id,
-          status: 'pending_payment',
-          totalCents: priced.totalCents,
-          lines: lines.map((line) => ({
-            lineId: line.lineId,
+      [{ outcome } = { outcome: undefined }] = await db.$queryRawUnsafe<{ outcome: string }[]>(
+        PLACE_ORDER_SQL,
+        orderId,
+        actor.userId,
+        campaign.id,
+        binding.pickup_point_id,
+        binding.compound_id,
+        input.idempotencyKey,
+        hash,
+        priced.totalCents,
+        newPickupCode(),
+        now,
+        expiresAt,
+        JSON.stringify(
+          lines.map((line) => ({
+            id: line.lineId,
+            line_no: line.lineNo,
+            offer_id: line.offer.offerId,
             kind: line.offer.kind,
-            skuId: line.offer.skuId,
-            bundleId: line.offer.bundleId,
-            productId: line.offer.productId,
-            categoryId: line.offer.categoryId,
+            sku_id: line.offer.skuId,
+            bundle_id: line.offer.bundleId,
+            product_id: line.offer.productId,
+            category_id: line.offer.categoryId,
+            name: line.offer.name,
             quantity: line.quantity,
-            unitPriceCents: line.unitPriceCents,
-            amountCents: line.amountCents,
-            items: line.items.map((item) => ({ skuId: item.skuId, productId: item.productId, categoryId: item.categoryId, quantity: item.quantity })),
+            unit_price_cents: line.unitPriceCents,
+            amount_cents: line.amountCents,
           })),
-          placedAt: now.toISOString(),
-          at: now.toISOString(),
-          actor: actorRef,
-          expiresAt: expiresAt.toISOString(),
-        });
-        const [placed] = await tx.$queryRawUnsafe<{ id: string; quotas: string[] }[]>(
-          INSERT_ORDER_SQL,
-          orderId,
-          actor.userId,
-          campaign.id,
-          binding.pickup_point_id,
-          binding.compound_id,
-          input.idempotencyKey,
-          hash,
-          priced.totalCents,
-          newPickupCode(),
-          now,
-          expiresAt,
-          JSON.stringify(
-            lines.map((line) => ({
-              id: line.lineId,
-              line_no: line.lineNo,
-              offer_id: line.offer.offerId,
-              kind: line.offer.kind,
-              sku_id: line.offer.skuId,
-              bundle_id: line.offer.bundleId,
-              product_id: line.offer.productId,
-              category_id: line.offer.categoryId,
-              name: line.offer.name,
-              quantity: line.quantity,
-              unit_price_cents: line.unitPriceCents,
-              amount_cents: line.amountCents,
+        ),
+        JSON.stringify(
+          lines.flatMap((line) =>
+            line.items.map((item) => ({
+              line_id: line.lineId,
+              sku_id: item.skuId,
+              product_id: item.productId,
+              category_id: item.categoryId,
+              quantity: item.quantity,
+              unit_value_cents: item.unitValueCents,
             })),
           ),
-          JSON.stringify(
-            lines.flatMap((line) =>
-              line.items.map((item) => ({
-                line_id: line.lineId,
-                sku_id: item.skuId,
-                product_id: item.productId,
-                category_id: item.categoryId,
-                quantity: item.quantity,
-                unit_value_cents: item.unitValueCents,
-              })),
-            ),
-          ),
-          actorRef.kind,
-          actorRef.userId,
-          JSON.stringify(limited.map((line) => ({ offer_id: line.offer.offerId, quantity: line.quantity, limit_qty: line.offer.perCustomerLimit }))),
-          event.id,
-          event.subject,
-          event.payload,
-          event.traceContext,
-        );
-        if (!placed) throw new DuplicateKey();
-        const taken = new Set(placed.quotas);
-        const over = limited.find((line) => !taken.has(line.offer.offerId));
-        if (over) throw OrdersErrors.limitExceeded(over.offer.offerId, over.offer.perCustomerLimit!);
-        const short = await tx.$queryRawUnsafe<{ short: string | null }[]>(
-          'SELECT orders_reserve_stock($1::uuid, $2::uuid, $3::uuid[], $4::int[])::text AS short',
-          orderId,
-          campaign.id,
-          priced.stockNeeds.map((need) => need.skuId),
-          priced.stockNeeds.map((need) => need.quantity),
-        );
-        if (short[0]?.short) throw OrdersErrors.stockExhausted(short[0].short);
-      });
+        ),
+        actorRef.kind,
+        actorRef.userId,
+        JSON.stringify(limited.map((line) => ({ offer_id: line.offer.offerId, quantity: line.quantity, limit_qty: line.offer.perCustomerLimit }))),
+        event.id,
+        event.subject,
+        event.payload,
+        event.traceContext,
+        priced.stockNeeds.map((need) => need.skuId),
+        priced.stockNeeds.map((need) => need.quantity),
+      );
     } catch (error) {
-      if (!(error instanceof DuplicateKey)) throw error;
+      const refusal = databaseError(error);
+      if (refusal?.code === 'LS002') {
+        const over = limited.find((line) => line.offer.offerId === refusal.message);
+        if (over) throw OrdersErrors.limitExceeded(over.offer.offerId, over.offer.perCustomerLimit!);
+      }
+      if (refusal?.code === 'LS003') throw OrdersErrors.stockExhausted(refusal.message);
+      throw error;
+    }
+    if (outcome === 'duplicate') {
       const winner = await this.byKey(db, actor.userId, input.idempotencyKey);
-      if (!winner) throw error;
+      if (!winner) throw new Error(`order ${input.idempotencyKey} of ${actor.userId} was reported taken but cannot be read`);
       return this.replay(winner, hash);
     }
+    if (outcome !== 'placed') throw new Error(`orders_place_order answered ${String(outcome)}`);
+    this.store.published();
     // The order as written (what `view` would read back), without reading it back.
     const at = now.toISOString();
     return {
