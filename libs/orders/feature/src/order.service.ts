@@ -25,7 +25,7 @@ export function requestHash(input: PlaceOrderInput): string {
   return createHash('sha256').update(JSON.stringify([input.campaignId, lines, input.expectedTotalCents])).digest('hex');
 }
 
-/** Everything placing reads before its transaction, in one statement (one snapshot, one round trip). */
+/** Everything placing reads before it writes, in one statement (one snapshot, one round trip). */
 interface PlacementContext {
   existing: { id: string; request_hash: string } | null;
   binding: Binding | null;
@@ -35,29 +35,7 @@ interface PlacementContext {
   offers: PricingOffer[];
 }
 
-const PLACEMENT_CONTEXT_SQL = `
-SELECT
-  (SELECT json_build_object('id', o.id, 'request_hash', o.request_hash) FROM orders o
-    WHERE o.user_id = $1::uuid AND o.idempotency_key = $2) AS existing,
-  (SELECT json_build_object('user_id', b.user_id, 'pickup_point_id', b.pickup_point_id, 'compound_id', b.compound_id)
-     FROM resident_bindings b WHERE b.user_id = $1::uuid) AS binding,
-  (SELECT json_build_object('id', c.id, 'status', c.status, 'starts_at', c.starts_at, 'cutoff_at', c.cutoff_at)
-     FROM campaigns c WHERE c.id = $3::uuid) AS campaign,
-  EXISTS (SELECT 1 FROM resident_bindings b JOIN campaign_targets t ON t.campaign_id = $3::uuid
-            AND ((t.kind = 'compound' AND t.target_id = b.compound_id) OR (t.kind = 'pickup_point' AND t.target_id = b.pickup_point_id::text))
-           WHERE b.user_id = $1::uuid) AS serves,
-  (SELECT coalesce(json_agg(json_build_object(
-            'offerId', f.id, 'kind', f.kind, 'skuId', f.sku_id, 'bundleId', f.bundle_id, 'productId', s.product_id,
-            'categoryId', p.category_id, 'name', CASE WHEN f.kind = 'sku' THEN p.name ELSE bu.name END,
-            'priceCents', f.price_cents, 'perCustomerLimit', f.per_customer_limit,
-            'components', CASE WHEN f.kind = 'sku'
-              THEN json_build_array(json_build_object('skuId', s.id, 'productId', s.product_id, 'categoryId', p.category_id, 'perUnit', 1, 'listPriceCents', s.price_cents))
-              ELSE (SELECT coalesce(json_agg(json_build_object('skuId', i.sku_id, 'productId', si.product_id, 'categoryId', pi.category_id,
-                                                               'perUnit', i.quantity, 'listPriceCents', si.price_cents)), '[]'::json)
-                      FROM bundle_items i JOIN skus si ON si.id = i.sku_id JOIN products pi ON pi.id = si.product_id
-                     WHERE i.bundle_id = f.bundle_id) END)), '[]'::json)
-     FROM campaign_offers f LEFT JOIN skus s ON s.id = f.sku_id LEFT JOIN products p ON p.id = s.product_id LEFT JOIN bundles bu ON bu.id = f.bundle_id
-    WHERE f.campaign_id = $3::uuid AND f.id = ANY($4::uuid[])) AS offers`;
+const PLACEMENT_CONTEXT_SQL = `SELECT existing, binding, campaign, serves, offers FROM orders_placement_context($1::uuid, $2, $3::uuid, $4::uuid[])`;
 
 /**
  * Places the order in one statement (`orders_place_order`, see its migration): the order row, its
