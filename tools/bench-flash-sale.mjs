@@ -34,10 +34,12 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '' },
     'warmup-seconds': { type: 'string', default: '5' },
     rate: { type: 'string', default: '1000' },
+    'other-rates': { type: 'string', default: '300,500' },
     seconds: { type: 'string', default: '30' },
     'pgbench-seconds': { type: 'string', default: '10' },
     'no-pgbench': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'keep-databases': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'orders-pool': { type: 'string', default: '' },
     env: { type: 'string', multiple: true, default: [] },
@@ -62,6 +64,7 @@ const settings = {
   connections: args.connections ? int('connections') : int('buyers'),
   warmupSeconds: int('warmup-seconds'),
   rate: int('rate'),
+  rates: [...new Set([int('rate'), ...(args['other-rates'] ? args['other-rates'].split(',').map((r) => Number(r)) : [])])].filter((r) => Number.isInteger(r) && r > 0),
   seconds: int('seconds'),
   pgbenchSeconds: int('pgbench-seconds'),
   ordersPoolSize: args['orders-pool'] ? int('orders-pool') : undefined,
@@ -73,6 +76,16 @@ const HOST = '127.0.0.1';
 
 const ORDER_ID = /"orderId":"([0-9a-f-]{36})"/;
 const ERROR_CODE = /"code":"([A-Z_.]+)"/;
+
+async function withClient(url, fn) {
+  const client = pgClient(url);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
 
 function machine(pgVersion, natsVersion) {
   const git = (...a) => {
@@ -111,7 +124,10 @@ async function main() {
   try {
     // ------------------------------------------------------------------ platform
     const dbs = await createDatabases(root, args.server, ['identity', 'leader-ops', 'orders'], tag);
-    cleanups.push(() => dbs.drop());
+    if (args['keep-databases']) log(`keeping the databases: ${dbs.names.join(', ')}`);
+    else cleanups.push(() => dbs.drop());
+    // Time spent in each of the orders database's PL/pgSQL functions (read back after the run).
+    await withClient(withDatabase(args.server, 'postgres'), (c) => c.query(`ALTER DATABASE "${new URL(dbs.urls.orders).pathname.slice(1)}" SET track_functions = 'pl'`));
     nc = await connect({ servers: args.nats, name: 'bench-flash-sale' });
     cleanups.push(async () => {
       const { jetstreamManager } = await import('@nats-io/jetstream');
@@ -193,20 +209,13 @@ async function main() {
     const meterDb = pgClient(withDatabase(args.server, 'postgres'));
     await meterDb.connect();
     cleanups.push(() => meterDb.end());
-    const pgPids = async () =>
-      (
-        await meterDb.query(
-          `SELECT pid FROM pg_stat_activity WHERE (datname = ANY($1) OR backend_type IN ('walwriter', 'checkpointer', 'background writer'))
-              AND pid <> pg_backend_pid()`,
-          [dbs.names],
-        )
-      ).rows.map((r) => r.pid);
     const meter = () =>
       new CpuMeter({
         gateway: () => [pid('gateway')],
         orders: () => [pid('orders')],
         'identity + leader-ops': () => [pid('identity'), pid('leader-ops')],
-        postgres: pgPids,
+        // Every PostgreSQL server process (backends, WAL writer, checkpointer): the server is the benchmark's own.
+        postgres: () => pidsNamed('postgres'),
         'nats-server': () => pidsNamed('nats-server'),
       });
 
@@ -315,89 +324,109 @@ async function main() {
       log(`  orders' database backends (average): ${JSON.stringify(round_.postgresBackends.averageBackends)}`);
     }
 
-    // ------------------------------------------------------------------ latency at a fixed load
-    const total = settings.rate * settings.seconds;
-    log(`latency: open loop, ${settings.rate} orders/s for ${settings.seconds} s over ${sale.spread.length} SKUs (${total} orders) …`);
-    const planned = Array.from({ length: total }, (_, i) => {
-      const order = spreadOrder(rand);
-      return { bytes: orderBytes(sale.people[i % sale.people.length], `fixed-load-${i}`, order.lines, order.total), units: order.units };
-    });
+    // ------------------------------------------------------------------ latency at fixed loads
     const pool = new ConnectionPool(connections);
-    const latency = new Float64Array(total);
-    const codes = {};
-    let ok = 0;
-    let lastDone = 0;
-    let lastSent = 0;
-    let maxLag = 0;
-    let abandoned = 0;
-    const cpu = meter();
-    const sampler = new PgActivitySampler(meterDb, [new URL(dbs.urls.orders).pathname.slice(1)], 100);
-    await cpu.start();
-    sampler.start();
-    const interval = 1000 / settings.rate;
-    const t0 = now() + 50;
-    const inFlight = [];
-    await new Promise((resolve) => {
-      let i = 0;
-      const tick = () => {
-        const at = now();
-        while (i < total && t0 + i * interval <= at) {
-          const index = i++;
-          const scheduled = t0 + index * interval;
-          maxLag = Math.max(maxLag, at - scheduled);
-          lastSent = at;
-          inFlight.push(
-            pool
-              .request(planned[index].bytes)
-              .catch((error) => ({ status: 0, body: String(error) }))
-              .then((response) => {
-                const done = now();
-                latency[index] = done - scheduled;
-                lastDone = Math.max(lastDone, done);
-                if (response.status === 201) {
-                  ok++;
-                  accepted.set(ORDER_ID.exec(response.body)[1], planned[index].units);
-                } else {
-                  const code = ERROR_CODE.exec(response.body)?.[1] ?? `HTTP ${response.status}`;
-                  codes[code] = (codes[code] ?? 0) + 1;
-                }
-              }),
-          );
-        }
-        if (i < total) setTimeout(tick, Math.max(0, t0 + i * interval - now()));
-        else resolve();
+    let planIndex = 0;
+    const fixedLoadAt = async (rate) => {
+      const total = rate * settings.seconds;
+      log(`latency: open loop, ${rate} orders/s for ${settings.seconds} s over ${sale.spread.length} SKUs (${total} orders) …`);
+      const planned = Array.from({ length: total }, () => {
+        const i = planIndex++;
+        const order = spreadOrder(rand);
+        return { bytes: orderBytes(sale.people[i % sale.people.length], `fixed-load-${i}`, order.lines, order.total), units: order.units };
+      });
+      const latency = new Float64Array(total);
+      const codes = {};
+      let ok = 0;
+      let lastDone = 0;
+      let lastSent = 0;
+      let maxLag = 0;
+      let abandoned = 0;
+      const cpu = meter();
+      const sampler = new PgActivitySampler(meterDb, [new URL(dbs.urls.orders).pathname.slice(1)], 100);
+      await cpu.start();
+      sampler.start();
+      const interval = 1000 / rate;
+      const t0 = now() + 50;
+      const inFlight = [];
+      await new Promise((resolve) => {
+        let i = 0;
+        const tick = () => {
+          const at = now();
+          while (i < total && t0 + i * interval <= at) {
+            const index = i++;
+            const scheduled = t0 + index * interval;
+            maxLag = Math.max(maxLag, at - scheduled);
+            lastSent = at;
+            inFlight.push(
+              pool
+                .request(planned[index].bytes)
+                .catch((error) => ({ status: 0, body: String(error) }))
+                .then((response) => {
+                  const done = now();
+                  latency[index] = done - scheduled;
+                  lastDone = Math.max(lastDone, done);
+                  if (response.status === 201) {
+                    ok++;
+                    accepted.set(ORDER_ID.exec(response.body)[1], planned[index].units);
+                  } else {
+                    const code = ERROR_CODE.exec(response.body)?.[1] ?? `HTTP ${response.status}`;
+                    codes[code] = (codes[code] ?? 0) + 1;
+                  }
+                }),
+            );
+          }
+          if (i < total) setTimeout(tick, Math.max(0, t0 + i * interval - now()));
+          else resolve();
+        };
+        setTimeout(tick, Math.max(0, t0 - now()));
+      });
+      // Bounded: whatever is still queued in the client 30 s after the last arrival is given up (and
+      // counted as failed, with the time it had waited as its latency — a lower bound).
+      const grace = setTimeout(() => {
+        abandoned = pool.abandon();
+      }, 30_000);
+      await Promise.all(inFlight);
+      clearTimeout(grace);
+      const load = {
+        offeredRate: rate,
+        orders: total,
+        sendSeconds: round((lastSent - t0) / 1000, 3),
+        generatorMaxLagMs: round(maxLag, 2),
+        succeeded: ok,
+        failed: codes,
+        abandoned,
+        achievedRate: round(ok / ((lastDone - t0) / 1000), 1),
+        ...latencySummary(latency),
+        cpu: await cpu.stop(),
+        postgresBackends: await sampler.stop(),
       };
-      setTimeout(tick, Math.max(0, t0 - now()));
-    });
-    // Bounded: whatever is still queued in the client 30 s after the last arrival is given up (and
-    // counted as failed, with the time it had waited as its latency — a lower bound).
-    const grace = setTimeout(() => {
-      abandoned = pool.abandon();
-    }, 30_000);
-    await Promise.all(inFlight);
-    clearTimeout(grace);
-    const latencyCpu = await cpu.stop();
-    const latencyDb = await sampler.stop();
-    const fixedLoad = {
-      offeredRate: settings.rate,
-      orders: total,
-      sendSeconds: round((lastSent - t0) / 1000, 3),
-      generatorMaxLagMs: round(maxLag, 2),
-      succeeded: ok,
-      failed: codes,
-      abandoned,
-      achievedRate: round(ok / ((lastDone - t0) / 1000), 1),
-      ...latencySummary(latency),
-      cpu: latencyCpu,
-      postgresBackends: latencyDb,
+      log(
+        `  achieved ${load.achievedRate} orders/s; p50 ${load.p50Ms} ms, p95 ${load.p95Ms} ms, p99 ${load.p99Ms} ms, max ${load.maxMs} ms; failures ${JSON.stringify(codes)}`,
+      );
+      log(`  cores used: ${JSON.stringify(load.cpu.cores)}`);
+      return load;
     };
-    log(
-      `  achieved ${fixedLoad.achievedRate} orders/s; p50 ${fixedLoad.p50Ms} ms, p95 ${fixedLoad.p95Ms} ms, p99 ${fixedLoad.p99Ms} ms, max ${fixedLoad.maxMs} ms; failures ${JSON.stringify(codes)}`,
-    );
-    log(`  cores used: ${JSON.stringify(latencyCpu.cores)}`);
+    // Ascending, so that an overloaded rate (and the backlog it leaves) comes last; a pause between.
+    const fixedLoads = [];
+    for (const rate of [...settings.rates].sort((a, b) => a - b)) {
+      if (fixedLoads.length) await new Promise((resolve) => setTimeout(resolve, 5_000));
+      fixedLoads.push(await fixedLoadAt(rate));
+    }
+    const fixedLoad = fixedLoads.find((load) => load.offeredRate === settings.rate);
+    const sustained = fixedLoads.filter((load) => load.p99Ms < 100 && Object.keys(load.failed).length === 0 && load.abandoned === 0);
+    const highestRateUnder100Ms = sustained.length ? Math.max(...sustained.map((load) => load.offeredRate)) : null;
 
     // ------------------------------------------------------------------ verification
     log('verifying every accepted order in the orders database and on the ORDERS stream …');
+    const functions = (
+      await ordersDb.query(
+        `SELECT funcname AS name, calls::int, round((total_time / greatest(calls, 1))::numeric, 3)::float AS "totalMsPerCall",
+                round((self_time / greatest(calls, 1))::numeric, 3)::float AS "selfMsPerCall"
+           FROM pg_stat_user_functions ORDER BY total_time DESC`,
+      )
+    ).rows;
+    log(`  database functions (ms per call): ${functions.map((f) => `${f.name} ${f.totalMsPerCall} × ${f.calls}`).join(', ')}`);
     const checks = await verify({ db: ordersDb, nc, prefix, hots: sale.hots, hotStock: settings.hotStock, hotLimit: settings.hotLimit, accepted });
     const { oversold, lost } = checks;
     log(`  oversold ${oversold}, lost ${lost}; ${JSON.stringify(checks.orders)}`);
@@ -426,6 +455,7 @@ async function main() {
       p50Ms: fixedLoad.p50Ms,
       p95Ms: fixedLoad.p95Ms,
       p99Ms: fixedLoad.p99Ms,
+      highestRateWithP99Under100Ms: highestRateUnder100Ms,
       pgbenchTps: round(pgbench.tps, 1),
       ratio: round(ordersPerSecond / pgbench.tps, 3),
       targets: {
@@ -437,14 +467,15 @@ async function main() {
       settings: {
         ...settings,
         saturation: `closed loop: ${settings.connections} keep-alive connections, each with one order in flight; a connection takes the buyer waiting longest and sends that buyer's next order as soon as an answer arrives; a buyer stops at its first sold-out or limit answer; ${settings.saturationRounds} rounds, each on its own hot SKU of ${settings.hotStock} units; ordersPerSecond is the median round`,
-        latency: `open loop: arrival times fixed in advance at ${settings.rate}/s, sent over a pool of the same ${settings.connections} connections; latency from the scheduled send time to the full answer`,
+        latency: `open loop: arrival times fixed in advance at each of ${settings.rates.join(', ')} orders/s (ascending, ${settings.seconds} s each, 5 s apart; the headline is ${settings.rate}/s), sent over a pool of the same ${settings.connections} connections; latency from the scheduled send time to the full answer`,
         signIn: `every buyer signed in through POST /v1/auth/otp, GET /v1/dev/sms-outbox, POST /v1/auth/otp/verify, then PUT /v1/me/pickup-point (${round(sale.signUpSeconds, 1)} s for all)`,
         services: 'gateway, identity, leader-ops, orders: one process each, built with node tools/build.mjs, LOG_LEVEL=log, default pools unless set',
         env: { gateway: { RATE_LIMIT_PER_MINUTE_CLIENT: env.gateway.RATE_LIMIT_PER_MINUTE_CLIENT, RATE_LIMIT_PER_MINUTE_USER: env.gateway.RATE_LIMIT_PER_MINUTE_USER }, extra: settings.extraEnv },
       },
       saturationRounds: rounds,
-      fixedLoad,
+      fixedLoads,
       pgbench,
+      databaseFunctions: functions,
       verification: checks,
       benchSeconds: round((now() - started) / 1000, 1),
     };
@@ -462,6 +493,10 @@ async function main() {
         ['throughput (median)', `${result.ordersPerSecond} orders/s`],
         ['offered / achieved rate', `${result.offeredRate} / ${result.achievedRate} orders/s`],
         ['latency p50 / p95 / p99', `${result.p50Ms} / ${result.p95Ms} / ${result.p99Ms} ms`],
+        ...fixedLoads
+          .filter((load) => load !== fixedLoad)
+          .map((load) => [`  at ${load.offeredRate}/s`, `p50 ${load.p50Ms} / p95 ${load.p95Ms} / p99 ${load.p99Ms} ms, ${load.achievedRate} achieved`]),
+        ['highest rate with p99 < 100 ms', highestRateUnder100Ms === null ? 'none of the rates run' : `${highestRateUnder100Ms} orders/s`],
         ['pgbench naive ceiling', `${result.pgbenchTps} TPS (${pgbench.clients} clients)`],
         ['ratio', result.ratio],
         ['machine', `${info.nproc} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, NATS ${info.nats}`],

@@ -47,8 +47,8 @@ export function pidsNamed(name) {
 
 /**
  * Measures CPU per group between `start()` and `stop()`. `groups` maps a name to a function that
- * returns the group's pids (called at both ends, so short-lived pids are missed — the groups here
- * are long-lived processes and pooled database connections).
+ * returns the group's pids (called at both ends: a pid that appears in between counts from zero, as
+ * a database backend opened during the run does; one that ends in between is missed).
  */
 export class CpuMeter {
   constructor(groups) {
@@ -76,7 +76,7 @@ export class CpuMeter {
     let ours = 0;
     for (const name of Object.keys(this.groups)) {
       let used = 0;
-      for (const [pid, cpu] of last.perGroup[name]) used += cpu - (this.first.perGroup[name].get(pid) ?? cpu);
+      for (const [pid, cpu] of last.perGroup[name]) used += cpu - (this.first.perGroup[name].get(pid) ?? 0);
       cores[name] = used / seconds;
       ours += used;
     }
