@@ -176,6 +176,38 @@ describe('OutboxRelay', () => {
     expect(published.map((e) => (e.data as { userId: string }).userId)).toEqual([late, early]);
   });
 
+  it('lets rows announced in quick succession gather into one batch, and still stops promptly', async () => {
+    const subjects = await freshSubjects();
+    const relay = new OutboxRelay(sql, js, subjects, { source: 'identity', pollIntervalMs: 5_000, lingerMs: 300 });
+    const batches: number[] = [];
+    const publishBatch = relay.publishBatch.bind(relay);
+    jest.spyOn(relay, 'publishBatch').mockImplementation(async () => {
+      const published = await publishBatch();
+      if (published > 0) batches.push(published);
+      return published;
+    });
+    relay.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the first (empty) batch, then asleep
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        ids.push(await sql.$transaction((tx) => enqueueEvent(tx, identity.userErased, erased())));
+        relay.notify();
+      }
+      await waitUntil(async () => (await Promise.all(ids.map(outboxRow))).every((row) => row?.published_at != null), 5_000, 'the five events');
+      expect(batches).toEqual([5]);
+      // Stopped in the middle of a linger, it does not sit it out.
+      await sql.$transaction((tx) => enqueueEvent(tx, identity.userErased, erased()));
+      relay.notify();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      const stopping = Date.now();
+      await relay.stop();
+      expect(Date.now() - stopping).toBeLessThan(250);
+    }
+    expect(await streamMessages(subjects)).toBe(5);
+  });
+
   it('records a failed publish and retries until it goes through', async () => {
     // No streams yet: JetStream has nowhere to put the event, so publishing fails.
     const subjects = await freshSubjects(false);
