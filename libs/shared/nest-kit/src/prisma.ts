@@ -7,9 +7,14 @@ export interface PrismaConnectionOptions {
   poolSize?: number;
 }
 
-/** The driver adapter every service's Prisma client uses (engine-free client, `pg` pool underneath). */
+/**
+ * The driver adapter every service's Prisma client uses (engine-free client, `pg` pool underneath).
+ * Pooled connections stay open when idle (`pg` closes them after 10 s by default): a fresh connection
+ * costs a backend start and loses the plans PostgreSQL cached for our PL/pgSQL functions, and a pool
+ * that shrinks between bursts pays that on every burst.
+ */
 export function prismaAdapter(options: PrismaConnectionOptions): PrismaPg {
-  return new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10 });
+  return new PrismaPg({ connectionString: options.url, max: options.poolSize ?? 10, idleTimeoutMillis: 0 });
 }
 
 /**
