@@ -33,9 +33,11 @@ interface PlacementContext {
   serves: boolean;
   /** The campaign's offers among those requested, as pricing needs them. */
   offers: PricingOffer[];
+  /** Stock left per SKU of those offers (read without locks; a SKU without stock rows has none). */
+  available: Record<string, number>;
 }
 
-const PLACEMENT_CONTEXT_SQL = `SELECT existing, binding, campaign, serves, offers FROM orders_placement_context($1::uuid, $2, $3::uuid, $4::uuid[])`;
+const PLACEMENT_CONTEXT_SQL = `SELECT existing, binding, campaign, serves, offers, available FROM orders_placement_context($1::uuid, $2, $3::uuid, $4::uuid[])`;
 
 /**
  * Places the order in one statement (`orders_place_order`, see its migration): the order row, its
@@ -70,7 +72,7 @@ export class OrderService {
   }
 
   private async placementContext(client: Client, userId: string, input: PlaceOrderInput): Promise<PlacementContext> {
-    const [row] = await client.$queryRawUnsafe<{ existing: unknown; binding: unknown; campaign: unknown; serves: boolean; offers: unknown }[]>(
+    const [row] = await client.$queryRawUnsafe<{ existing: unknown; binding: unknown; campaign: unknown; serves: boolean; offers: unknown; available: unknown }[]>(
       PLACEMENT_CONTEXT_SQL,
       userId,
       input.idempotencyKey,
@@ -87,6 +89,7 @@ export class OrderService {
       campaign: campaign && { ...campaign, starts_at: new Date(campaign.starts_at), cutoff_at: new Date(campaign.cutoff_at) },
       serves: row!.serves,
       offers,
+      available: json<Record<string, number>>(row!.available),
     };
   }
 
@@ -123,6 +126,10 @@ export class OrderService {
       }
     }
     if (priced.totalCents !== input.expectedTotalCents) throw OrdersErrors.priceMismatch(input.expectedTotalCents, priced.totalCents);
+    // Sold out as read: refuse without writing or queueing for the bucket locks (the common answer
+    // once a flash sale's stock is gone). Enough as read is only a hint; the reservation decides.
+    const gone = priced.stockNeeds.find((need) => (context.available[need.skuId] ?? 0) < need.quantity);
+    if (gone) throw OrdersErrors.stockExhausted(gone.skuId);
 
     const orderId = randomUUID();
     const expiresAt = new Date(Math.min(now.getTime() + this.options.paymentTimeoutSeconds * 1000, campaign.cutoff_at.getTime()));

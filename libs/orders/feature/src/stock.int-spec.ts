@@ -45,6 +45,42 @@ describe('stock under concurrency', () => {
     expect(await h.db.order.count({ where: { campaignId: campaign.campaignId } })).toBe(50);
   }, 120_000);
 
+  it('answers a sold-out SKU at once, without queueing behind the bucket locks', async () => {
+    const world = await aPickupPoint(h);
+    const catalog = await aCatalog(h);
+    const { campaign, milkOffer } = await aCampaign(h, world, catalog, { stock: { milk: 1 } });
+    const [first, second] = await Promise.all([aResident(h, world, true), aResident(h, world, true)]);
+    const order = (actor: typeof first) =>
+      h.rpc.request(orders.placeOrder, { actor, campaignId: campaign.campaignId, idempotencyKey: `k-${randomUUID()}`, lines: [{ offerId: milkOffer, quantity: 1 }], expectedTotalCents: 990 });
+    await order(first);
+    // Another transaction holds every bucket of the sold-out SKU (as a reservation in progress would)
+    // for longer than the request is allowed to take.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = h.db.$transaction(
+      async (tx) => {
+        await tx.$queryRawUnsafe('SELECT remaining FROM stock_buckets WHERE campaign_id = $1::uuid AND sku_id = $2::uuid FOR UPDATE', campaign.campaignId, catalog.milk.skuId);
+        locked();
+        await released;
+      },
+      { timeout: 20_000 },
+    );
+    await isLocked;
+    try {
+      const refused = await h.rpc.request(orders.placeOrder, { actor: second, campaignId: campaign.campaignId, idempotencyKey: `k-${randomUUID()}`, lines: [{ offerId: milkOffer, quantity: 1 }], expectedTotalCents: 990 }, { timeoutMs: 3_000 }).then(
+        () => 'placed',
+        (error: LinliError) => error.code,
+      );
+      expect(refused).toBe('ORDERS.STOCK_EXHAUSTED');
+    } finally {
+      release();
+      await holder;
+    }
+    expect(await h.db.order.count({ where: { campaignId: campaign.campaignId } })).toBe(1);
+  });
+
   it('holds the per-customer limit when one resident sends many orders at once', async () => {
     const world = await aPickupPoint(h);
     const catalog = await aCatalog(h);
