@@ -407,10 +407,10 @@ async function main() {
       log(`  cores used: ${JSON.stringify(load.cpu.cores)}`);
       return load;
     };
-    // Ascending, so that an overloaded rate (and the backlog it leaves) comes last; a pause between.
+    // Ascending, so that an overloaded rate (and the backlog it leaves) comes last; 5 s of quiet before each.
     const fixedLoads = [];
     for (const rate of [...settings.rates].sort((a, b) => a - b)) {
-      if (fixedLoads.length) await new Promise((resolve) => setTimeout(resolve, 5_000));
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
       fixedLoads.push(await fixedLoadAt(rate));
     }
     const fixedLoad = fixedLoads.find((load) => load.offeredRate === settings.rate);
@@ -467,7 +467,7 @@ async function main() {
       settings: {
         ...settings,
         saturation: `closed loop: ${settings.connections} keep-alive connections, each with one order in flight; a connection takes the buyer waiting longest and sends that buyer's next order as soon as an answer arrives; a buyer stops at its first sold-out or limit answer; ${settings.saturationRounds} rounds, each on its own hot SKU of ${settings.hotStock} units; ordersPerSecond is the median round`,
-        latency: `open loop: arrival times fixed in advance at each of ${settings.rates.join(', ')} orders/s (ascending, ${settings.seconds} s each, 5 s apart; the headline is ${settings.rate}/s), sent over a pool of the same ${settings.connections} connections; latency from the scheduled send time to the full answer`,
+        latency: `open loop: arrival times fixed in advance at each of ${settings.rates.join(', ')} orders/s (ascending, ${settings.seconds} s each, after 5 s of quiet; the headline is ${settings.rate}/s), sent over a pool of the same ${settings.connections} connections; latency from the scheduled send time to the full answer`,
         signIn: `every buyer signed in through POST /v1/auth/otp, GET /v1/dev/sms-outbox, POST /v1/auth/otp/verify, then PUT /v1/me/pickup-point (${round(sale.signUpSeconds, 1)} s for all)`,
         services: 'gateway, identity, leader-ops, orders: one process each, built with node tools/build.mjs, LOG_LEVEL=log, default pools unless set',
         env: { gateway: { RATE_LIMIT_PER_MINUTE_CLIENT: env.gateway.RATE_LIMIT_PER_MINUTE_CLIENT, RATE_LIMIT_PER_MINUTE_USER: env.gateway.RATE_LIMIT_PER_MINUTE_USER }, extra: settings.extraEnv },

@@ -87,7 +87,8 @@ export class CpuMeter {
     cores['other (not the benchmark)'] = Math.max(0, busy - ours) / seconds;
     cores.total = busy / seconds;
     for (const key of Object.keys(cores)) cores[key] = Math.round(cores[key] * 100) / 100;
-    return { seconds: Math.round(seconds * 100) / 100, cores };
+    const processes = Object.fromEntries(Object.keys(this.groups).map((name) => [name, [this.first.perGroup[name].size, last.perGroup[name].size]]));
+    return { seconds: Math.round(seconds * 100) / 100, cores, processes };
   }
 }
 
