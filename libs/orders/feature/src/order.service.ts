@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { orders as contracts, type Actor } from '@linli/contracts';
-import { databaseError, outboxEventRow } from '@linli/nest-kit';
+import { outboxEventRow } from '@linli/nest-kit';
 import { CampaignService, type Binding } from './campaign.service.js';
 import { OrdersErrors } from './orders.exception.js';
 import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
@@ -42,9 +42,9 @@ const PLACEMENT_CONTEXT_SQL = `SELECT existing, binding, campaign, serves, offer
 /**
  * Places the order in one statement (`orders_place_order`, see its migration): the order row, its
  * lines and their items, the first transition, the per-customer quotas, the `orders.order.placed.v1`
- * outbox row and the stock reservation. One round trip and no interactive transaction: a refusal
- * raises LS002 (a per-customer limit, message = offer id) or LS003 (stock, message = SKU id) and the
- * statement rolls back whole. Answers 'placed' or 'duplicate' (the idempotency key is taken).
+ * outbox row and the stock reservation. One round trip and no interactive transaction. Answers
+ * 'placed', 'duplicate' (the idempotency key is taken), 'limit:<offer id>' (a per-customer limit) or
+ * 'short:<sku id>' (stock); on a refusal nothing is written.
  */
 const PLACE_ORDER_SQL = `SELECT orders_place_order($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7, $8, $9, $10::timestamptz, $11::timestamptz,
   $12::json, $13::json, $14, $15::uuid, $16::json, $17::uuid, $18, $19::jsonb, $20::jsonb, $21::uuid[], $22::int[]) AS outcome`;
@@ -164,68 +164,62 @@ export class OrderService {
       actor: actorRef,
       expiresAt: expiresAt.toISOString(),
     });
-    let outcome: string | undefined;
-    try {
-      [{ outcome } = { outcome: undefined }] = await db.$queryRawUnsafe<{ outcome: string }[]>(
-        PLACE_ORDER_SQL,
-        orderId,
-        actor.userId,
-        campaign.id,
-        binding.pickup_point_id,
-        binding.compound_id,
-        input.idempotencyKey,
-        hash,
-        priced.totalCents,
-        newPickupCode(),
-        now,
-        expiresAt,
-        JSON.stringify(
-          lines.map((line) => ({
-            id: line.lineId,
-            line_no: line.lineNo,
-            offer_id: line.offer.offerId,
-            kind: line.offer.kind,
-            sku_id: line.offer.skuId,
-            bundle_id: line.offer.bundleId,
-            product_id: line.offer.productId,
-            category_id: line.offer.categoryId,
-            name: line.offer.name,
-            quantity: line.quantity,
-            unit_price_cents: line.unitPriceCents,
-            amount_cents: line.amountCents,
+    const [{ outcome } = { outcome: undefined }] = await db.$queryRawUnsafe<{ outcome: string }[]>(
+      PLACE_ORDER_SQL,
+      orderId,
+      actor.userId,
+      campaign.id,
+      binding.pickup_point_id,
+      binding.compound_id,
+      input.idempotencyKey,
+      hash,
+      priced.totalCents,
+      newPickupCode(),
+      now,
+      expiresAt,
+      JSON.stringify(
+        lines.map((line) => ({
+          id: line.lineId,
+          line_no: line.lineNo,
+          offer_id: line.offer.offerId,
+          kind: line.offer.kind,
+          sku_id: line.offer.skuId,
+          bundle_id: line.offer.bundleId,
+          product_id: line.offer.productId,
+          category_id: line.offer.categoryId,
+          name: line.offer.name,
+          quantity: line.quantity,
+          unit_price_cents: line.unitPriceCents,
+          amount_cents: line.amountCents,
+        })),
+      ),
+      JSON.stringify(
+        lines.flatMap((line) =>
+          line.items.map((item) => ({
+            line_id: line.lineId,
+            sku_id: item.skuId,
+            product_id: item.productId,
+            category_id: item.categoryId,
+            quantity: item.quantity,
+            unit_value_cents: item.unitValueCents,
           })),
         ),
-        JSON.stringify(
-          lines.flatMap((line) =>
-            line.items.map((item) => ({
-              line_id: line.lineId,
-              sku_id: item.skuId,
-              product_id: item.productId,
-              category_id: item.categoryId,
-              quantity: item.quantity,
-              unit_value_cents: item.unitValueCents,
-            })),
-          ),
-        ),
-        actorRef.kind,
-        actorRef.userId,
-        JSON.stringify(limited.map((line) => ({ offer_id: line.offer.offerId, quantity: line.quantity, limit_qty: line.offer.perCustomerLimit }))),
-        event.id,
-        event.subject,
-        event.payload,
-        event.traceContext,
-        priced.stockNeeds.map((need) => need.skuId),
-        priced.stockNeeds.map((need) => need.quantity),
-      );
-    } catch (error) {
-      const refusal = databaseError(error);
-      if (refusal?.code === 'LS002') {
-        const over = limited.find((line) => line.offer.offerId === refusal.message);
-        if (over) throw OrdersErrors.limitExceeded(over.offer.offerId, over.offer.perCustomerLimit!);
-      }
-      if (refusal?.code === 'LS003') throw OrdersErrors.stockExhausted(refusal.message);
-      throw error;
+      ),
+      actorRef.kind,
+      actorRef.userId,
+      JSON.stringify(limited.map((line) => ({ offer_id: line.offer.offerId, quantity: line.quantity, limit_qty: line.offer.perCustomerLimit }))),
+      event.id,
+      event.subject,
+      event.payload,
+      event.traceContext,
+      priced.stockNeeds.map((need) => need.skuId),
+      priced.stockNeeds.map((need) => need.quantity),
+    );
+    if (outcome?.startsWith('limit:')) {
+      const over = limited.find((line) => line.offer.offerId === outcome.slice('limit:'.length));
+      if (over) throw OrdersErrors.limitExceeded(over.offer.offerId, over.offer.perCustomerLimit!);
     }
+    if (outcome?.startsWith('short:')) throw OrdersErrors.stockExhausted(outcome.slice('short:'.length));
     if (outcome === 'duplicate') {
       const winner = await this.byKey(db, actor.userId, input.idempotencyKey);
       if (!winner) throw new Error(`order ${input.idempotencyKey} of ${actor.userId} was reported taken but cannot be read`);

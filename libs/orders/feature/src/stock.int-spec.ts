@@ -81,6 +81,23 @@ describe('stock under concurrency', () => {
     expect(await h.db.order.count({ where: { campaignId: campaign.campaignId } })).toBe(1);
   });
 
+  it('keeps its database connections when it refuses orders (a failed query would cost the pool one)', async () => {
+    const world = await aPickupPoint(h);
+    const catalog = await aCatalog(h);
+    const { campaign, milkOffer } = await aCampaign(h, world, catalog, { stock: { milk: 100 }, milkLimit: 1 });
+    const resident = await aResident(h, world, true);
+    const order = () =>
+      h.rpc.request(orders.placeOrder, { actor: resident, campaignId: campaign.campaignId, idempotencyKey: `k-${randomUUID()}`, lines: [{ offerId: milkOffer, quantity: 1 }], expectedTotalCents: 990 });
+    await order();
+    const [{ since }] = await h.db.$queryRawUnsafe<{ since: Date }[]>('SELECT clock_timestamp() AS since');
+    for (let i = 0; i < 5; i++) await expect(order()).rejects.toMatchObject({ code: 'ORDERS.LIMIT_EXCEEDED' });
+    const [{ opened }] = await h.db.$queryRawUnsafe<{ opened: number }[]>(
+      'SELECT count(*)::int AS opened FROM pg_stat_activity WHERE datname = current_database() AND backend_start > $1',
+      since,
+    );
+    expect(opened).toBe(0);
+  });
+
   it('holds the per-customer limit when one resident sends many orders at once', async () => {
     const world = await aPickupPoint(h);
     const catalog = await aCatalog(h);

@@ -46,15 +46,3 @@ export function databaseName(url: string): string {
   }
 }
 
-/**
- * The SQLSTATE and message of an error PostgreSQL raised under a Prisma call (a constraint, or a
- * `RAISE ... USING ERRCODE` of our own functions), or null for anything else.
- */
-export function databaseError(error: unknown): { code: string; message: string } | null {
-  if (!error || typeof error !== 'object') return null;
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; originalMessage?: unknown } } } }).meta?.driverAdapterError?.cause;
-  if (cause && typeof cause.originalCode === 'string') return { code: cause.originalCode, message: String(cause.originalMessage ?? '') };
-  const text = (error as { message?: unknown }).message;
-  const match = typeof text === 'string' ? /Raw query failed\. Code: `([0-9A-Z]{5})`\. Message: `([^`]*)`/.exec(text) : null;
-  return match ? { code: match[1]!, message: match[2]! } : null;
-}
