@@ -505,7 +505,7 @@ async function main() {
         ['took', `${result.benchSeconds} s`],
       ])}`,
     );
-    if (oversold !== 0 || lost !== 0) process.exitCode = 1;
+    if (oversold !== 0 || lost !== 0 || !checks.limitHeld || !checks.stockAccounted) process.exitCode = 1;
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch((error) => console.error(`cleanup: ${error.message}`));
     if (nc) await nc.close().catch(() => undefined);

@@ -42,6 +42,43 @@ export async function placedEventsOnStream(nc, prefix, timeoutMs = 60_000) {
   return { stream, messages: seen, counts };
 }
 
+/** One hot SKU's books: stock conserved, units ordered = units reserved, nothing beyond the stock or the limit. */
+export function judgeHot({ skuId, hotStock, hotLimit, total, reserved, remaining, ordered, perBuyer, quotaMax }) {
+  return {
+    skuId,
+    stock: hotStock,
+    totalInDb: total,
+    reserved,
+    remaining,
+    conserved: reserved + remaining === total,
+    orderedUnits: ordered,
+    oversoldUnits: Math.max(0, reserved - hotStock),
+    perBuyerLimit: hotLimit,
+    maxUnitsOneBuyer: perBuyer,
+    maxQuotaRow: quotaMax,
+    limitHeld: perBuyer <= hotLimit && quotaMax <= hotLimit,
+  };
+}
+
+/**
+ * Which accepted orders (id → units) are missing something: their row, a stock reservation of exactly
+ * their units, their outbox event, or their event on the stream. An order missing anything is lost.
+ */
+export function accountFor(accepted, { haveRow, reserved, outbox, stream }) {
+  const missing = { row: 0, stock: 0, outbox: 0, stream: 0 };
+  let lost = 0;
+  for (const [id, units] of accepted) {
+    const problems = [];
+    if (!haveRow.has(id)) problems.push('row');
+    if (reserved.get(id) !== units) problems.push('stock');
+    if (!outbox.has(id)) problems.push('outbox');
+    if (!stream.has(id)) problems.push('stream');
+    for (const p of problems) missing[p] += 1;
+    if (problems.length) lost += 1;
+  }
+  return { missing, lost };
+}
+
 /**
  * The checks of the benchmark. `accepted` maps each order id the clients were given (201) to the
  * units it asked for. Oversold units: hot-SKU units reserved beyond the stock put on sale, plus any
@@ -72,20 +109,7 @@ export async function verify({ db, nc, prefix, hots, hotStock, hotLimit, accepte
       )).max,
     );
     const quotaMax = Number((await one('SELECT coalesce(max(quantity), 0) AS n FROM customer_quotas WHERE offer_id = $1::uuid', [hot.offerId])).n);
-    hotChecks.push({
-      skuId: hot.skuId,
-      stock: hotStock,
-      totalInDb: total,
-      reserved,
-      remaining,
-      conserved: reserved + remaining === total,
-      orderedUnits: ordered,
-      oversoldUnits: Math.max(0, reserved - hotStock),
-      perBuyerLimit: hotLimit,
-      maxUnitsOneBuyer: perBuyer,
-      maxQuotaRow: quotaMax,
-      limitHeld: perBuyer <= hotLimit && quotaMax <= hotLimit,
-    });
+    hotChecks.push(judgeHot({ skuId: hot.skuId, hotStock, hotLimit, total, reserved, remaining, ordered, perBuyer, quotaMax }));
   }
   const ordersInDb = Number((await one('SELECT count(*) AS n FROM orders')).n);
 
@@ -101,23 +125,14 @@ export async function verify({ db, nc, prefix, hots, hotStock, hotLimit, accepte
     (await db.query(`SELECT payload->>'orderId' AS id, count(*)::int AS n FROM outbox_events WHERE subject = $1 GROUP BY 1`, [PLACED])).rows.map((r) => [r.id, r.n]),
   );
   const stream = await placedEventsOnStream(nc, prefix);
-  const missing = { row: 0, stock: 0, outbox: 0, stream: 0 };
-  let lost = 0;
-  for (const [id, units] of accepted) {
-    const problems = [];
-    if (!haveRow.has(id)) problems.push('row');
-    if (reserved.get(id) !== units) problems.push('stock');
-    if (!outbox.has(id)) problems.push('outbox');
-    if (!stream.counts.has(id)) problems.push('stream');
-    for (const p of problems) missing[p] += 1;
-    if (problems.length) lost += 1;
-  }
+  const { missing, lost } = accountFor(accepted, { haveRow, reserved, outbox, stream: stream.counts });
   const duplicateEvents = [...stream.counts.values()].filter((n) => n > 1).length + [...outbox.values()].filter((n) => n > 1).length;
   return {
     oversold: hotChecks.reduce((sum, h) => sum + h.oversoldUnits, 0) + negativeRows,
     lost,
     negativeStockRows: negativeRows,
     limitHeld: hotChecks.every((h) => h.limitHeld),
+    stockAccounted: hotChecks.every((h) => h.conserved && h.orderedUnits === h.reserved),
     hots: hotChecks,
     orders: {
       acceptedByClients: accepted.size,
