@@ -111,7 +111,7 @@ export class LinliKitModule {
         inject: [NATS_CONNECTION, Subjects, DiscoveryService, MetadataScanner, HealthService],
         useFactory: (nc: NatsConnection, subjects: Subjects, discovery: DiscoveryService, scanner: MetadataScanner, healthService: HealthService) => {
           const server = new RpcServer(nc, subjects, options.service, discovery, scanner, { maxInFlight: options.rpcMaxInFlight });
-          server.register(health[options.service], () => healthService.report());
+          server.register(health[options.service], () => healthService.report(), { unqueued: true });
           return server;
         },
       },

@@ -208,6 +208,10 @@ describe('RpcServer and RpcClient', () => {
     // These callers stop waiting after 150 ms, long before a slot frees up; this one waits long enough.
     const impatient = [1, 2, 3].map(() => errorOf(rpc.request(slow, { ms: 1 }, { timeoutMs: 150 })));
     const patient = rpc.request(slow, { ms: 1 }, { timeoutMs: 5_000 });
+    // Health is not queued behind them: a busy service still answers whether it is alive.
+    const asked = Date.now();
+    await expect(rpc.request(health.orders, {})).resolves.toMatchObject({ service: 'orders' });
+    expect(Date.now() - asked).toBeLessThan(400);
     expect((await Promise.all(impatient)).map((error) => error.code)).toEqual(['COMMON.TIMEOUT', 'COMMON.TIMEOUT', 'COMMON.TIMEOUT']);
     expect(await Promise.all(busy)).toEqual([{ slept: 600 }, { slept: 600 }]);
     expect(await patient).toEqual({ slept: 1 });

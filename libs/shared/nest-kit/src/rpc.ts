@@ -73,7 +73,7 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger('RpcServer');
   private readonly subscriptions: Subscription[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly handlers = new Map<string, { contract: RpcContract; handler: Handler }>();
+  private readonly handlers = new Map<string, { contract: RpcContract; handler: Handler; unqueued: boolean }>();
   private readonly waiting: (() => void)[] = [];
   private running = 0;
   private readonly maxInFlight: number;
@@ -91,10 +91,13 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
     this.maxInFlight = options.maxInFlight ?? 64;
   }
 
-  /** Registers a handler directly (used for the built-in health subject). */
-  register(contract: RpcContract, handler: Handler): void {
+  /**
+   * Registers a handler directly. `unqueued` handlers (the built-in health subject) run at once, outside
+   * the `maxInFlight` limit, so a busy service still answers whether it is alive.
+   */
+  register(contract: RpcContract, handler: Handler, options: { unqueued?: boolean } = {}): void {
     if (this.handlers.has(contract.subject)) throw new Error(`two handlers for ${contract.subject}`);
-    this.handlers.set(contract.subject, { contract, handler });
+    this.handlers.set(contract.subject, { contract, handler, unqueued: options.unqueued ?? false });
   }
 
   onApplicationBootstrap(): void {
@@ -117,7 +120,9 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
             this.logger.error(`subscription ${subject} failed: ${error.message}`);
             return;
           }
-          const task = this.admit(entry.contract, entry.handler, msg).finally(() => this.inFlight.delete(task));
+          const task = (entry.unqueued ? this.handle(entry.contract, entry.handler, msg) : this.admit(entry.contract, entry.handler, msg)).finally(() =>
+            this.inFlight.delete(task),
+          );
           this.inFlight.add(task);
         },
       });
