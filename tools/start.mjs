@@ -111,7 +111,9 @@ or point NATS_URL at a reachable server.`);
   say(`NATS at ${NATS_URL}`);
 
   let urlFor = (service) => databaseUrl(DATABASE_SERVER_URL, service);
+  let embedded = false;
   if (EMBEDDED || !(await postgresReachable())) {
+    embedded = true;
     say(`no PostgreSQL at ${DATABASE_SERVER_URL.replace(/\/\/[^@]*@/, '//')}; using embedded PGlite databases in .linli/pglite (development only)`);
     const urls = await startEmbeddedDatabases();
     urlFor = (service) => urls[service];
@@ -146,6 +148,9 @@ or point NATS_URL at a reachable server.`);
     }
     const env = { ...common, SERVICE_NAME: name };
     if (name !== 'gateway') env.DATABASE_URL = urlFor(name);
+    // PGlite is one session: connections to its socket server share it, so interleaved statements and
+    // transactions of a pool would collide. One connection per service keeps each session whole.
+    if (name !== 'gateway' && embedded) env.DATABASE_POOL_SIZE = '1';
     const child = spawn(process.execPath, ['--enable-source-maps', main], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code, signal) => {
       if (!stopping) {
