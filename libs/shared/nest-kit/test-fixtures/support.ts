@@ -27,9 +27,14 @@ export class PgTx implements SqlExecutor {
 /** `$executeRawUnsafe` → affected rows, `$queryRawUnsafe` → rows, `$transaction(fn)` → commit or roll back. */
 export class PgSql implements TransactionalSql<PgTx> {
   readonly pool: pg.Pool;
+  private readonly open = new Set<pg.Client>();
 
   constructor(url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 8 });
+    this.pool.on('connect', (client) => {
+      this.open.add(client);
+      client.once('end', () => this.open.delete(client));
+    });
   }
 
   async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
@@ -65,8 +70,15 @@ export class PgSql implements TransactionalSql<PgTx> {
     return rows[0]!.n;
   }
 
-  end(): Promise<void> {
-    return this.pool.end();
+  /**
+   * Ends the pool and waits until every connection has closed. `pool.end()` alone resolves as soon as
+   * the connections are out of the pool, while they may still be closing: a `DROP DATABASE … WITH
+   * (FORCE)` right after would terminate them, and the pool would re-throw that as an unhandled error.
+   */
+  async end(): Promise<void> {
+    const closing = [...this.open].map((client) => new Promise<void>((resolve) => client.once('end', () => resolve())));
+    await this.pool.end();
+    await Promise.all(closing);
   }
 }
 
