@@ -8,9 +8,10 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { LinliError, type Role, type RpcContract, identity } from '@linli/contracts';
 import { Subjects, baseConfigFragment, issueAccessToken, loadConfig, tokenConfigFragment } from '@linli/nest-kit';
-import { natsTestUrl, testSubjectPrefix } from '@linli/testing';
+import { connectTestNats, deleteTestStreams, natsTestUrl, testSubjectPrefix } from '@linli/testing';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
 import { gatewayConfigFragment, type GatewayConfig } from './gateway.config.js';
+import { isPublic, routeKey, type GatewayRoute } from './route.js';
 
 export const TEST_SECRET = 'gateway-test-secret-'.padEnd(48, 'x');
 export const ALLOWED_ORIGIN = 'https://app.linli.test';
@@ -195,4 +196,124 @@ export class FakeServices {
   lastCall(subject: string): RecordedCall | undefined {
     return this.calls.filter((call) => call.subject === subject).at(-1);
   }
+}
+
+/** A valid and an invalid request for one route; `bad.field` is the path the 400 must name. */
+export interface RouteCase {
+  path?: string;
+  query?: string;
+  body?: unknown;
+  bad: { path?: string; query?: string; body?: unknown; field: string };
+}
+
+export interface RouteContractSuite {
+  readonly running: RunningGateway;
+  readonly fakes: FakeServices;
+}
+
+/**
+ * What every route of a route file must do, checked route by route against a gateway in process and
+ * fake services on its subject prefix: 401 without a token (unless public), 403 without the role,
+ * 400 naming the bad field, and a call its contract accepts with the caller as actor (none for public
+ * routes). Registers the file's `beforeAll`/`afterEach`/`afterAll`; the returned suite gives the
+ * running gateway and the fakes to the file's own route-specific tests.
+ *
+ * `replies`: the fake reply of each subject (default: {@link sampleReplies}). `replyMayCarryCode`: a
+ * successful reply of these routes may have a `code` field of its own (a pickup code), so only error
+ * bodies are checked for one.
+ */
+export function routeContractSuite(options: {
+  name: string;
+  routes: readonly GatewayRoute[];
+  cases: Record<string, RouteCase>;
+  replies?: [RpcContract, Handler][];
+  replyMayCarryCode?: boolean;
+}): RouteContractSuite {
+  const { name, routes, cases, replies } = options;
+  let running: RunningGateway;
+  let nc: NatsConnection;
+  let fakes: FakeServices;
+
+  beforeAll(async () => {
+    running = await startGateway();
+    nc = await connectTestNats(`${name}-routes-test`);
+    fakes = new FakeServices(nc, running.prefix);
+    if (replies) for (const [contract, handler] of replies) await fakes.respond(contract, handler);
+    else await fakes.respondToAll();
+  });
+
+  afterEach(() => {
+    expect(fakes.rejected).toEqual([]);
+    fakes.reset();
+  });
+
+  afterAll(async () => {
+    await running?.gateway.close();
+    if (nc) {
+      await deleteTestStreams(nc, running.prefix);
+      await nc.close();
+    }
+  });
+
+  it(`has a case${replies ? ' and a fake reply' : ''} for every ${name} route`, () => {
+    expect(Object.keys(cases).sort()).toEqual(routes.map(routeKey).sort());
+    if (!replies) return;
+    const answered = new Set(replies.map(([contract]) => contract.subject));
+    for (const route of routes) expect([routeKey(route), answered.has(route.rpc.subject)]).toEqual([routeKey(route), true]);
+  });
+
+  describe.each(routes.map((route) => [routeKey(route), route] as const))('%s', (key, route) => {
+    const c = cases[key]!;
+    const publicRoute = isPublic(route.auth);
+    const allowedRoles = publicRoute || route.auth.roles === 'any-signed-in' ? (['resident'] as const) : route.auth.roles;
+    const token = () => (publicRoute ? undefined : tokenFor([...allowedRoles]));
+    const url = (path = route.path, query = '') => `${path}${query}`;
+
+    if (!publicRoute) {
+      it('answers 401 AUTH.UNAUTHENTICATED without a token', async () => {
+        const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body });
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('AUTH.UNAUTHENTICATED');
+        expect(fakes.calls).toHaveLength(0);
+      });
+    }
+
+    if (!publicRoute && route.auth.roles !== 'any-signed-in') {
+      it('answers 403 AUTH.FORBIDDEN to a caller without the role', async () => {
+        const others = (['resident', 'leader', 'partner', 'ops'] as const).filter((role) => !(route.auth as { roles: readonly string[] }).roles.includes(role));
+        const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: tokenFor([...others]) });
+        expect(res.status).toBe(403);
+        expect(res.body.code).toBe('AUTH.FORBIDDEN');
+        expect(fakes.calls).toHaveLength(0);
+      });
+    }
+
+    it('answers 400 COMMON.VALIDATION_FAILED naming the bad field', async () => {
+      const res = await http(running.url, route.method, url(c.bad.path ?? c.path, c.bad.query), { body: c.bad.body, token: token() });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('COMMON.VALIDATION_FAILED');
+      expect((res.body.details.fields as { path: string }[]).map((f) => f.path)).toContain(c.bad.field);
+      expect(fakes.calls).toHaveLength(0);
+    });
+
+    it('calls the service with a payload its contract accepts, the caller as actor, and answers its reply', async () => {
+      const bearer = token();
+      const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: bearer });
+      if (options.replyMayCarryCode) expect([res.status, res.status >= 400 ? res.body : undefined]).toEqual([route.status ?? 200, undefined]);
+      else expect([res.status, res.body?.code]).toEqual([route.status ?? 200, undefined]);
+      const call = fakes.lastCall(route.rpc.subject);
+      expect(call).toBeDefined();
+      if (bearer) expect(call!.payload.actor).toEqual(actorOf(bearer));
+      else expect(call!.payload).not.toHaveProperty('actor');
+    });
+  });
+
+  return {
+    get running() {
+      return running;
+    },
+    get fakes() {
+      return fakes;
+    },
+  };
 }

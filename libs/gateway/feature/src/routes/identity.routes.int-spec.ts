@@ -1,23 +1,12 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
-import { connectTestNats, deleteTestStreams } from '@linli/testing';
-import { isPublic, routeKey } from '../route.js';
-import { FakeServices, actorOf, http, startGateway, tokenFor, type RunningGateway } from '../gateway.test-harness.js';
+import { actorOf, http, routeContractSuite, tokenFor, type RouteCase } from '../gateway.test-harness.js';
 import { identityRoutes } from './identity.routes.js';
-
-/** A valid and an invalid request for each identity route; `field` is the path the 400 must name. */
-interface Case {
-  path?: string;
-  query?: string;
-  body?: unknown;
-  bad: { path?: string; query?: string; body?: unknown; field: string };
-}
 
 const phone = '+8613800138000';
 const someone = randomUUID();
 const refreshToken = 'refresh-token-0123456789';
 
-const cases: Record<string, Case> = {
+const cases: Record<string, RouteCase> = {
   'POST /v1/auth/otp': { body: { phone: '138 0013 8000' }, bad: { body: { phone: '12345' }, field: 'body.phone' } },
   'POST /v1/auth/otp/verify': { body: { phone, code: '123456', device: 'iPhone' }, bad: { body: { phone, code: '12ab' }, field: 'body.code' } },
   'POST /v1/auth/wechat': { body: { app: 'mini-program', loginCode: 'dev:alice' }, bad: { body: { app: 'fax', loginCode: 'dev:alice' }, field: 'body.app' } },
@@ -52,91 +41,21 @@ const cases: Record<string, Case> = {
   'GET /v1/dev/sms-outbox': { query: `?phone=${encodeURIComponent(phone)}`, bad: { query: '?phone=110', field: 'query.phone' } },
 };
 
-let running: RunningGateway;
-let nc: NatsConnection;
-let fakes: FakeServices;
-
-beforeAll(async () => {
-  running = await startGateway();
-  nc = await connectTestNats('identity-routes-test');
-  fakes = new FakeServices(nc, running.prefix);
-  await fakes.respondToAll();
-});
-
-afterEach(() => {
-  expect(fakes.rejected).toEqual([]);
-  fakes.reset();
-});
-
-afterAll(async () => {
-  await running?.gateway.close();
-  if (nc) {
-    await deleteTestStreams(nc, running.prefix);
-    await nc.close();
-  }
-});
-
-it('has a case for every identity route', () => {
-  expect(Object.keys(cases).sort()).toEqual(identityRoutes.map(routeKey).sort());
-});
-
-describe.each(identityRoutes.map((route) => [routeKey(route), route] as const))('%s', (key, route) => {
-  const c = cases[key]!;
-  const allowedRoles = isPublic(route.auth) || route.auth.roles === 'any-signed-in' ? (['resident'] as const) : route.auth.roles;
-  const signedIn = () => tokenFor([...allowedRoles]);
-  const token = () => (isPublic(route.auth) ? undefined : signedIn());
-  const url = (path = route.path, query = '') => `${path}${query}`;
-
-  if (!isPublic(route.auth)) {
-    it('answers 401 AUTH.UNAUTHENTICATED without a token', async () => {
-      const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body });
-      expect(res.status).toBe(401);
-      expect(res.body.code).toBe('AUTH.UNAUTHENTICATED');
-      expect(fakes.calls).toHaveLength(0);
-    });
-  }
-
-  if (!isPublic(route.auth) && route.auth.roles !== 'any-signed-in') {
-    it('answers 403 AUTH.FORBIDDEN to a caller without the role', async () => {
-      const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: tokenFor(['resident', 'leader', 'partner']) });
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe('AUTH.FORBIDDEN');
-      expect(fakes.calls).toHaveLength(0);
-    });
-  }
-
-  it('answers 400 COMMON.VALIDATION_FAILED naming the bad field', async () => {
-    const res = await http(running.url, route.method, url(c.bad.path ?? c.path, c.bad.query), { body: c.bad.body, token: token() });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('COMMON.VALIDATION_FAILED');
-    expect((res.body.details.fields as { path: string }[]).map((f) => f.path)).toContain(c.bad.field);
-    expect(fakes.calls).toHaveLength(0);
-  });
-
-  it('calls the service with a payload its contract accepts, the caller as actor, and answers its reply', async () => {
-    const bearer = token();
-    const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: bearer });
-    expect([res.status, res.body?.code]).toEqual([route.status ?? 200, undefined]);
-    const call = fakes.lastCall(route.rpc.subject);
-    expect(call).toBeDefined();
-    if (bearer) expect(call!.payload.actor).toEqual(actorOf(bearer));
-    else expect(call!.payload).not.toHaveProperty('actor');
-  });
-});
+const suite = routeContractSuite({ name: 'identity', routes: identityRoutes, cases });
 
 describe('route specifics', () => {
   it('acts on the caller for /v1/me routes, and on the path user for ops routes', async () => {
     const resident = tokenFor(['resident']);
-    await http(running.url, 'PUT', '/v1/me/consents/marketing', { token: resident, body: { granted: true } });
-    expect(fakes.lastCall('rpc.identity.consent.set.v1')?.payload).toEqual({ actor: actorOf(resident), userId: actorOf(resident).userId, purpose: 'marketing', granted: true });
+    await http(suite.running.url, 'PUT', '/v1/me/consents/marketing', { token: resident, body: { granted: true } });
+    expect(suite.fakes.lastCall('rpc.identity.consent.set.v1')?.payload).toEqual({ actor: actorOf(resident), userId: actorOf(resident).userId, purpose: 'marketing', granted: true });
     const ops = tokenFor(['ops']);
-    await http(running.url, 'POST', `/v1/ops/users/${someone}/roles`, { token: ops, body: { role: 'partner' } });
-    expect(fakes.lastCall('rpc.identity.role.grant.v1')?.payload).toEqual({ actor: actorOf(ops), userId: someone, role: 'partner' });
+    await http(suite.running.url, 'POST', `/v1/ops/users/${someone}/roles`, { token: ops, body: { role: 'partner' } });
+    expect(suite.fakes.lastCall('rpc.identity.role.grant.v1')?.payload).toEqual({ actor: actorOf(ops), userId: someone, role: 'partner' });
   });
 
   it('normalises phone numbers the way the contract does', async () => {
-    await http(running.url, 'POST', '/v1/auth/otp', { body: { phone: '+86 138-0013-8000' } });
-    expect(fakes.lastCall('rpc.identity.otp.request.v1')?.payload).toEqual({ phone });
+    await http(suite.running.url, 'POST', '/v1/auth/otp', { body: { phone: '+86 138-0013-8000' } });
+    expect(suite.fakes.lastCall('rpc.identity.otp.request.v1')?.payload).toEqual({ phone });
   });
 
   it('links any of the proof channels', async () => {
@@ -146,11 +65,11 @@ describe('route specifics', () => {
       { channel: 'wechat', app: 'official-account', loginCode: 'dev:bob' },
       { channel: 'member-card', cardNumber: 'M-0001' },
     ]) {
-      const res = await http(running.url, 'POST', '/v1/me/identities', { token, body: { proof } });
+      const res = await http(suite.running.url, 'POST', '/v1/me/identities', { token, body: { proof } });
       expect(res.status).toBe(200);
-      expect(fakes.lastCall('rpc.identity.identity.link.v1')?.payload).toEqual({ actor: actorOf(token), proof });
+      expect(suite.fakes.lastCall('rpc.identity.identity.link.v1')?.payload).toEqual({ actor: actorOf(token), proof });
     }
-    const bad = await http(running.url, 'POST', '/v1/me/identities', { token, body: { proof: { channel: 'email', address: 'a@b.c' } } });
+    const bad = await http(suite.running.url, 'POST', '/v1/me/identities', { token, body: { proof: { channel: 'email', address: 'a@b.c' } } });
     expect(bad.status).toBe(400);
     expect(bad.body.details.fields.map((f: { path: string }) => f.path)).toContain('body.proof.channel');
   });

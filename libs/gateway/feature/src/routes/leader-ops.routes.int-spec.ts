@@ -1,18 +1,7 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { LinliError, leaderOps, type RpcContract } from '@linli/contracts';
-import { connectTestNats, deleteTestStreams } from '@linli/testing';
-import { isPublic, routeKey } from '../route.js';
-import { FakeServices, actorOf, http, startGateway, tokenFor, type RunningGateway } from '../gateway.test-harness.js';
+import { actorOf, http, routeContractSuite, tokenFor, type RouteCase } from '../gateway.test-harness.js';
 import { leaderOpsRoutes } from './leader-ops.routes.js';
-
-/** A valid and an invalid request for each leader-ops route; `field` is the path the 400 must name. */
-interface Case {
-  path?: string;
-  query?: string;
-  body?: unknown;
-  bad: { path?: string; query?: string; body?: unknown; field: string };
-}
 
 const someone = randomUUID();
 const applicationId = randomUUID();
@@ -20,7 +9,7 @@ const pickupPointId = randomUUID();
 const hours = [{ weekday: 1, opens: '08:00', closes: '20:00' }];
 const pointBody = { name: 'Gate 2 shop', address: '2 Tianlin Road', compoundIds: ['compound-1'], openingHours: hours, capacity: 80 };
 
-const cases: Record<string, Case> = {
+const cases: Record<string, RouteCase> = {
   'PUT /v1/ops/compounds/:compoundId': {
     path: '/v1/ops/compounds/compound-1',
     body: { name: 'Green Garden', city: 'Shanghai', district: 'Xuhui' },
@@ -92,88 +81,19 @@ const replies: [RpcContract, (req: any) => unknown][] = [
   [leaderOps.getBinding, (req) => ({ userId: req.userId ?? req.actor.userId, current: binding(req.userId ?? req.actor.userId), history: [] })],
 ];
 
-let running: RunningGateway;
-let nc: NatsConnection;
-let fakes: FakeServices;
-
-beforeAll(async () => {
-  running = await startGateway();
-  nc = await connectTestNats('leader-ops-routes-test');
-  fakes = new FakeServices(nc, running.prefix);
-  for (const [contract, handler] of replies) await fakes.respond(contract, handler);
-});
-
-afterEach(() => {
-  expect(fakes.rejected).toEqual([]);
-  fakes.reset();
-});
-
-afterAll(async () => {
-  await running?.gateway.close();
-  if (nc) {
-    await deleteTestStreams(nc, running.prefix);
-    await nc.close();
-  }
-});
-
-it('has a case and a fake reply for every leader-ops route', () => {
-  expect(Object.keys(cases).sort()).toEqual(leaderOpsRoutes.map(routeKey).sort());
-  const answered = new Set(replies.map(([contract]) => contract.subject));
-  for (const route of leaderOpsRoutes) expect([routeKey(route), answered.has(route.rpc.subject)]).toEqual([routeKey(route), true]);
-});
-
-describe.each(leaderOpsRoutes.map((route) => [routeKey(route), route] as const))('%s', (key, route) => {
-  const c = cases[key]!;
-  const allowedRoles = isPublic(route.auth) || route.auth.roles === 'any-signed-in' ? (['resident'] as const) : route.auth.roles;
-  const token = () => tokenFor([...allowedRoles]);
-  const url = (path = route.path, query = '') => `${path}${query}`;
-
-  it('answers 401 AUTH.UNAUTHENTICATED without a token', async () => {
-    const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body });
-    expect(res.status).toBe(401);
-    expect(res.body.code).toBe('AUTH.UNAUTHENTICATED');
-    expect(fakes.calls).toHaveLength(0);
-  });
-
-  if (!isPublic(route.auth) && route.auth.roles !== 'any-signed-in') {
-    it('answers 403 AUTH.FORBIDDEN to a caller without the role', async () => {
-      const others = (['resident', 'leader', 'partner', 'ops'] as const).filter((role) => !(route.auth as { roles: readonly string[] }).roles.includes(role));
-      const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: tokenFor([...others]) });
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe('AUTH.FORBIDDEN');
-      expect(fakes.calls).toHaveLength(0);
-    });
-  }
-
-  it('answers 400 COMMON.VALIDATION_FAILED naming the bad field', async () => {
-    const res = await http(running.url, route.method, url(c.bad.path ?? c.path, c.bad.query), { body: c.bad.body, token: token() });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('COMMON.VALIDATION_FAILED');
-    expect((res.body.details.fields as { path: string }[]).map((f) => f.path)).toContain(c.bad.field);
-    expect(fakes.calls).toHaveLength(0);
-  });
-
-  it('calls the service with a payload its contract accepts, the caller as actor, and answers its reply', async () => {
-    const bearer = token();
-    const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: bearer });
-    expect([res.status, res.body?.code]).toEqual([route.status ?? 200, undefined]);
-    const call = fakes.lastCall(route.rpc.subject);
-    expect(call).toBeDefined();
-    expect(call!.payload.actor).toEqual(actorOf(bearer));
-  });
-});
+const suite = routeContractSuite({ name: 'leader-ops', routes: leaderOpsRoutes, cases, replies });
 
 describe('route specifics', () => {
   it('takes the compound id from the path and the caller as actor', async () => {
     const ops = tokenFor(['ops']);
-    await http(running.url, 'PUT', '/v1/ops/compounds/compound-9', { token: ops, body: { name: 'Plum Court', city: 'Hangzhou' } });
-    expect(fakes.lastCall(leaderOps.upsertCompound.subject)?.payload).toEqual({ actor: actorOf(ops), compound: { compoundId: 'compound-9', name: 'Plum Court', city: 'Hangzhou', timeZone: 'Asia/Shanghai' } });
+    await http(suite.running.url, 'PUT', '/v1/ops/compounds/compound-9', { token: ops, body: { name: 'Plum Court', city: 'Hangzhou' } });
+    expect(suite.fakes.lastCall(leaderOps.upsertCompound.subject)?.payload).toEqual({ actor: actorOf(ops), compound: { compoundId: 'compound-9', name: 'Plum Court', city: 'Hangzhou', timeZone: 'Asia/Shanghai' } });
   });
 
   it("lists only the caller's own applications on /v1/me, whatever the query", async () => {
     const resident = tokenFor(['resident']);
-    await http(running.url, 'GET', '/v1/me/leader-applications?status=rejected', { token: resident });
-    expect(fakes.lastCall(leaderOps.listApplications.subject)?.payload).toEqual({ actor: actorOf(resident), status: 'rejected', userId: actorOf(resident).userId, limit: 100 });
+    await http(suite.running.url, 'GET', '/v1/me/leader-applications?status=rejected', { token: resident });
+    expect(suite.fakes.lastCall(leaderOps.listApplications.subject)?.payload).toEqual({ actor: actorOf(resident), status: 'rejected', userId: actorOf(resident).userId, limit: 100 });
   });
 
   it("maps leader-ops' error codes to HTTP statuses", async () => {
@@ -185,10 +105,10 @@ describe('route specifics', () => {
     ];
     const resident = tokenFor(['resident']);
     for (const [code, status] of expectations) {
-      fakes.override(leaderOps.bindResident, () => {
+      suite.fakes.override(leaderOps.bindResident, () => {
         throw new LinliError(code as 'LEADER_OPS.POINT_SUSPENDED', 'refused', { pickupPointId });
       });
-      const res = await http(running.url, 'PUT', '/v1/me/pickup-point', { token: resident, body: { pickupPointId, compoundId: 'compound-1' } });
+      const res = await http(suite.running.url, 'PUT', '/v1/me/pickup-point', { token: resident, body: { pickupPointId, compoundId: 'compound-1' } });
       expect([code, res.status, res.body.code, res.body.details]).toEqual([code, status, code, { pickupPointId }]);
     }
     const leader = tokenFor(['leader']);
@@ -197,10 +117,10 @@ describe('route specifics', () => {
       ['LEADER_OPS.NOT_POINT_OWNER', 403],
       ['LEADER_OPS.COMPOUND_IN_USE', 409],
     ] as const) {
-      fakes.override(leaderOps.createPickupPoint, () => {
+      suite.fakes.override(leaderOps.createPickupPoint, () => {
         throw new LinliError(code, 'refused');
       });
-      const res = await http(running.url, 'POST', '/v1/pickup-points', { token: leader, body: pointBody });
+      const res = await http(suite.running.url, 'POST', '/v1/pickup-points', { token: leader, body: pointBody });
       expect([code, res.status]).toEqual([code, status]);
     }
   });

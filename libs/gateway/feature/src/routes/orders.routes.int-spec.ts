@@ -1,18 +1,7 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { LinliError, orders, type RpcContract } from '@linli/contracts';
-import { connectTestNats, deleteTestStreams } from '@linli/testing';
-import { isPublic, routeKey } from '../route.js';
-import { FakeServices, actorOf, http, startGateway, tokenFor, type RunningGateway } from '../gateway.test-harness.js';
+import { actorOf, http, routeContractSuite, tokenFor, type RouteCase } from '../gateway.test-harness.js';
 import { ordersRoutes } from './orders.routes.js';
-
-/** A valid and an invalid request for each orders route; `field` is the path the 400 must name. */
-interface Case {
-  path?: string;
-  query?: string;
-  body?: unknown;
-  bad: { path?: string; query?: string; body?: unknown; field: string };
-}
 
 const someone = randomUUID();
 const campaignId = randomUUID();
@@ -39,7 +28,7 @@ const campaignBody = {
 const notification = { notificationId: 'n-12345678', providerPaymentId: 'dev_1234', merchantOrderId: orderId, status: 'succeeded', amountCents: 990, occurredAt: at() };
 const point = `/v1/leader/pickup-points/${pickupPointId}`;
 
-const cases: Record<string, Case> = {
+const cases: Record<string, RouteCase> = {
   'GET /v1/campaigns': { query: '?status=published&limit=10', bad: { query: '?limit=0', field: 'query.limit' } },
   'GET /v1/campaigns/:campaignId': { path: `/v1/campaigns/${campaignId}`, bad: { path: '/v1/campaigns/42', field: 'params.campaignId' } },
   'GET /v1/categories': { bad: { query: '?all=1', field: 'query.all' } },
@@ -173,100 +162,26 @@ const replies: [RpcContract, (req: any) => unknown][] = [
   [orders.paymentCallback, () => ({ accepted: true, outcome: 'paid' })],
 ];
 
-let running: RunningGateway;
-let nc: NatsConnection;
-let fakes: FakeServices;
-
-beforeAll(async () => {
-  running = await startGateway();
-  nc = await connectTestNats('orders-routes-test');
-  fakes = new FakeServices(nc, running.prefix);
-  for (const [contract, handler] of replies) await fakes.respond(contract, handler);
-});
-
-afterEach(() => {
-  expect(fakes.rejected).toEqual([]);
-  fakes.reset();
-});
-
-afterAll(async () => {
-  await running?.gateway.close();
-  if (nc) {
-    await deleteTestStreams(nc, running.prefix);
-    await nc.close();
-  }
-});
-
-it('has a case and a fake reply for every orders route', () => {
-  expect(Object.keys(cases).sort()).toEqual(ordersRoutes.map(routeKey).sort());
-  const answered = new Set(replies.map(([contract]) => contract.subject));
-  for (const route of ordersRoutes) expect([routeKey(route), answered.has(route.rpc.subject)]).toEqual([routeKey(route), true]);
-});
-
-describe.each(ordersRoutes.map((route) => [routeKey(route), route] as const))('%s', (key, route) => {
-  const c = cases[key]!;
-  const publicRoute = isPublic(route.auth);
-  const allowedRoles = publicRoute || route.auth.roles === 'any-signed-in' ? (['resident'] as const) : route.auth.roles;
-  const token = () => tokenFor([...allowedRoles]);
-  const url = (path = route.path, query = '') => `${path}${query}`;
-
-  if (!publicRoute) {
-    it('answers 401 AUTH.UNAUTHENTICATED without a token', async () => {
-      const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body });
-      expect(res.status).toBe(401);
-      expect(res.body.code).toBe('AUTH.UNAUTHENTICATED');
-      expect(fakes.calls).toHaveLength(0);
-    });
-  }
-
-  if (!publicRoute && route.auth.roles !== 'any-signed-in') {
-    it('answers 403 AUTH.FORBIDDEN to a caller without the role', async () => {
-      const others = (['resident', 'leader', 'partner', 'ops'] as const).filter((role) => !(route.auth as { roles: readonly string[] }).roles.includes(role));
-      const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: tokenFor([...others]) });
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe('AUTH.FORBIDDEN');
-      expect(fakes.calls).toHaveLength(0);
-    });
-  }
-
-  it('answers 400 COMMON.VALIDATION_FAILED naming the bad field', async () => {
-    const res = await http(running.url, route.method, url(c.bad.path ?? c.path, c.bad.query), { body: c.bad.body, token: publicRoute ? undefined : token() });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('COMMON.VALIDATION_FAILED');
-    expect((res.body.details.fields as { path: string }[]).map((f) => f.path)).toContain(c.bad.field);
-    expect(fakes.calls).toHaveLength(0);
-  });
-
-  it('calls the service with a payload its contract accepts and answers its reply', async () => {
-    const bearer = publicRoute ? undefined : token();
-    const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: bearer });
-    // (a pickup code reply has a `code` field of its own: only error bodies are shown)
-    expect([res.status, res.status >= 400 ? res.body : undefined]).toEqual([route.status ?? 200, undefined]);
-    const call = fakes.lastCall(route.rpc.subject);
-    expect(call).toBeDefined();
-    if (bearer) expect(call!.payload.actor).toEqual(actorOf(bearer));
-    else expect(call!.payload.actor).toBeUndefined();
-  });
-});
+const suite = routeContractSuite({ name: 'orders', routes: ordersRoutes, cases, replies, replyMayCarryCode: true });
 
 describe('route specifics', () => {
   it('passes ids from the path and the caller as actor, never ids from elsewhere', async () => {
     const leader = tokenFor(['leader']);
-    await http(running.url, 'POST', `${point}/campaigns/${campaignId}/receipt`, { token: leader, body: {} });
-    expect(fakes.lastCall(orders.confirmReceipt.subject)?.payload).toEqual({ actor: actorOf(leader), pickupPointId, campaignId, shortages: [] });
+    await http(suite.running.url, 'POST', `${point}/campaigns/${campaignId}/receipt`, { token: leader, body: {} });
+    expect(suite.fakes.lastCall(orders.confirmReceipt.subject)?.payload).toEqual({ actor: actorOf(leader), pickupPointId, campaignId, shortages: [] });
     const resident = tokenFor(['resident']);
-    await http(running.url, 'GET', '/v1/orders?limit=5', { token: resident });
-    expect(fakes.lastCall(orders.listOrders.subject)?.payload).toEqual({ actor: actorOf(resident), limit: 5, offset: 0 });
+    await http(suite.running.url, 'GET', '/v1/orders?limit=5', { token: resident });
+    expect(suite.fakes.lastCall(orders.listOrders.subject)?.payload).toEqual({ actor: actorOf(resident), limit: 5, offset: 0 });
   });
 
   it('answers format=csv with the CSV itself as a download, and JSON otherwise', async () => {
     const leader = tokenFor(['leader']);
-    const csv = await http(running.url, 'GET', `${point}/campaigns/${campaignId}/sorting-list?format=csv`, { token: leader });
+    const csv = await http(suite.running.url, 'GET', `${point}/campaigns/${campaignId}/sorting-list?format=csv`, { token: leader });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="sorting-list-${campaignId}-${pickupPointId}.csv"`);
     expect(csv.body).toBe('a\r\n');
-    const json = await http(running.url, 'GET', `${point}/campaigns/${campaignId}/sorting-list`, { token: leader });
+    const json = await http(suite.running.url, 'GET', `${point}/campaigns/${campaignId}/sorting-list`, { token: leader });
     expect(json.headers.get('content-type')).toMatch(/^application\/json/);
     expect(json.body).toMatchObject({ campaignId, pickupPointId });
   });
@@ -284,16 +199,16 @@ describe('route specifics', () => {
     ];
     const resident = tokenFor(['resident']);
     for (const [code, status] of expectations) {
-      fakes.override(orders.placeOrder, () => {
+      suite.fakes.override(orders.placeOrder, () => {
         throw new LinliError(code as 'ORDERS.STOCK_EXHAUSTED', 'refused', { skuId });
       });
-      const res = await http(running.url, 'POST', '/v1/orders', { token: resident, body: cases['POST /v1/orders']!.body });
+      const res = await http(suite.running.url, 'POST', '/v1/orders', { token: resident, body: cases['POST /v1/orders']!.body });
       expect([code, res.status, res.body.code, res.body.details]).toEqual([code, status, code, { skuId }]);
     }
-    fakes.override(orders.paymentCallback, () => {
+    suite.fakes.override(orders.paymentCallback, () => {
       throw new LinliError('ORDERS.PAYMENT_SIGNATURE_INVALID', 'forged');
     });
-    const forged = await http(running.url, 'POST', '/v1/payments/callback', { body: cases['POST /v1/payments/callback']!.body });
+    const forged = await http(suite.running.url, 'POST', '/v1/payments/callback', { body: cases['POST /v1/payments/callback']!.body });
     expect([forged.status, forged.body.code]).toEqual([400, 'ORDERS.PAYMENT_SIGNATURE_INVALID']);
   });
 });

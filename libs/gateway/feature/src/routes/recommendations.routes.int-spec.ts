@@ -1,18 +1,7 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { LinliError, recommendations as r, type RpcContract } from '@linli/contracts';
-import { connectTestNats, deleteTestStreams } from '@linli/testing';
-import { isPublic, routeKey } from '../route.js';
-import { FakeServices, actorOf, http, startGateway, tokenFor, type RunningGateway } from '../gateway.test-harness.js';
+import { actorOf, http, routeContractSuite, tokenFor, type RouteCase } from '../gateway.test-harness.js';
 import { recommendationsRoutes } from './recommendations.routes.js';
-
-/** A valid and an invalid request for each recommendations route; `field` is the path the 400 must name. */
-interface Case {
-  path?: string;
-  query?: string;
-  body?: unknown;
-  bad: { path?: string; query?: string; body?: unknown; field: string };
-}
 
 const someone = randomUUID();
 const segmentId = randomUUID();
@@ -21,7 +10,7 @@ const now = () => new Date().toISOString();
 const event = () => ({ eventId: randomUUID(), kind: 'view', occurredAt: now(), skuId: 'sku-1' });
 const segmentBody = { name: 'Young families', rule: { tag: 'has_infant', eq: true } };
 
-const cases: Record<string, Case> = {
+const cases: Record<string, RouteCase> = {
   'GET /v1/me/recommendations': { query: `?campaignId=${campaignId}&limit=5`, bad: { query: '?limit=99', field: 'query.limit' } },
   'POST /v1/behaviour': { body: { events: [event(), event()] }, bad: { body: { events: [{ ...event(), kind: 'teleport' }] }, field: 'body.events.0.kind' } },
   'GET /v1/customers/:userId/assets': { path: `/v1/customers/${someone}/assets`, bad: { path: `/v1/customers/${someone}/assets`, query: '?all=1', field: 'query.all' } },
@@ -86,90 +75,21 @@ const replies: [RpcContract, (req: any) => unknown][] = [
   [r.refreshAssets, () => ({ customers: 3, asOf: '2026-06-30', bgnbd: 'converged', gammaGamma: 'converged', computedAt: now() })],
 ];
 
-let running: RunningGateway;
-let nc: NatsConnection;
-let fakes: FakeServices;
-
-beforeAll(async () => {
-  running = await startGateway();
-  nc = await connectTestNats('recommendations-routes-test');
-  fakes = new FakeServices(nc, running.prefix);
-  for (const [contract, handler] of replies) await fakes.respond(contract, handler);
-});
-
-afterEach(() => {
-  expect(fakes.rejected).toEqual([]);
-  fakes.reset();
-});
-
-afterAll(async () => {
-  await running?.gateway.close();
-  if (nc) {
-    await deleteTestStreams(nc, running.prefix);
-    await nc.close();
-  }
-});
-
-it('has a case and a fake reply for every recommendations route', () => {
-  expect(Object.keys(cases).sort()).toEqual(recommendationsRoutes.map(routeKey).sort());
-  const answered = new Set(replies.map(([contract]) => contract.subject));
-  for (const route of recommendationsRoutes) expect([routeKey(route), answered.has(route.rpc.subject)]).toEqual([routeKey(route), true]);
-});
-
-describe.each(recommendationsRoutes.map((route) => [routeKey(route), route] as const))('%s', (key, route) => {
-  const c = cases[key]!;
-  const allowedRoles = isPublic(route.auth) || route.auth.roles === 'any-signed-in' ? (['resident'] as const) : route.auth.roles;
-  const token = () => tokenFor([...allowedRoles]);
-  const url = (path = route.path, query = '') => `${path}${query}`;
-
-  it('answers 401 AUTH.UNAUTHENTICATED without a token', async () => {
-    const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body });
-    expect(res.status).toBe(401);
-    expect(res.body.code).toBe('AUTH.UNAUTHENTICATED');
-    expect(fakes.calls).toHaveLength(0);
-  });
-
-  if (!isPublic(route.auth) && route.auth.roles !== 'any-signed-in') {
-    it('answers 403 AUTH.FORBIDDEN to a caller without the role', async () => {
-      const others = (['resident', 'leader', 'partner', 'ops'] as const).filter((role) => !(route.auth as { roles: readonly string[] }).roles.includes(role));
-      const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: tokenFor([...others]) });
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe('AUTH.FORBIDDEN');
-      expect(fakes.calls).toHaveLength(0);
-    });
-  }
-
-  it('answers 400 COMMON.VALIDATION_FAILED naming the bad field', async () => {
-    const res = await http(running.url, route.method, url(c.bad.path ?? c.path, c.bad.query), { body: c.bad.body, token: token() });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('COMMON.VALIDATION_FAILED');
-    expect((res.body.details.fields as { path: string }[]).map((f) => f.path)).toContain(c.bad.field);
-    expect(fakes.calls).toHaveLength(0);
-  });
-
-  it('calls the service with a payload its contract accepts, the caller as actor, and answers its reply', async () => {
-    const bearer = token();
-    const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: bearer });
-    expect([res.status, res.body?.code]).toEqual([route.status ?? 200, undefined]);
-    const call = fakes.lastCall(route.rpc.subject);
-    expect(call).toBeDefined();
-    expect(call!.payload.actor).toEqual(actorOf(bearer));
-  });
-});
+const suite = routeContractSuite({ name: 'recommendations', routes: recommendationsRoutes, cases, replies });
 
 describe('route specifics', () => {
   it('asks for the caller’s own recommendations with the default size, whatever they are', async () => {
     const resident = tokenFor(['resident']);
-    await http(running.url, 'GET', '/v1/me/recommendations', { token: resident });
-    expect(fakes.lastCall(r.getRecommendations.subject)?.payload).toEqual({ actor: actorOf(resident), limit: 10 });
-    const res = await http(running.url, 'GET', `/v1/me/recommendations?userId=${someone}`, { token: resident });
+    await http(suite.running.url, 'GET', '/v1/me/recommendations', { token: resident });
+    expect(suite.fakes.lastCall(r.getRecommendations.subject)?.payload).toEqual({ actor: actorOf(resident), limit: 10 });
+    const res = await http(suite.running.url, 'GET', `/v1/me/recommendations?userId=${someone}`, { token: resident });
     expect(res.status).toBe(400);
   });
 
   it('passes the metrics scope and range through', async () => {
     const leader = tokenFor(['leader']);
-    await http(running.url, 'GET', '/v1/asset-metrics?pickupPointId=pp-1&from=2026-01-01&to=2026-01-31', { token: leader });
-    expect(fakes.lastCall(r.assetMetrics.subject)?.payload).toEqual({ actor: actorOf(leader), pickupPointId: 'pp-1', from: '2026-01-01', to: '2026-01-31' });
+    await http(suite.running.url, 'GET', '/v1/asset-metrics?pickupPointId=pp-1&from=2026-01-01&to=2026-01-31', { token: leader });
+    expect(suite.fakes.lastCall(r.assetMetrics.subject)?.payload).toEqual({ actor: actorOf(leader), pickupPointId: 'pp-1', from: '2026-01-01', to: '2026-01-31' });
   });
 
   it("maps the recommendations service's error codes to HTTP statuses", async () => {
@@ -180,16 +100,16 @@ describe('route specifics', () => {
       ['RECOMMENDATIONS.CUSTOMER_NOT_FOUND', 404],
       ['AUTH.FORBIDDEN', 403],
     ] as const) {
-      fakes.override(r.createSegment, () => {
+      suite.fakes.override(r.createSegment, () => {
         throw new LinliError(code, 'refused', { name: 'Young families' });
       });
-      const res = await http(running.url, 'POST', '/v1/segments', { token: leader, body: segmentBody });
+      const res = await http(suite.running.url, 'POST', '/v1/segments', { token: leader, body: segmentBody });
       expect([code, res.status, res.body.code]).toEqual([code, status, code]);
     }
-    fakes.override(r.getRecommendations, () => {
+    suite.fakes.override(r.getRecommendations, () => {
       throw new LinliError('RECOMMENDATIONS.CAMPAIGN_NOT_FOUND', 'no such campaign', { campaignId });
     });
-    const res = await http(running.url, 'GET', `/v1/me/recommendations?campaignId=${campaignId}`, { token: tokenFor(['resident']) });
+    const res = await http(suite.running.url, 'GET', `/v1/me/recommendations?campaignId=${campaignId}`, { token: tokenFor(['resident']) });
     expect([res.status, res.body.code]).toEqual([404, 'RECOMMENDATIONS.CAMPAIGN_NOT_FOUND']);
   });
 });
