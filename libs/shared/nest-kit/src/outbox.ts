@@ -102,6 +102,10 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
+  private get batchSize(): number {
+    return this.options.batchSize ?? 200;
+  }
+
   /** Asks the relay to look for new rows now instead of at its next poll. */
   notify(): void {
     this.wake?.();
@@ -116,7 +120,6 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     const poll = this.options.pollIntervalMs ?? 200;
     const linger = this.options.lingerMs ?? 10;
-    const batchSize = this.options.batchSize ?? 200;
     while (this.running) {
       let published = 0;
       try {
@@ -127,7 +130,7 @@ export class OutboxRelay {
         this.logger.warn(`outbox publish failed (${this.failures} in a row): ${error instanceof Error ? error.message : String(error)}`);
       }
       if (!this.running) break;
-      if (published >= batchSize && this.failures === 0) continue;
+      if (published >= this.batchSize && this.failures === 0) continue;
       if (published > 0 && this.failures === 0) {
         // A partial batch: let the next rows gather for a moment rather than claiming them one by one.
         await this.sleep(linger, false);
@@ -157,7 +160,6 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows were published. */
   async publishBatch(): Promise<number> {
-    const batchSize = this.options.batchSize ?? 200;
     // The failure is thrown after the commit, so the attempts and last_error of the rows that failed
     // (and the marks of those that went out) are kept rather than rolled back with it.
     const outcome = await this.db.$transaction(async (tx) => {
@@ -167,7 +169,7 @@ export class OutboxRelay {
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
         `SELECT id::text AS id, subject, payload, trace_context, created_at FROM outbox_events
           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        batchSize,
+        this.batchSize,
       );
       if (rows.length === 0) return { published: 0, failed: 0, total: 0 };
       const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
