@@ -126,8 +126,9 @@ async function main() {
     const dbs = await createDatabases(root, args.server, ['identity', 'leader-ops', 'orders'], tag);
     if (args['keep-databases']) log(`keeping the databases: ${dbs.names.join(', ')}`);
     else cleanups.push(() => dbs.drop());
+    const ordersDbName = new URL(dbs.urls.orders).pathname.slice(1);
     // Time spent in each of the orders database's PL/pgSQL functions (read back after the run).
-    await withClient(withDatabase(args.server, 'postgres'), (c) => c.query(`ALTER DATABASE "${new URL(dbs.urls.orders).pathname.slice(1)}" SET track_functions = 'pl'`));
+    await withClient(withDatabase(args.server, 'postgres'), (c) => c.query(`ALTER DATABASE "${ordersDbName}" SET track_functions = 'pl'`));
     nc = await connect({ servers: args.nats, name: 'bench-flash-sale' });
     cleanups.push(async () => {
       const { jetstreamManager } = await import('@nats-io/jetstream');
@@ -258,7 +259,7 @@ async function main() {
       const hotBody = [{ offerId: hot.offerId, quantity: 1 }];
       const outcome = { accepted: 0, attempts: 0, exhausted: 0, limitReached: 0, retries: 0, failures: {} };
       const cpu = meter();
-      const sampler = new PgActivitySampler(meterDb, [new URL(dbs.urls.orders).pathname.slice(1)], 50);
+      const sampler = new PgActivitySampler(meterDb, [ordersDbName], 50);
       await cpu.start();
       sampler.start();
       const t0 = now();
@@ -343,7 +344,7 @@ async function main() {
       let maxLag = 0;
       let abandoned = 0;
       const cpu = meter();
-      const sampler = new PgActivitySampler(meterDb, [new URL(dbs.urls.orders).pathname.slice(1)], 100);
+      const sampler = new PgActivitySampler(meterDb, [ordersDbName], 100);
       await cpu.start();
       sampler.start();
       const interval = 1000 / rate;
