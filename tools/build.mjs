@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds every app (and, through project references, every lib it uses) with `tsc -b`.
+// Generates the Prisma clients, then builds every app (and, through project references, every lib it
+// uses) with `tsc -b` — so `npm run build` works on a fresh clone.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const projects = readdirSync(join(root, 'apps'))
   .map((app) => join('apps', app, 'tsconfig.json'))
   .filter((file) => existsSync(join(root, file)));
+const generated = spawnSync(process.execPath, [join(root, 'tools', 'prisma-generate.mjs')], { cwd: root, stdio: 'inherit' });
+if (generated.status !== 0) process.exit(generated.status ?? 1);
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const result = spawnSync(process.execPath, [tsc, '-b', ...projects, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

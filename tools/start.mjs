@@ -122,7 +122,6 @@ or point NATS_URL at a reachable server.`);
   }
 
   say('generating Prisma clients and building');
-  run(process.execPath, [join(root, 'tools', 'prisma-generate.mjs')], 'Prisma generate');
   run(process.execPath, [join(root, 'tools', 'build.mjs')], 'build');
 
   const { migrateAll } = await import('./migrate.mjs');

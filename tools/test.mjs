@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in order of cost.
-//   Prisma clients → build (type-checks every app and lib) → lint (module boundaries) →
+//   build (Prisma clients, then type-checks every app and lib) → lint (module boundaries) →
 //   unit tests → integration tests (real PostgreSQL + NATS) → end-to-end tests (real processes).
 // Integration and e2e tiers need PostgreSQL on 127.0.0.1:5432 and NATS with JetStream on 127.0.0.1:4222
 // (override with TEST_DATABASE_SERVER / TEST_NATS_URL).
@@ -17,7 +17,6 @@ const bin = (pkg) => {
   return join(root, 'node_modules', pkg, entry);
 };
 const steps = [
-  ['Prisma clients', [join(root, 'tools', 'prisma-generate.mjs')]],
   ['build', [join(root, 'tools', 'build.mjs')]],
   ['lint', [bin('nx'), 'run-many', '-t', 'lint', '--outputStyle=static']],
   ['unit tests', [bin('jest'), '--selectProjects', 'unit', '--maxWorkers=2']],
