@@ -17,6 +17,7 @@ export class AppModule {
           paymentProvider: config.PAYMENT_PROVIDER,
           paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS,
           stockBuckets: config.ORDER_STOCK_BUCKETS,
+          placementBatch: config.ORDER_PLACEMENT_BATCH,
           schedulerIntervalMs: config.ORDER_SCHEDULER_INTERVAL_MS,
           complaintWindowHours: config.ORDER_COMPLAINT_WINDOW_HOURS,
           devPayment: {

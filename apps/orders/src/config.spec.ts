@@ -6,7 +6,7 @@ const secret = 'w'.repeat(40);
 describe('orders config', () => {
   it('applies defaults', () => {
     const config = ordersConfig({ DATABASE_URL: 'postgresql://u@h/linli_orders', PAYMENT_WEBHOOK_SECRET: secret });
-    expect(config).toMatchObject({ PAYMENT_PROVIDER: 'dev', ORDER_PAYMENT_TIMEOUT_SECONDS: 900, ORDER_STOCK_BUCKETS: 16, ORDER_SCHEDULER_INTERVAL_MS: 1000, ORDER_COMPLAINT_WINDOW_HOURS: 48 });
+    expect(config).toMatchObject({ PAYMENT_PROVIDER: 'dev', ORDER_PAYMENT_TIMEOUT_SECONDS: 900, ORDER_STOCK_BUCKETS: 16, ORDER_PLACEMENT_BATCH: 32, ORDER_SCHEDULER_INTERVAL_MS: 1000, ORDER_COMPLAINT_WINDOW_HOURS: 48 });
   });
 
   it('names bad keys without printing their values', () => {

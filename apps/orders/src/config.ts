@@ -11,6 +11,7 @@ export const OrdersConfigSchema = z.object({
   PAYMENT_PROVIDER: z.enum(['dev']).default('dev'),
   ORDER_PAYMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
   ORDER_STOCK_BUCKETS: z.coerce.number().int().min(1).max(256).default(16),
+  ORDER_PLACEMENT_BATCH: z.coerce.number().int().min(1).max(256).default(32),
   ORDER_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   ORDER_COMPLAINT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(48),
   DEV_PAYMENT_CALLBACK_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(300),

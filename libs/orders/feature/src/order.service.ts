@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { orders as contracts, type Actor } from '@linli/contracts';
-import { outboxEventRow } from '@linli/nest-kit';
+import { Coalescer, outboxEventRow, type ItemResult } from '@linli/nest-kit';
 import { CampaignService, type Binding } from './campaign.service.js';
 import { OrdersErrors } from './orders.exception.js';
 import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
@@ -37,30 +37,70 @@ interface PlacementContext {
   available: Record<string, number>;
 }
 
-const PLACEMENT_CONTEXT_SQL = `SELECT existing, binding, campaign, serves, offers, available FROM orders_placement_context($1::uuid, $2, $3::uuid, $4::uuid[])`;
+/**
+ * The placement contexts of a batch of requests in one statement (one snapshot, one round trip):
+ * `orders_placement_context` (see its migration) for each element of a JSON array
+ * `[{user, key, campaign, offers}]`, in array order.
+ */
+const PLACEMENT_CONTEXTS_SQL = `SELECT c.existing, c.binding, c.campaign, c.serves, c.offers, c.available
+  FROM json_array_elements($1::json) WITH ORDINALITY AS r(value, n)
+  CROSS JOIN LATERAL orders_placement_context((r.value->>'user')::uuid, r.value->>'key', (r.value->>'campaign')::uuid,
+                                              ARRAY(SELECT json_array_elements_text(r.value->'offers'))::uuid[]) AS c
+ ORDER BY r.n`;
 
 /**
- * Places the order in one statement (`orders_place_order`, see its migration): the order row, its
- * lines and their items, the first transition, the per-customer quotas, the `orders.order.placed.v1`
- * outbox row and the stock reservation. One round trip and no interactive transaction. Answers
- * 'placed', 'duplicate' (the idempotency key is taken), 'limit:<offer id>' (a per-customer limit) or
- * 'short:<sku id>' (stock); on a refusal nothing is written.
+ * Places a batch of orders in one statement and one transaction (`orders_place_orders`, see its
+ * migration), each as `orders_place_order` would alone: the order row, its lines and their items,
+ * the first transition, the per-customer quotas, the `orders.order.placed.v1` outbox row and the
+ * stock reservation. Answers per order 'placed', 'duplicate' (the idempotency key is taken),
+ * 'limit:<offer id>' (a per-customer limit) or 'short:<sku id>' (stock); a refused order writes nothing.
  */
-const PLACE_ORDER_SQL = `SELECT orders_place_order($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7, $8, $9, $10::timestamptz, $11::timestamptz,
-  $12::json, $13::json, $14, $15::uuid, $16::json, $17::uuid, $18, $19::jsonb, $20::jsonb, $21::uuid[], $22::int[]) AS outcome`;
+const PLACE_ORDERS_SQL = 'SELECT orders_place_orders($1::json) AS outcomes';
+
+type ContextRequest = { userId: string; input: PlaceOrderInput };
+type ContextRow = { existing: unknown; binding: unknown; campaign: unknown; serves: boolean; offers: unknown; available: unknown };
+
+/** One order for `orders_place_orders`, as JSON text (the event payload and trace context are JSON already). */
+function placementJson(order: Record<string, unknown>, event: { payload: string; traceContext: string }): string {
+  return `${JSON.stringify(order).slice(0, -1)},"eventPayload":${event.payload},"eventTrace":${event.traceContext}}`;
+}
 
 /** JSON columns arrive parsed or as text depending on the driver path. */
 const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
 
+function placementContext(row: ContextRow): PlacementContext {
+  const campaign = json<{ id: string; status: contracts.CampaignStatus; starts_at: string; cutoff_at: string } | null>(row.campaign);
+  const offers = json<PricingOffer[]>(row.offers);
+  // Components in SKU-id order, as everywhere else (the lock order of the reservation).
+  for (const offer of offers) offer.components.sort((a, b) => (a.skuId < b.skuId ? -1 : 1));
+  return {
+    existing: json(row.existing),
+    binding: json(row.binding),
+    campaign: campaign && { ...campaign, starts_at: new Date(campaign.starts_at), cutoff_at: new Date(campaign.cutoff_at) },
+    serves: row.serves,
+    offers,
+    available: json<Record<string, number>>(row.available),
+  };
+}
+
 /** Placing, reading, cancelling, collecting and receiving orders. */
 @Injectable()
 export class OrderService {
+  /** Placement reads, gathered into batches while earlier ones run. */
+  readonly contexts: Coalescer<ContextRequest, PlacementContext>;
+  /** Placement writes, likewise; one batch at a time, so batches of this process never wait on each other's locks. */
+  readonly placements: Coalescer<string, string>;
+
   constructor(
     @Inject(OrderStore) private readonly store: OrderStore,
     @Inject(CampaignService) private readonly campaigns: CampaignService,
     @Inject(RefundService) private readonly refunds: RefundService,
     @Inject(ORDERS_OPTIONS) private readonly options: OrdersOptions,
-  ) {}
+  ) {
+    const maxBatch = options.placementBatch;
+    this.contexts = new Coalescer((requests) => this.placementContexts(requests), { maxBatch, concurrency: 2, isolateFailures: true });
+    this.placements = new Coalescer((orders) => this.placeOrders(orders), { maxBatch, isolateFailures: true });
+  }
 
   private async byKey(client: Client, userId: string, key: string): Promise<{ id: string; request_hash: string } | null> {
     const rows = await client.$queryRawUnsafe<{ id: string; request_hash: string }[]>(
@@ -71,26 +111,17 @@ export class OrderService {
     return rows[0] ?? null;
   }
 
-  private async placementContext(client: Client, userId: string, input: PlaceOrderInput): Promise<PlacementContext> {
-    const [row] = await client.$queryRawUnsafe<{ existing: unknown; binding: unknown; campaign: unknown; serves: boolean; offers: unknown; available: unknown }[]>(
-      PLACEMENT_CONTEXT_SQL,
-      userId,
-      input.idempotencyKey,
-      input.campaignId,
-      input.lines.map((line) => line.offerId),
+  private async placementContexts(requests: ContextRequest[]): Promise<ItemResult<PlacementContext>[]> {
+    const rows = await this.store.db.$queryRawUnsafe<ContextRow[]>(
+      PLACEMENT_CONTEXTS_SQL,
+      JSON.stringify(requests.map(({ userId, input }) => ({ user: userId, key: input.idempotencyKey, campaign: input.campaignId, offers: input.lines.map((line) => line.offerId) }))),
     );
-    const campaign = json<{ id: string; status: contracts.CampaignStatus; starts_at: string; cutoff_at: string } | null>(row!.campaign);
-    const offers = json<PricingOffer[]>(row!.offers);
-    // Components in SKU-id order, as everywhere else (the lock order of the reservation).
-    for (const offer of offers) offer.components.sort((a, b) => (a.skuId < b.skuId ? -1 : 1));
-    return {
-      existing: json(row!.existing),
-      binding: json(row!.binding),
-      campaign: campaign && { ...campaign, starts_at: new Date(campaign.starts_at), cutoff_at: new Date(campaign.cutoff_at) },
-      serves: row!.serves,
-      offers,
-      available: json<Record<string, number>>(row!.available),
-    };
+    return rows.map((row) => ({ ok: true, value: placementContext(row) }));
+  }
+
+  private async placeOrders(orders: string[]): Promise<ItemResult<string>[]> {
+    const [row] = await this.store.db.$queryRawUnsafe<{ outcomes: string[] }[]>(PLACE_ORDERS_SQL, `[${orders.join(',')}]`);
+    return (row?.outcomes ?? []).map((outcome) => ({ ok: true, value: outcome }));
   }
 
   private async replay(existing: { id: string; request_hash: string }, hash: string): Promise<contracts.Order> {
@@ -107,7 +138,7 @@ export class OrderService {
   async place(actor: Actor, input: PlaceOrderInput): Promise<contracts.Order> {
     const db = this.store.db;
     const hash = requestHash(input);
-    const context = await this.placementContext(db, actor.userId, input);
+    const context = await this.contexts.submit({ userId: actor.userId, input });
     if (context.existing) return this.replay(context.existing, hash);
 
     const binding = context.binding;
@@ -164,62 +195,60 @@ export class OrderService {
       actor: actorRef,
       expiresAt: expiresAt.toISOString(),
     });
-    const [{ outcome } = { outcome: undefined }] = await db.$queryRawUnsafe<{ outcome: string }[]>(
-      PLACE_ORDER_SQL,
-      orderId,
-      actor.userId,
-      campaign.id,
-      binding.pickup_point_id,
-      binding.compound_id,
-      input.idempotencyKey,
-      hash,
-      priced.totalCents,
-      newPickupCode(),
-      now,
-      expiresAt,
-      JSON.stringify(
-        lines.map((line) => ({
-          id: line.lineId,
-          line_no: line.lineNo,
-          offer_id: line.offer.offerId,
-          kind: line.offer.kind,
-          sku_id: line.offer.skuId,
-          bundle_id: line.offer.bundleId,
-          product_id: line.offer.productId,
-          category_id: line.offer.categoryId,
-          name: line.offer.name,
-          quantity: line.quantity,
-          unit_price_cents: line.unitPriceCents,
-          amount_cents: line.amountCents,
-        })),
-      ),
-      JSON.stringify(
-        lines.flatMap((line) =>
-          line.items.map((item) => ({
-            line_id: line.lineId,
-            sku_id: item.skuId,
-            product_id: item.productId,
-            category_id: item.categoryId,
-            quantity: item.quantity,
-            unit_value_cents: item.unitValueCents,
+    const outcome = await this.placements.submit(
+      placementJson(
+        {
+          order: orderId,
+          user: actor.userId,
+          campaign: campaign.id,
+          pickupPoint: binding.pickup_point_id,
+          compound: binding.compound_id,
+          key: input.idempotencyKey,
+          hash,
+          total: priced.totalCents,
+          pickupCode: newPickupCode(),
+          at: now.toISOString(),
+          expires: expiresAt.toISOString(),
+          lines: lines.map((line) => ({
+            id: line.lineId,
+            line_no: line.lineNo,
+            offer_id: line.offer.offerId,
+            kind: line.offer.kind,
+            sku_id: line.offer.skuId,
+            bundle_id: line.offer.bundleId,
+            product_id: line.offer.productId,
+            category_id: line.offer.categoryId,
+            name: line.offer.name,
+            quantity: line.quantity,
+            unit_price_cents: line.unitPriceCents,
+            amount_cents: line.amountCents,
           })),
-        ),
+          items: lines.flatMap((line) =>
+            line.items.map((item) => ({
+              line_id: line.lineId,
+              sku_id: item.skuId,
+              product_id: item.productId,
+              category_id: item.categoryId,
+              quantity: item.quantity,
+              unit_value_cents: item.unitValueCents,
+            })),
+          ),
+          actorKind: actorRef.kind,
+          actorUser: actorRef.userId,
+          quotas: limited.map((line) => ({ offer_id: line.offer.offerId, quantity: line.quantity, limit_qty: line.offer.perCustomerLimit })),
+          eventId: event.id,
+          eventSubject: event.subject,
+          skus: priced.stockNeeds.map((need) => need.skuId),
+          quantities: priced.stockNeeds.map((need) => need.quantity),
+        },
+        event,
       ),
-      actorRef.kind,
-      actorRef.userId,
-      JSON.stringify(limited.map((line) => ({ offer_id: line.offer.offerId, quantity: line.quantity, limit_qty: line.offer.perCustomerLimit }))),
-      event.id,
-      event.subject,
-      event.payload,
-      event.traceContext,
-      priced.stockNeeds.map((need) => need.skuId),
-      priced.stockNeeds.map((need) => need.quantity),
     );
-    if (outcome?.startsWith('limit:')) {
+    if (outcome.startsWith('limit:')) {
       const over = limited.find((line) => line.offer.offerId === outcome.slice('limit:'.length));
       if (over) throw OrdersErrors.limitExceeded(over.offer.offerId, over.offer.perCustomerLimit!);
     }
-    if (outcome?.startsWith('short:')) throw OrdersErrors.stockExhausted(outcome.slice('short:'.length));
+    if (outcome.startsWith('short:')) throw OrdersErrors.stockExhausted(outcome.slice('short:'.length));
     if (outcome === 'duplicate') {
       const winner = await this.byKey(db, actor.userId, input.idempotencyKey);
       if (!winner) throw new Error(`order ${input.idempotencyKey} of ${actor.userId} was reported taken but cannot be read`);

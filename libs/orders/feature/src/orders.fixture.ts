@@ -42,7 +42,7 @@ export interface OrdersHarness {
   close(): Promise<void>;
 }
 
-export async function startOrders(options: { paymentTimeoutSeconds?: number; stockBuckets?: number; complaintWindowHours?: number } = {}): Promise<OrdersHarness> {
+export async function startOrders(options: { paymentTimeoutSeconds?: number; stockBuckets?: number; placementBatch?: number; complaintWindowHours?: number } = {}): Promise<OrdersHarness> {
   const database: TestDatabase = await createTestDatabase('orders', migrations);
   const prefix = testSubjectPrefix();
   const provider = new DevPaymentProvider(SECRET, { callbackDelayMs: 30, duplicateRate: 0, failureRate: 0, lateRate: 0, lateDelayMs: 0 });
@@ -56,6 +56,7 @@ export async function startOrders(options: { paymentTimeoutSeconds?: number; sto
         paymentProvider: provider,
         schedulerIntervalMs: 0,
         stockBuckets: options.stockBuckets ?? 8,
+        placementBatch: options.placementBatch ?? 32,
         paymentTimeoutSeconds: options.paymentTimeoutSeconds ?? 900,
         complaintWindowHours: options.complaintWindowHours ?? 48,
       }),

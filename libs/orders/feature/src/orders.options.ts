@@ -19,6 +19,11 @@ export interface OrdersOptions {
   paymentTimeoutSeconds: number;
   /** Buckets each SKU's campaign stock is split into (ADR 0004). */
   stockBuckets: number;
+  /**
+   * Most orders placed by one statement and one transaction: orders arriving while a placement runs
+   * are placed together by the next (ADR 0004). 1 places every order on its own.
+   */
+  placementBatch: number;
   /** Scheduler tick; 0 turns the loop off (tests drive `OrdersScheduler.runOnce`). */
   schedulerIntervalMs: number;
   /** Quality complaints are accepted for this long after pickup; then the order completes. */
@@ -29,6 +34,7 @@ export interface OrdersOptions {
 export const DEFAULT_ORDERS_OPTIONS: Omit<OrdersOptions, 'paymentWebhookSecret'> = {
   paymentTimeoutSeconds: 15 * 60,
   stockBuckets: 16,
+  placementBatch: 32,
   schedulerIntervalMs: 1000,
   complaintWindowHours: 48,
   devPayment: { callbackDelayMs: 300, duplicateRate: 0.2, failureRate: 0, lateRate: 0, lateDelayMs: 5000 },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LinliError, orders } from '@linli/contracts';
+import { OrderService } from './order.service.js';
 import { aCampaign, aCatalog, aPickupPoint, aResident, startOrders, type OrdersHarness } from './orders.fixture.js';
 
 let h: OrdersHarness;
@@ -151,5 +152,79 @@ describe('stock under concurrency', () => {
     expect(code).toBe('ORDERS.STOCK_EXHAUSTED');
     expect((await remaining(campaign.campaignId, catalog.rice.skuId)).sum).toBe(9);
     expect((await remaining(campaign.campaignId, catalog.puree.skuId)).sum).toBe(10);
+  }, 60_000);
+});
+
+describe('placement in batches', () => {
+  const codeOf = (result: PromiseSettledResult<unknown>) =>
+    result.status === 'fulfilled' ? 'placed' : result.reason instanceof LinliError ? result.reason.code : String(result.reason);
+
+  it('places orders that arrive together in one statement, each with its own answer', async () => {
+    const service = h.app.get(OrderService);
+    const before = { ...service.placements.stats };
+    const world = await aPickupPoint(h);
+    const catalog = await aCatalog(h);
+    const { campaign, milkOffer } = await aCampaign(h, world, catalog, { stock: { milk: 5 }, milkLimit: 2 });
+    const [greedy, retrier, ...others] = await Promise.all(Array.from({ length: 6 }, () => aResident(h, world, true)));
+    const order = (actor: typeof greedy, quantity: number, key = `k-${randomUUID()}`) =>
+      h.rpc.request(orders.placeOrder, { actor, campaignId: campaign.campaignId, idempotencyKey: key, lines: [{ offerId: milkOffer, quantity }], expectedTotalCents: 990 * quantity });
+    const retryKey = `k-${randomUUID()}`;
+    // 2 + 2 units over a limit of 2; one key sent twice; 4 more single units: 9 units asked of 5.
+    const requests = [order(greedy!, 2), order(greedy!, 2), order(retrier!, 1, retryKey), order(retrier!, 1, retryKey), ...others.map((actor) => order(actor, 1))];
+    const results = await Promise.allSettled(requests);
+
+    const after = service.placements.stats;
+    expect(after.largest).toBeGreaterThan(1);
+    expect(after.items - before.items).toBeLessThanOrEqual(requests.length);
+    expect(after.batches - before.batches).toBeLessThan(after.items - before.items);
+
+    const codes = results.map(codeOf);
+    for (const code of codes) expect(['placed', 'ORDERS.LIMIT_EXCEEDED', 'ORDERS.STOCK_EXHAUSTED']).toContain(code);
+    // The retried key is one order (or one refusal) however the batch went.
+    expect(codes[2]).toBe(codes[3]);
+    if (results[2]!.status === 'fulfilled' && results[3]!.status === 'fulfilled') expect(results[2].value.orderId).toBe(results[3].value.orderId);
+    // The greedy resident never holds more than the limit.
+    expect(codes.slice(0, 2).filter((code) => code === 'placed').length).toBeLessThanOrEqual(1);
+    const placed = new Map<string, number>();
+    for (const result of results) if (result.status === 'fulfilled') placed.set(result.value.orderId, result.value.lines[0]!.quantity);
+    const units = [...placed.values()].reduce((a, b) => a + b, 0);
+    expect(units).toBe(5);
+    // What was answered is what was written: orders, their stock and their events, nothing of the refused.
+    expect(await remaining(campaign.campaignId, catalog.milk.skuId)).toEqual({ sum: 0, min: 0, reserved: 5 });
+    const rows = await h.db.order.findMany({ where: { campaignId: campaign.campaignId }, select: { id: true } });
+    expect(rows.map((row) => row.id).sort()).toEqual([...placed.keys()].sort());
+    const [{ events }] = await h.db.$queryRawUnsafe<{ events: number }[]>(
+      "SELECT count(*)::int AS events FROM outbox_events WHERE subject = 'orders.order.placed.v1' AND payload->>'campaignId' = $1",
+      campaign.campaignId,
+    );
+    expect(events).toBe(placed.size);
+  }, 60_000);
+
+  it('places the rest of a batch when the database refuses one of its orders, which alone fails', async () => {
+    const service = h.app.get(OrderService);
+    const world = await aPickupPoint(h);
+    const catalog = await aCatalog(h);
+    const { campaign, milkOffer } = await aCampaign(h, world, catalog, { stock: { milk: 100 } });
+    const residents = await Promise.all(Array.from({ length: 10 }, () => aResident(h, world, true)));
+    const poisoned = `poison-${randomUUID()}`;
+    await h.db.$executeRawUnsafe(`CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.idempotency_key = '${poisoned}' THEN RAISE EXCEPTION 'refused by a test trigger'; END IF; RETURN NEW; END $$`);
+    await h.db.$executeRawUnsafe('CREATE TRIGGER test_poison BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION test_poison()');
+    try {
+      const isolatedBefore = service.placements.stats.isolated;
+      const results = await Promise.allSettled(
+        residents.map((actor, i) =>
+          h.rpc.request(orders.placeOrder, { actor, campaignId: campaign.campaignId, idempotencyKey: i === 6 ? poisoned : `k-${randomUUID()}`, lines: [{ offerId: milkOffer, quantity: 1 }], expectedTotalCents: 990 }),
+        ),
+      );
+      expect(results.map(codeOf)).toEqual(residents.map((_, i) => (i === 6 ? 'COMMON.INTERNAL' : 'placed')));
+      // The poisoned order shared a batch with others, which were placed again one by one.
+      expect(service.placements.stats.isolated).toBeGreaterThan(isolatedBefore);
+      expect(await h.db.order.count({ where: { campaignId: campaign.campaignId } })).toBe(9);
+      expect(await remaining(campaign.campaignId, catalog.milk.skuId)).toMatchObject({ sum: 91, reserved: 9 });
+    } finally {
+      await h.db.$executeRawUnsafe('DROP TRIGGER test_poison ON orders');
+      await h.db.$executeRawUnsafe('DROP FUNCTION test_poison()');
+    }
   }, 60_000);
 });
