@@ -40,12 +40,12 @@ interface PlacementContext {
 /**
  * The placement contexts of a batch of requests in one statement (one snapshot, one round trip):
  * `orders_placement_context` (see its migration) for each element of a JSON array
- * `[{user, key, campaign, offers}]`, in array order.
+ * `[{user, key, campaign, offers}]`, in array order (jsonb: parsed once, not at every field read).
  */
 const PLACEMENT_CONTEXTS_SQL = `SELECT c.existing, c.binding, c.campaign, c.serves, c.offers, c.available
-  FROM json_array_elements($1::json) WITH ORDINALITY AS r(value, n)
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(value, n)
   CROSS JOIN LATERAL orders_placement_context((r.value->>'user')::uuid, r.value->>'key', (r.value->>'campaign')::uuid,
-                                              ARRAY(SELECT json_array_elements_text(r.value->'offers'))::uuid[]) AS c
+                                              ARRAY(SELECT jsonb_array_elements_text(r.value->'offers'))::uuid[]) AS c
  ORDER BY r.n`;
 
 /**
@@ -55,7 +55,7 @@ const PLACEMENT_CONTEXTS_SQL = `SELECT c.existing, c.binding, c.campaign, c.serv
  * stock reservation. Answers per order 'placed', 'duplicate' (the idempotency key is taken),
  * 'limit:<offer id>' (a per-customer limit) or 'short:<sku id>' (stock); a refused order writes nothing.
  */
-const PLACE_ORDERS_SQL = 'SELECT orders_place_orders($1::json) AS outcomes';
+const PLACE_ORDERS_SQL = 'SELECT orders_place_orders($1::jsonb) AS outcomes';
 
 type ContextRequest = { userId: string; input: PlaceOrderInput };
 type ContextRow = { existing: unknown; binding: unknown; campaign: unknown; serves: boolean; offers: unknown; available: unknown };
