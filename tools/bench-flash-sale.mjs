@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '' },
     'warmup-seconds': { type: 'string', default: '5' },
     rate: { type: 'string', default: '1000' },
-    'other-rates': { type: 'string', default: '300,500' },
+    'other-rates': { type: 'string', default: '300,500,700' },
     seconds: { type: 'string', default: '30' },
     'pgbench-seconds': { type: 'string', default: '10' },
     'no-pgbench': { type: 'boolean', default: false },
