@@ -57,6 +57,9 @@ const PLACEMENT_CONTEXTS_SQL = `SELECT c.existing, c.binding, c.campaign, c.serv
  */
 const PLACE_ORDERS_SQL = 'SELECT orders_place_orders($1::jsonb) AS outcomes';
 
+/** Placements running at once when each order is placed alone (`placementBatch` 1). */
+const UNBATCHED_CONCURRENCY = 16;
+
 type ContextRequest = { userId: string; input: PlaceOrderInput };
 type ContextRow = { existing: unknown; binding: unknown; campaign: unknown; serves: boolean; offers: unknown; available: unknown };
 
@@ -98,8 +101,11 @@ export class OrderService {
     @Inject(ORDERS_OPTIONS) private readonly options: OrdersOptions,
   ) {
     const maxBatch = options.placementBatch;
-    this.contexts = new Coalescer((requests) => this.placementContexts(requests), { maxBatch, concurrency: 2, isolateFailures: true });
-    this.placements = new Coalescer((orders) => this.placeOrders(orders), { maxBatch, isolateFailures: true });
+    // Batches of orders take their locks in batch order, so one write batch at a time; single orders
+    // lock in one global order (ADR 0004), so without batching they run side by side as before.
+    const alone = maxBatch === 1 ? UNBATCHED_CONCURRENCY : undefined;
+    this.contexts = new Coalescer((requests) => this.placementContexts(requests), { maxBatch, concurrency: alone ?? 2, isolateFailures: true });
+    this.placements = new Coalescer((orders) => this.placeOrders(orders), { maxBatch, concurrency: alone ?? 1, isolateFailures: true });
   }
 
   private async byKey(client: Client, userId: string, key: string): Promise<{ id: string; request_hash: string } | null> {

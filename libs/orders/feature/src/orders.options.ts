@@ -21,7 +21,8 @@ export interface OrdersOptions {
   stockBuckets: number;
   /**
    * Most orders placed by one statement and one transaction: orders arriving while a placement runs
-   * are placed together by the next (ADR 0004). 1 places every order on its own.
+   * are placed together by the next (ADR 0004). 1 places every order on its own, up to 16 at once
+   * (the design before batching).
    */
   placementBatch: number;
   /** Scheduler tick; 0 turns the loop off (tests drive `OrdersScheduler.runOnce`). */
