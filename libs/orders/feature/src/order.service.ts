@@ -136,10 +136,11 @@ export class OrderService {
   }
 
   /**
-   * Places an order: reads what it needs in one statement, validates and prices it, then writes the
-   * order, takes the per-customer quota and, last (so bucket locks are held for the shortest time),
-   * reserves stock in a second statement that commits or rolls back whole. Two round trips in all.
-   * The same idempotency key returns the same order.
+   * Places an order: reads what it needs, validates and prices it, then writes the order, takes the
+   * per-customer quota and, last (so bucket locks are held for the shortest time), reserves stock —
+   * all or nothing. The read and the write each go in a batch with the placements that arrive while
+   * the previous batch runs (alone when none do): two round trips per batch. The same idempotency
+   * key returns the same order.
    */
   async place(actor: Actor, input: PlaceOrderInput): Promise<contracts.Order> {
     const db = this.store.db;
