@@ -38,15 +38,11 @@ interface PlacementContext {
 }
 
 /**
- * The placement contexts of a batch of requests in one statement (one snapshot, one round trip):
- * `orders_placement_context` (see its migration) for each element of a JSON array
+ * The placement contexts of a batch of requests in one statement (one snapshot, one round trip, one
+ * query plan for the batch): `orders_placement_contexts` (see its migration) over a JSON array
  * `[{user, key, campaign, offers}]`, in array order (jsonb: parsed once, not at every field read).
  */
-const PLACEMENT_CONTEXTS_SQL = `SELECT c.existing, c.binding, c.campaign, c.serves, c.offers, c.available
-  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r(value, n)
-  CROSS JOIN LATERAL orders_placement_context((r.value->>'user')::uuid, r.value->>'key', (r.value->>'campaign')::uuid,
-                                              ARRAY(SELECT jsonb_array_elements_text(r.value->'offers'))::uuid[]) AS c
- ORDER BY r.n`;
+const PLACEMENT_CONTEXTS_SQL = 'SELECT existing, binding, campaign, serves, offers, available FROM orders_placement_contexts($1::jsonb) ORDER BY n';
 
 /**
  * Places a batch of orders in one statement and one transaction (`orders_place_orders`, see its

@@ -200,6 +200,46 @@ describe('placement in batches', () => {
     expect(events).toBe(placed.size);
   }, 60_000);
 
+  it('reads each request of a batch in its own context: campaign, binding, offers, stock and key', async () => {
+    const service = h.app.get(OrderService);
+    const [north, south] = await Promise.all([aPickupPoint(h), aPickupPoint(h)]);
+    const catalog = await aCatalog(h);
+    const a = await aCampaign(h, north, catalog);
+    const b = await aCampaign(h, south, catalog, { stock: { milk: 1 } });
+    const [bundleBuyer, tamperer, retrier] = await Promise.all([aResident(h, north, true), aResident(h, north, true), aResident(h, north, true)]);
+    const [southA, southB] = await Promise.all([aResident(h, south, true), aResident(h, south, true)]);
+    const unbound = { userId: randomUUID(), roles: ['resident'] as 'resident'[] };
+    const retryKey = `k-${randomUUID()}`;
+    const earlier = await h.rpc.request(orders.placeOrder, {
+      actor: retrier!, campaignId: a.campaign.campaignId, idempotencyKey: retryKey, lines: [{ offerId: a.riceOffer, quantity: 1 }], expectedTotalCents: 700,
+    });
+    const order = (actor: typeof unbound, campaign: { campaign: { campaignId: string } }, lines: { offerId: string; quantity: number }[], total: number, key = `k-${randomUUID()}`) =>
+      h.rpc.request(orders.placeOrder, { actor, campaignId: campaign.campaign.campaignId, idempotencyKey: key, lines, expectedTotalCents: total });
+    const before = { ...service.contexts.stats };
+    const results = await Promise.allSettled([
+      order(bundleBuyer!, a, [{ offerId: a.kitOffer, quantity: 1 }, { offerId: a.riceOffer, quantity: 2 }], 1600 + 1400),
+      order(southA!, b, [{ offerId: b.milkOffer, quantity: 1 }], 990),
+      order(southB!, a, [{ offerId: a.milkOffer, quantity: 1 }], 990),
+      order(unbound, a, [{ offerId: a.milkOffer, quantity: 1 }], 990),
+      order(tamperer!, a, [{ offerId: a.milkOffer, quantity: 1 }], 1),
+      order(retrier!, a, [{ offerId: a.riceOffer, quantity: 1 }], 700, retryKey),
+      order(southB!, b, [{ offerId: b.riceOffer, quantity: 3 }, { offerId: b.kitOffer, quantity: 1 }], 2100 + 1600),
+    ]);
+    expect(service.contexts.stats.largest).toBeGreaterThan(1);
+    expect(service.contexts.stats.batches - before.batches).toBeLessThan(service.contexts.stats.items - before.items);
+    expect(results.map(codeOf)).toEqual(['placed', 'placed', 'ORDERS.NOT_SERVED', 'ORDERS.NOT_BOUND', 'ORDERS.PRICE_MISMATCH', 'placed', 'placed']);
+    const placed = results.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+    expect(placed[0]!.lines.map((line) => [line.bundleId ?? line.skuId, line.quantity])).toEqual([[catalog.kitId, 1], [catalog.rice.skuId, 2]]);
+    expect(placed[0]!.totalCents).toBe(3000);
+    expect(placed[5]!.orderId).toBe(earlier.orderId);
+    expect(placed[6]!.totalCents).toBe(3700);
+    // Campaign b's one unit of milk went to its one buyer; the kit took puree and rice from b, not a.
+    expect(await remaining(b.campaign.campaignId, catalog.milk.skuId)).toMatchObject({ sum: 0, reserved: 1 });
+    expect(await remaining(b.campaign.campaignId, catalog.rice.skuId)).toMatchObject({ sum: 96, reserved: 4 });
+    expect(await remaining(a.campaign.campaignId, catalog.puree.skuId)).toMatchObject({ sum: 98, reserved: 2 });
+    expect(await remaining(a.campaign.campaignId, catalog.rice.skuId)).toMatchObject({ sum: 96, reserved: 4 });
+  }, 60_000);
+
   it('places the rest of a batch when the database refuses one of its orders, which alone fails', async () => {
     const service = h.app.get(OrderService);
     const world = await aPickupPoint(h);
