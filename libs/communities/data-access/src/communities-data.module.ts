@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { databaseExports, databaseName, databaseProviders, prismaAdapter, withQueryTracing } from '@linli/nest-kit';
+import { databaseExports, databaseProviders, serviceDatabase, type ServiceDatabase } from '@linli/nest-kit';
 import { PrismaClient } from './generated/prisma/client.js';
 
 /** The communities service's Prisma client (with query tracing). Inject it by this class. */
@@ -10,9 +10,9 @@ export interface CommunitiesDataOptions {
   poolSize?: number;
 }
 
-export function createCommunitiesDb(options: CommunitiesDataOptions): CommunitiesDb {
-  const client = new PrismaClient({ adapter: prismaAdapter({ url: options.databaseUrl, poolSize: options.poolSize }) });
-  return withQueryTracing(client, databaseName(options.databaseUrl)) as unknown as CommunitiesDb;
+/** The service's Prisma client and raw SQL on the client's pool (see `serviceDatabase`). */
+export function createCommunitiesDb(options: CommunitiesDataOptions): ServiceDatabase<CommunitiesDb> {
+  return serviceDatabase({ url: options.databaseUrl, poolSize: options.poolSize }, (adapter) => new PrismaClient({ adapter }) as unknown as CommunitiesDb);
 }
 
 @Module({})

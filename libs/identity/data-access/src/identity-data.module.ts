@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { databaseExports, databaseName, databaseProviders, prismaAdapter, withQueryTracing } from '@linli/nest-kit';
+import { databaseExports, databaseProviders, serviceDatabase, type ServiceDatabase } from '@linli/nest-kit';
 import { PrismaClient } from './generated/prisma/client.js';
 
 /** The identity service's Prisma client (with query tracing). Inject it by this class. */
@@ -10,9 +10,9 @@ export interface IdentityDataOptions {
   poolSize?: number;
 }
 
-export function createIdentityDb(options: IdentityDataOptions): IdentityDb {
-  const client = new PrismaClient({ adapter: prismaAdapter({ url: options.databaseUrl, poolSize: options.poolSize }) });
-  return withQueryTracing(client, databaseName(options.databaseUrl)) as unknown as IdentityDb;
+/** The service's Prisma client and raw SQL on the client's pool (see `serviceDatabase`). */
+export function createIdentityDb(options: IdentityDataOptions): ServiceDatabase<IdentityDb> {
+  return serviceDatabase({ url: options.databaseUrl, poolSize: options.poolSize }, (adapter) => new PrismaClient({ adapter }) as unknown as IdentityDb);
 }
 
 @Module({})

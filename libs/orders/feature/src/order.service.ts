@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { orders as contracts, type Actor } from '@linli/contracts';
-import { Coalescer, outboxEventRow, type ItemResult } from '@linli/nest-kit';
+import { Coalescer, PgSql, outboxEventRow, type ItemResult } from '@linli/nest-kit';
 import { CampaignService, type Binding } from './campaign.service.js';
 import { OrdersErrors } from './orders.exception.js';
 import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
@@ -95,6 +95,8 @@ export class OrderService {
     @Inject(CampaignService) private readonly campaigns: CampaignService,
     @Inject(RefundService) private readonly refunds: RefundService,
     @Inject(ORDERS_OPTIONS) private readonly options: OrdersOptions,
+    /** The two placement statements go straight to the pool: they run hundreds of times a second. */
+    @Inject(PgSql) private readonly sql: PgSql,
   ) {
     const maxBatch = options.placementBatch;
     // Batches of orders take their locks in batch order, so one write batch at a time; single orders
@@ -114,7 +116,7 @@ export class OrderService {
   }
 
   private async placementContexts(requests: ContextRequest[]): Promise<ItemResult<PlacementContext>[]> {
-    const rows = await this.store.db.$queryRawUnsafe<ContextRow[]>(
+    const rows = await this.sql.$queryRawUnsafe<ContextRow[]>(
       PLACEMENT_CONTEXTS_SQL,
       JSON.stringify(requests.map(({ userId, input }) => ({ user: userId, key: input.idempotencyKey, campaign: input.campaignId, offers: input.lines.map((line) => line.offerId) }))),
     );
@@ -122,7 +124,7 @@ export class OrderService {
   }
 
   private async placeOrders(orders: string[]): Promise<ItemResult<string>[]> {
-    const [row] = await this.store.db.$queryRawUnsafe<{ outcomes: string[] }[]>(PLACE_ORDERS_SQL, `[${orders.join(',')}]`);
+    const [row] = await this.sql.$queryRawUnsafe<{ outcomes: string[] }[]>(PLACE_ORDERS_SQL, `[${orders.join(',')}]`);
     return (row?.outcomes ?? []).map((outcome) => ({ ok: true, value: outcome }));
   }
 

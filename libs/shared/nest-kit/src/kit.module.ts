@@ -18,6 +18,7 @@ import { health, type ServiceName } from '@linli/contracts';
 import { HealthService } from './health.js';
 import { EventConsumers, ensureStreams } from './jetstream.js';
 import { OutboxRelay } from './outbox.js';
+import { PgSql, type ServiceDatabase } from './prisma.js';
 import { RpcClient, RpcServer } from './rpc.js';
 import type { TransactionalSql } from './sql.js';
 import { Subjects } from './subjects.js';
@@ -156,9 +157,10 @@ export function eventingProviders(): Provider[] {
   return [
     {
       provide: OutboxRelay,
-      inject: [DATABASE, JETSTREAM, Subjects, KIT_OPTIONS],
-      useFactory: (db: TransactionalSql, js: JetStreamClient, subjects: Subjects, options: KitOptions) =>
-        new OutboxRelay(db, js, subjects, { source: options.service, pollIntervalMs: 100 }),
+      // Straight on the pool: the relay runs a transaction for every batch of events.
+      inject: [PgSql, JETSTREAM, Subjects, KIT_OPTIONS],
+      useFactory: (sql: PgSql, js: JetStreamClient, subjects: Subjects, options: KitOptions) =>
+        new OutboxRelay(sql, js, subjects, { source: options.service, pollIntervalMs: 100 }),
     },
     {
       provide: EventConsumers,
@@ -174,11 +176,14 @@ interface DisconnectableDb {
   $queryRawUnsafe(query: string): PromiseLike<unknown>;
 }
 
+const DATABASE_CONNECTION = Symbol.for('linli.database-connection');
+
 /**
  * Providers of a service's database: its Prisma client under `token` (and under {@link DATABASE}),
- * a readiness check, disconnect on shutdown, the outbox relay and durable consumers.
+ * raw SQL on the same pool under {@link PgSql}, a readiness check, disconnect on shutdown (which also
+ * ends the pool), the outbox relay and durable consumers.
  */
-export function databaseProviders(token: abstract new (...args: never[]) => unknown, create: () => DisconnectableDb): Provider[] {
+export function databaseProviders(token: abstract new (...args: never[]) => unknown, create: () => ServiceDatabase<DisconnectableDb>): Provider[] {
   @Injectable()
   class DatabaseLifecycle implements OnApplicationShutdown {
     constructor(@Inject(DATABASE) private readonly db: DisconnectableDb, @Inject(HealthService) health: HealthService) {
@@ -192,10 +197,17 @@ export function databaseProviders(token: abstract new (...args: never[]) => unkn
       await this.db.$disconnect();
     }
   }
-  return [{ provide: token, useFactory: create }, { provide: DATABASE, useExisting: token }, DatabaseLifecycle, ...eventingProviders()];
+  return [
+    { provide: DATABASE_CONNECTION, useFactory: create },
+    { provide: token, inject: [DATABASE_CONNECTION], useFactory: (database: ServiceDatabase<DisconnectableDb>) => database.client },
+    { provide: DATABASE, useExisting: token },
+    { provide: PgSql, inject: [DATABASE_CONNECTION], useFactory: (database: ServiceDatabase<DisconnectableDb>) => database.sql },
+    DatabaseLifecycle,
+    ...eventingProviders(),
+  ];
 }
 
 /** Tokens exported by a data-access module built with {@link databaseProviders}. */
 export function databaseExports(token: abstract new (...args: never[]) => unknown): InjectionToken[] {
-  return [token, DATABASE, OutboxRelay, EventConsumers];
+  return [token, DATABASE, PgSql, OutboxRelay, EventConsumers];
 }

@@ -1,68 +1,28 @@
 /**
  * Fixtures for nest-kit's integration tests: the migrations folder (outbox tables plus a demo
- * `notes` table) and a small `TransactionalSql` over `pg` that behaves like the parts of a Prisma
- * client the outbox and consumers use, so these tests need no generated client.
+ * `notes` table) and the services' raw SQL over `pg` (`PgSql`, which has the interface of the parts
+ * of a Prisma client the outbox and consumers use), so these tests need no generated client.
  */
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { SqlExecutor, TransactionalSql } from '../src/sql.js';
+import { PgSql as PoolSql } from '../src/prisma.js';
+import type { SqlExecutor } from '../src/sql.js';
 
 export const fixtureMigrations = fileURLToPath(new URL('./migrations', import.meta.url));
 
-/** One connection inside an open transaction (what Prisma hands to `$transaction` callbacks). */
-export class PgTx implements SqlExecutor {
-  constructor(private readonly client: pg.PoolClient) {}
+/** What `$transaction` callbacks get: statements on the transaction's one connection. */
+export type PgTx = SqlExecutor;
 
-  async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
-    const result = await this.client.query(query, values);
-    return result.rowCount ?? 0;
-  }
-
-  async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
-    const result = await this.client.query(query, values);
-    return result.rows as T;
-  }
-}
-
-/** `$executeRawUnsafe` → affected rows, `$queryRawUnsafe` → rows, `$transaction(fn)` → commit or roll back. */
-export class PgSql implements TransactionalSql<PgTx> {
-  readonly pool: pg.Pool;
+/** The services' own {@link PoolSql} on a pool of its own, with a row count helper and a clean `end()`. */
+export class PgSql extends PoolSql {
   private readonly open = new Set<pg.Client>();
 
   constructor(url: string) {
-    this.pool = new pg.Pool({ connectionString: url, max: 8 });
+    super(new pg.Pool({ connectionString: url, max: 8 }), 'nest-kit-test');
     this.pool.on('connect', (client) => {
       this.open.add(client);
       client.once('end', () => this.open.delete(client));
     });
-  }
-
-  async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
-    const result = await this.pool.query(query, values);
-    return result.rowCount ?? 0;
-  }
-
-  async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
-    const result = await this.pool.query(query, values);
-    return result.rows as T;
-  }
-
-  async $transaction<R>(fn: (tx: PgTx) => Promise<R>, options: { timeout?: number } = {}): Promise<R> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      if (options.timeout) await client.query(`SET LOCAL statement_timeout = ${Math.floor(options.timeout)}`);
-      try {
-        const result = await fn(new PgTx(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
   }
 
   async count(table: string, where = 'true', ...values: unknown[]): Promise<number> {

@@ -119,7 +119,7 @@ const cdnow = join(datasets, 'cdnow', 'canonical-sample');
   let reader: BulkReader;
 
   beforeAll(async () => {
-    recDb = createRecommendationsDb({ databaseUrl: db.url });
+    recDb = createRecommendationsDb({ databaseUrl: db.url }).client;
     reader = BulkReader.connect(db.url);
   });
 
