@@ -1,5 +1,5 @@
 import { LinliError, type Actor } from '@linli/contracts';
-import { verifyAccessToken } from '@linli/nest-kit';
+import type { AccessTokenVerifier } from '@linli/nest-kit';
 import { isPublic, type RouteAuth } from './route.js';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -9,11 +9,11 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * who must hold one of the route's roles. Throws AUTH.UNAUTHENTICATED (no bearer token),
  * AUTH.TOKEN_INVALID / AUTH.TOKEN_EXPIRED (from the token check) or AUTH.FORBIDDEN (role).
  */
-export function authenticate(auth: RouteAuth, authorization: string | undefined, secret: string, now: Date = new Date()): Actor | undefined {
+export function authenticate(auth: RouteAuth, authorization: string | undefined, tokens: AccessTokenVerifier, now: Date = new Date()): Actor | undefined {
   if (isPublic(auth)) return undefined;
   const match = authorization ? BEARER.exec(authorization) : null;
   if (!match) throw new LinliError('AUTH.UNAUTHENTICATED', 'sign in first: this route needs an "Authorization: Bearer <access token>" header');
-  const claims = verifyAccessToken(match[1]!, secret, now);
+  const claims = tokens.verify(match[1]!, now);
   const actor: Actor = { userId: claims.sub, roles: claims.roles };
   if (auth.roles !== 'any-signed-in' && !auth.roles.some((role) => actor.roles.includes(role))) {
     throw new LinliError('AUTH.FORBIDDEN', `this route needs one of the roles: ${auth.roles.join(', ')}`);

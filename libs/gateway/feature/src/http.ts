@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { LinliError, type Actor } from '@linli/contracts';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { SpanKind, extractTraceContext, inSpan, type HealthService, type RpcClient } from '@linli/nest-kit';
+import { AccessTokenVerifier, SpanKind, extractTraceContext, inSpan, type HealthService, type RpcClient } from '@linli/nest-kit';
 import { authenticate } from './auth.js';
 import { DOCS_HTML, DOCS_SCRIPT } from './docs-page.js';
 import type { GatewayConfig } from './gateway.config.js';
@@ -126,6 +126,7 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
     keyGenerator: (request) => `client:${request.ip}`,
   });
   const actors = new WeakMap<FastifyRequest, Actor>();
+  const tokens = new AccessTokenVerifier(config.AUTH_TOKEN_SECRET);
   const userLimit: Limiter = fastify.createRateLimit({
     max: config.RATE_LIMIT_PER_MINUTE_USER,
     timeWindow: ONE_MINUTE,
@@ -151,7 +152,7 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
       url: route.path,
       handler: (request, reply) =>
         serve(request, reply, route, errors, async () => {
-          const actor = authenticate(route.auth, request.headers.authorization, config.AUTH_TOKEN_SECRET);
+          const actor = authenticate(route.auth, request.headers.authorization, tokens);
           if (actor) {
             actors.set(request, actor);
             await spend(userLimit, request, reply, 'user');

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import crypto from 'node:crypto';
 import { z } from 'zod';
 import { LinliError, RoleSchema, type Role } from '@linli/contracts';
 
@@ -16,7 +16,7 @@ export type AccessClaims = z.infer<typeof AccessClaimsSchema>;
 const b64 = (buffer: Buffer) => buffer.toString('base64url');
 
 function sign(body: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(body).digest();
+  return crypto.createHmac('sha256', secret).update(body).digest();
 }
 
 export function issueAccessToken(
@@ -36,7 +36,7 @@ export function verifyAccessToken(token: string, secret: string, now: Date = new
   const body = `${parts[0]}.${parts[1]}`;
   const expected = sign(body, secret);
   const given = Buffer.from(parts[2]!, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
     throw new LinliError('AUTH.TOKEN_INVALID', 'access token signature is invalid');
   }
   let claims: AccessClaims;
@@ -47,4 +47,40 @@ export function verifyAccessToken(token: string, secret: string, now: Date = new
   }
   if (claims.exp * 1000 <= now.getTime()) throw new LinliError('AUTH.TOKEN_EXPIRED', 'access token has expired');
   return claims;
+}
+
+/**
+ * {@link verifyAccessToken} that remembers the tokens it verified, up to `maxEntries` (oldest forgotten
+ * first), so a client sending the same token on every request pays for its signature and claims once.
+ * Only verified tokens are kept, and a remembered token is still checked for expiry at every use; a
+ * token that fails is checked in full every time. Tokens are stateless (no revocation list), so the
+ * answer for a token string never changes but by expiry.
+ */
+export class AccessTokenVerifier {
+  private readonly verified = new Map<string, AccessClaims>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  /** Tokens remembered now. */
+  get size(): number {
+    return this.verified.size;
+  }
+
+  verify(token: string, now: Date = new Date()): AccessClaims {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp * 1000 > now.getTime()) return known;
+      this.verified.delete(token);
+    }
+    const claims = verifyAccessToken(token, this.secret, now);
+    // Shared by every request that sends the token: nobody may change it.
+    Object.freeze(claims.roles);
+    Object.freeze(claims);
+    if (this.verified.size >= this.maxEntries) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, claims);
+    return claims;
+  }
 }
