@@ -12,10 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { EventEnvelopeSchema, identity } from '@linli/contracts';
 import { connectTestNats, createTestDatabase, deleteTestStreams, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
 import { ensureStreams } from './jetstream.js';
-import { OutboxRelay, enqueueEvent } from './outbox.js';
+import { OUTBOX_CLAIM_SETTINGS_SQL, OUTBOX_CLAIM_SQL, OutboxRelay, enqueueEvent } from './outbox.js';
 import { OUTBOX_TABLES_SQL } from './sql.js';
 import { Subjects } from './subjects.js';
 import { PgSql, fixtureMigrations } from '../test-fixtures/support.js';
+
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Shared Hit Blocks': number; 'Shared Read Blocks': number; Plans?: PlanNode[] };
 
 const USER = '3f1c2a9e-5b7d-4c1e-9a2b-1c2d3e4f5a6b';
 const erased = () => ({ userId: USER, erasedAt: new Date().toISOString() });
@@ -130,6 +132,30 @@ describe('OutboxRelay', () => {
     expect(row?.published_at).toBeInstanceOf(Date);
     expect(row?.attempts).toBe(1);
     expect(await relay.publishBatch()).toBe(0);
+  });
+
+  it('claims at a cost of its batch, not of every event published before it', async () => {
+    const subjects = await freshSubjects();
+    const relay = new OutboxRelay(sql, js, subjects, { source: 'identity' });
+    // 2,000 events published, as a busy service leaves them between two vacuums.
+    await sql.$executeRawUnsafe(
+      `INSERT INTO outbox_events (id, subject, payload) SELECT gen_random_uuid(), $1, $2::jsonb FROM generate_series(1, 2000)`,
+      identity.userErased.subject,
+      JSON.stringify(erased()),
+    );
+    while ((await relay.publishBatch()) > 0);
+    const claim = () =>
+      sql.$transaction(async (tx) => {
+        await tx.$queryRawUnsafe(OUTBOX_CLAIM_SETTINGS_SQL);
+        const [row] = await tx.$queryRawUnsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${OUTBOX_CLAIM_SQL}`, 200);
+        return row!['QUERY PLAN'][0].Plan;
+      });
+    await claim();
+    const plan = await claim();
+    const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
+    expect(nodes(plan).find((node) => node['Relation Name'] === 'outbox_events')).toMatchObject({ 'Node Type': 'Index Scan', 'Index Name': 'outbox_events_unpublished_seq_idx' });
+    // The first claim passed the 2,000 entries left behind and marked them dead; this one skips them.
+    expect(plan['Shared Hit Blocks'] + plan['Shared Read Blocks']).toBeLessThan(50);
   });
 
   it('lets the stream drop a row published twice (a crash between publish and mark)', async () => {

@@ -52,6 +52,20 @@ export async function enqueueEvent<C extends EventContract>(
   return row.id;
 }
 
+/**
+ * Settings of the relay's transaction. The mark need not wait for its WAL flush: a mark lost in a
+ * crash only means the row goes out again, and the stream drops the copy (same message id); one
+ * fsync less per batch. And the claim reads the partial index of unpublished rows with a plain index
+ * scan, never a bitmap scan: each event leaves the entry of its unpublished version behind until
+ * vacuum, an index scan marks such entries dead as it passes them (so the next claim skips them),
+ * and a bitmap scan does not (so every claim would visit every event published since the last vacuum).
+ */
+export const OUTBOX_CLAIM_SETTINGS_SQL = "SELECT set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true)";
+
+/** Claims up to $1 unpublished rows in insertion order, skipping rows another relay holds. */
+export const OUTBOX_CLAIM_SQL = `SELECT id::text AS id, subject, payload, trace_context, created_at FROM outbox_events
+  WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`;
+
 interface OutboxRow {
   id: string;
   subject: string;
@@ -163,14 +177,8 @@ export class OutboxRelay {
     // The failure is thrown after the commit, so the attempts and last_error of the rows that failed
     // (and the marks of those that went out) are kept rather than rolled back with it.
     const outcome = await this.db.$transaction(async (tx) => {
-      // The mark need not wait for its WAL flush: a mark lost in a crash only means the row goes out
-      // again, and the stream drops the copy (same message id). One fsync less per batch.
-      await tx.$executeRawUnsafe('SET LOCAL synchronous_commit = off');
-      const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-        `SELECT id::text AS id, subject, payload, trace_context, created_at FROM outbox_events
-          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        this.batchSize,
-      );
+      await tx.$queryRawUnsafe(OUTBOX_CLAIM_SETTINGS_SQL);
+      const rows = await tx.$queryRawUnsafe<OutboxRow[]>(OUTBOX_CLAIM_SQL, this.batchSize);
       if (rows.length === 0) return { published: 0, failed: 0, total: 0 };
       const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
       const done = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((row) => row.id);

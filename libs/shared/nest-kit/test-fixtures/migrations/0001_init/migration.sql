@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS outbox_events (
   attempts integer NOT NULL DEFAULT 0,
   last_error text
 );
-CREATE INDEX IF NOT EXISTS outbox_events_published_at_seq_idx ON outbox_events (published_at, seq);
+CREATE INDEX IF NOT EXISTS outbox_events_unpublished_seq_idx ON outbox_events (seq) WHERE published_at IS NULL;
 CREATE TABLE IF NOT EXISTS processed_events (
   consumer text NOT NULL,
   event_id uuid NOT NULL,
