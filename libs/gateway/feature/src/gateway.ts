@@ -85,6 +85,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // drained only after the HTTP server closes) and its response closes the connection, instead of
     // Fastify's own 503 body outside the error envelope.
     return503OnClosing: false,
+    // No Nest middleware runs here (routes are Fastify routes; CORS is a Fastify plugin), so no
+    // @fastify/middie either: it sat in every request's onRequest hooks for nothing.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bodyParser: false,
