@@ -11,6 +11,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   SimpleSpanProcessor,
   type SpanExporter,
@@ -36,7 +37,8 @@ let active: { provider: NodeTracerProvider; serviceName: string } | undefined;
 
 /**
  * Sets up tracing for one process: W3C trace context, async-local context, and the exporters
- * asked for. Without an exporter spans are still created (and carried across NATS) but not kept.
+ * asked for. Without an exporter spans are not recorded, but their context (trace id) is still
+ * created and carried across NATS.
  */
 export function initTelemetry(options: TelemetryOptions): Telemetry {
   if (active) return { shutdown: async () => undefined, forceFlush: () => active!.provider.forceFlush() };
@@ -50,6 +52,9 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     spanProcessors,
+    // With nowhere to send spans, none is recorded: each span is then only its context (trace and
+    // span ids), which still travels across NATS and names the trace in logs and error envelopes.
+    ...(spanProcessors.length === 0 ? { sampler: new AlwaysOffSampler() } : {}),
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
   active = { provider, serviceName: options.serviceName };

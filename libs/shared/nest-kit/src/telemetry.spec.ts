@@ -1,0 +1,44 @@
+import { currentTraceId, extractTraceContext, initTelemetry, inSpan, injectTraceContext, type Telemetry } from './telemetry.js';
+
+/** Tracing with no exporter configured (how a service runs unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+let telemetry: Telemetry;
+
+beforeAll(() => {
+  telemetry = initTelemetry({ serviceName: 'nest-kit-test' });
+});
+
+afterAll(async () => {
+  await telemetry.shutdown();
+});
+
+function headers(): { values: Map<string, string>; get(key: string): string | undefined; set(key: string, value: string): void } {
+  const values = new Map<string, string>();
+  return { values, get: (key) => values.get(key), set: (key, value) => void values.set(key, value) };
+}
+
+describe('tracing without an exporter', () => {
+  it('records no span, yet gives each trace an id that nested spans, logs and headers share', async () => {
+    const carrier = headers();
+    const seen = await inSpan('outer', {}, async (outer) => {
+      expect(outer.isRecording()).toBe(false);
+      const traceId = outer.spanContext().traceId;
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(traceId).not.toBe('0'.repeat(32));
+      expect(currentTraceId()).toBe(traceId);
+      const inner = await inSpan('inner', {}, async (span) => span.spanContext());
+      expect(inner.traceId).toBe(traceId);
+      expect(inner.spanId).not.toBe(outer.spanContext().spanId);
+      injectTraceContext(carrier);
+      return traceId;
+    });
+    expect(carrier.values.get('traceparent')).toMatch(new RegExp(`^00-${seen}-[0-9a-f]{16}-00$`));
+    // The next service continues the same trace from the header.
+    const continued = await inSpan('remote', { parent: extractTraceContext(carrier) }, async (span) => span.spanContext().traceId);
+    expect(continued).toBe(seen);
+  });
+
+  it('starts a new trace id for each trace', async () => {
+    const ids = await Promise.all([1, 2, 3].map(() => inSpan('root', {}, async (span) => span.spanContext().traceId)));
+    expect(new Set(ids).size).toBe(3);
+  });
+});
