@@ -27,6 +27,27 @@ async function remaining(campaignId: string, skuId: string): Promise<{ sum: numb
   return { sum: Number(row!.sum), min: Number(row!.min), reserved: Number(reserved!.n) };
 }
 
+/** What a placed order wrote besides its row: lines, items, first transition, placed event and reservations, per order. */
+async function written(orderIds: string[]) {
+  return h.db.$queryRawUnsafe<{ id: string; lines: number; items: number; units: number; transitions: number; events: number; reserved: number }[]>(
+    `SELECT o.id::text AS id,
+            (SELECT count(*)::int FROM order_lines l WHERE l.order_id = o.id) AS lines,
+            (SELECT count(*)::int FROM order_line_items i WHERE i.order_id = o.id) AS items,
+            (SELECT coalesce(sum(i.quantity), 0)::int FROM order_line_items i WHERE i.order_id = o.id) AS units,
+            (SELECT count(*)::int FROM order_transitions t WHERE t.order_id = o.id AND t.to_status = 'pending_payment') AS transitions,
+            (SELECT count(*)::int FROM outbox_events e WHERE e.subject = 'orders.order.placed.v1' AND e.payload->>'orderId' = o.id::text) AS events,
+            (SELECT coalesce(sum(r.quantity), 0)::int FROM stock_reservations r WHERE r.order_id = o.id) AS reserved
+       FROM orders o WHERE o.id = ANY ($1::uuid[]) ORDER BY o.id`,
+    orderIds,
+  );
+}
+
+/** Reservations of orders that do not exist (a refused order that left its stock taken). */
+async function orphanReservations(): Promise<number> {
+  const [row] = await h.db.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM stock_reservations r WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = r.order_id)');
+  return row!.n;
+}
+
 describe('stock under concurrency', () => {
   it('sells exactly 50 of 50 units to 200 parallel orders, never more', async () => {
     const world = await aPickupPoint(h);
@@ -198,6 +219,10 @@ describe('placement in batches', () => {
       campaign.campaignId,
     );
     expect(events).toBe(placed.size);
+    for (const row of await written([...placed.keys()])) {
+      expect(row).toEqual({ id: row.id, lines: 1, items: 1, units: placed.get(row.id), transitions: 1, events: 1, reserved: placed.get(row.id) });
+    }
+    expect(await orphanReservations()).toBe(0);
   }, 60_000);
 
   it('reads each request of a batch in its own context: campaign, binding, offers, stock and key', async () => {
@@ -238,6 +263,13 @@ describe('placement in batches', () => {
     expect(await remaining(b.campaign.campaignId, catalog.rice.skuId)).toMatchObject({ sum: 96, reserved: 4 });
     expect(await remaining(a.campaign.campaignId, catalog.puree.skuId)).toMatchObject({ sum: 98, reserved: 2 });
     expect(await remaining(a.campaign.campaignId, catalog.rice.skuId)).toMatchObject({ sum: 96, reserved: 4 });
+    // Each placed order wrote its own lines, items, transition, event and reservations; the kit is
+    // one line of two items (2 puree + 1 rice).
+    const byId = new Map((await written([placed[0]!.orderId, placed[1]!.orderId, placed[6]!.orderId])).map((row) => [row.id, row]));
+    expect(byId.get(placed[0]!.orderId)).toMatchObject({ lines: 2, items: 3, units: 5, transitions: 1, events: 1, reserved: 5 });
+    expect(byId.get(placed[1]!.orderId)).toMatchObject({ lines: 1, items: 1, units: 1, transitions: 1, events: 1, reserved: 1 });
+    expect(byId.get(placed[6]!.orderId)).toMatchObject({ lines: 2, items: 3, units: 6, transitions: 1, events: 1, reserved: 6 });
+    expect(await orphanReservations()).toBe(0);
   }, 60_000);
 
   it('places the rest of a batch when the database refuses one of its orders, which alone fails', async () => {
