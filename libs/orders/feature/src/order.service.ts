@@ -85,7 +85,10 @@ function placementContext(row: ContextRow): PlacementContext {
 /** Placing, reading, cancelling, collecting and receiving orders. */
 @Injectable()
 export class OrderService {
-  /** Placement reads, gathered into batches while earlier ones run. */
+  /**
+   * Placement reads, gathered into batches while the one before runs: one read and one write in
+   * flight, so under load the reads of many requests share one statement (its plan starts once).
+   */
   readonly contexts: Coalescer<ContextRequest, PlacementContext>;
   /** Placement writes, likewise; one batch at a time, so batches of this process never wait on each other's locks. */
   readonly placements: Coalescer<string, string>;
@@ -102,7 +105,7 @@ export class OrderService {
     // Batches of orders take their locks in batch order, so one write batch at a time; single orders
     // lock in one global order (ADR 0004), so without batching they run side by side as before.
     const alone = maxBatch === 1 ? UNBATCHED_CONCURRENCY : undefined;
-    this.contexts = new Coalescer((requests) => this.placementContexts(requests), { maxBatch, concurrency: alone ?? 2, isolateFailures: true });
+    this.contexts = new Coalescer((requests) => this.placementContexts(requests), { maxBatch, concurrency: alone ?? 1, isolateFailures: true });
     this.placements = new Coalescer((orders) => this.placeOrders(orders), { maxBatch, concurrency: alone ?? 1, isolateFailures: true });
   }
 
