@@ -25,9 +25,9 @@ describe('tracing without an exporter', () => {
       expect(traceId).toMatch(/^[0-9a-f]{32}$/);
       expect(traceId).not.toBe('0'.repeat(32));
       expect(currentTraceId()).toBe(traceId);
+      // Inside a trace no new span is made (nothing would keep it): the same trace, the same span.
       const inner = await inSpan('inner', {}, async (span) => span.spanContext());
-      expect(inner.traceId).toBe(traceId);
-      expect(inner.spanId).not.toBe(outer.spanContext().spanId);
+      expect(inner).toEqual(outer.spanContext());
       injectTraceContext(carrier);
       return traceId;
     });
@@ -35,6 +35,13 @@ describe('tracing without an exporter', () => {
     // The next service continues the same trace from the header.
     const continued = await inSpan('remote', { parent: extractTraceContext(carrier) }, async (span) => span.spanContext().traceId);
     expect(continued).toBe(seen);
+    // A remote parent given explicitly is the context the work runs in.
+    const active = await inSpan('remote', { parent: extractTraceContext(carrier) }, async () => currentTraceId());
+    expect(active).toBe(seen);
+  });
+
+  it('still reports failures of the work, span or no span', async () => {
+    await expect(inSpan('root', {}, () => inSpan('child', {}, async () => Promise.reject(new Error('boom'))))).rejects.toThrow('boom');
   });
 
   it('starts a new trace id for each trace', async () => {

@@ -33,7 +33,8 @@ export interface Telemetry {
   forceFlush(): Promise<void>;
 }
 
-let active: { provider: NodeTracerProvider; serviceName: string } | undefined;
+/** The process's tracing; `recording` is false when spans have nowhere to go. */
+let active: { provider: NodeTracerProvider; serviceName: string; recording: boolean } | undefined;
 
 /**
  * Sets up tracing for one process: W3C trace context, async-local context, and the exporters
@@ -57,7 +58,7 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
     ...(spanProcessors.length === 0 ? { sampler: new AlwaysOffSampler() } : {}),
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
-  active = { provider, serviceName: options.serviceName };
+  active = { provider, serviceName: options.serviceName, recording: spanProcessors.length > 0 };
   return {
     forceFlush: () => provider.forceFlush(),
     shutdown: async () => {
@@ -123,13 +124,24 @@ export function recordCarrier(record: Record<string, string>): HeaderCarrier {
   return { get: (key) => record[key], set: (key, value) => void (record[key] = value) };
 }
 
-/** Runs `fn` inside a new span, recording failures; the span ends when the promise settles. */
+/**
+ * Runs `fn` inside a new span, recording failures; the span ends when the promise settles. When no
+ * span is recorded (no exporter) and there is a trace already, `fn` runs in that trace's span: a new
+ * span would only be a new id that nothing keeps. A trace still starts with a span of its own, which
+ * gives it its id.
+ */
 export async function inSpan<T>(
   name: string,
   options: { kind?: SpanKind; attributes?: Record<string, string | number | boolean>; parent?: Context },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
+  if (active && !active.recording) {
+    const current = trace.getSpan(parent);
+    if (current && trace.isSpanContextValid(current.spanContext())) {
+      return options.parent && options.parent !== context.active() ? context.with(parent, () => fn(current)) : fn(current);
+    }
+  }
   return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parent, async (span) => {
     try {
       const result = await fn(span);
