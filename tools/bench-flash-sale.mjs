@@ -9,7 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -97,6 +97,7 @@ function machine(pgVersion, natsVersion) {
   };
   return {
     nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
     memoryGiB: round(totalmem() / 2 ** 30, 1),
     node: process.version,
     postgres: pgVersion,
@@ -500,7 +501,7 @@ async function main() {
         ['highest rate with p99 < 100 ms', highestRateUnder100Ms === null ? 'none of the rates run' : `${highestRateUnder100Ms} orders/s`],
         ['pgbench naive ceiling', `${result.pgbenchTps} TPS (${pgbench.clients} clients)`],
         ['ratio', result.ratio],
-        ['machine', `${info.nproc} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, NATS ${info.nats}`],
+        ['machine', `${info.nproc} cores (${info.cpu}), ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, NATS ${info.nats}`],
         ['commit', `${info.commit}${info.uncommittedCodeChanges ? ` (+${info.uncommittedCodeChanges} uncommitted files under apps/ and libs/)` : ''}`],
         ['wrote', args.out],
         ['took', `${result.benchSeconds} s`],
