@@ -46,9 +46,9 @@ const PLACEMENT_CONTEXTS_SQL = 'SELECT existing, binding, campaign, serves, offe
 
 /**
  * Places a batch of orders in one statement and one transaction (`orders_place_orders`, see its
- * migration), each as `orders_place_order` would alone: the order row, its lines and their items,
- * the first transition, the per-customer quotas, the `orders.order.placed.v1` outbox row and the
- * stock reservation. Answers per order 'placed', 'duplicate' (the idempotency key is taken),
+ * migrations), each decided in turn as it would be alone: the order row, the per-customer quotas
+ * and the stock, then — for the batch's placed orders together — their lines and items, first
+ * transitions, `orders.order.placed.v1` outbox rows and stock reservations. Answers per order 'placed', 'duplicate' (the idempotency key is taken),
  * 'limit:<offer id>' (a per-customer limit) or 'short:<sku id>' (stock); a refused order writes nothing.
  */
 const PLACE_ORDERS_SQL = 'SELECT orders_place_orders($1::jsonb) AS outcomes';

@@ -85,9 +85,9 @@ export class PgSql implements TransactionalSql {
 
   /**
    * Runs `work` in a transaction on one connection: committed when it resolves, rolled back when it
-   * throws. Past `timeout` (default 5 s, as Prisma's) the transaction is rolled back, its connection
-   * closed (ending any statement still running) and the call rejects; statements the work issues
-   * afterwards reject too.
+   * throws. Past `timeout` (default 5 s, as Prisma's) the call rejects and the connection is closed
+   * rather than returned to the pool, so PostgreSQL rolls the transaction back; statements the work
+   * issues afterwards reject too.
    */
   async $transaction<R>(work: (tx: SqlExecutor) => Promise<R>, options: { timeout?: number } = {}): Promise<R> {
     const timeoutMs = options.timeout ?? 5_000;
