@@ -24,6 +24,15 @@ export function prismaAdapter(pool: pg.Pool): PrismaPg {
   return new PrismaPg(pool, { disposeExternalPool: true });
 }
 
+/** A client span around one database call, named and described alike for Prisma and raw SQL on the pool. */
+function querySpan<T>(dbName: string, operation: string, run: () => Promise<T>, model?: string): Promise<T> {
+  return inSpan(
+    `postgresql ${model ? `${model}.` : ''}${operation}`,
+    { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.namespace': dbName, 'db.operation.name': operation } },
+    run,
+  );
+}
+
 /**
  * Adds a client span around every Prisma operation (model queries and raw SQL), so a trace shows
  * each database call under the NATS handler that made it.
@@ -34,11 +43,7 @@ export function withQueryTracing<T extends object>(client: T, dbName: string): T
     name: 'linli-tracing',
     query: {
       async $allOperations({ model, operation, args, query }: { model?: string; operation: string; args: unknown; query: (args: unknown) => Promise<unknown> }) {
-        return inSpan(
-          `postgresql ${model ? `${model}.` : ''}${operation}`,
-          { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.namespace': dbName, 'db.operation.name': operation } },
-          () => query(args),
-        );
+        return querySpan(dbName, operation, () => query(args), model);
       },
     },
   }) as T;
@@ -46,11 +51,10 @@ export function withQueryTracing<T extends object>(client: T, dbName: string): T
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
-function executor(target: Queryable, span: (name: string, run: () => Promise<unknown>) => Promise<unknown>): SqlExecutor {
-  const traced = <T>(operation: string, run: () => Promise<T>) => span(`postgresql ${operation}`, run) as Promise<T>;
+function executor(target: Queryable, dbName: string): SqlExecutor {
   return {
-    $queryRawUnsafe: <T>(query: string, ...values: unknown[]) => traced(`$queryRawUnsafe`, async () => (await target.query(query, values)).rows as T),
-    $executeRawUnsafe: (query: string, ...values: unknown[]) => traced(`$executeRawUnsafe`, async () => (await target.query(query, values)).rowCount ?? 0),
+    $queryRawUnsafe: <T>(query: string, ...values: unknown[]) => querySpan(dbName, '$queryRawUnsafe', async () => (await target.query(query, values)).rows as T),
+    $executeRawUnsafe: (query: string, ...values: unknown[]) => querySpan(dbName, '$executeRawUnsafe', async () => (await target.query(query, values)).rowCount ?? 0),
   };
 }
 
@@ -68,11 +72,7 @@ export class PgSql implements TransactionalSql {
     readonly pool: pg.Pool,
     private readonly dbName: string,
   ) {
-    this.direct = executor(pool, (name, run) => this.span(name, run));
-  }
-
-  private span<T>(name: string, run: () => Promise<T>): Promise<T> {
-    return inSpan(name, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'db.namespace': this.dbName, 'db.operation.name': name.split(' ')[1]! } }, run);
+    this.direct = executor(pool, dbName);
   }
 
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
@@ -100,7 +100,7 @@ export class PgSql implements TransactionalSql {
         return client.query(text, values);
       }) as pg.PoolClient['query'],
     };
-    const tx = executor(guarded, (name, run) => this.span(name, run));
+    const tx = executor(guarded, this.dbName);
     let timer: NodeJS.Timeout | undefined;
     const expiry = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
