@@ -29,6 +29,8 @@ export function issueAccessToken(
   return { token: `${body}.${b64(sign(body, secret))}`, expiresAt: new Date(claims.exp * 1000) };
 }
 
+const expired = (claims: AccessClaims, now: Date) => claims.exp * 1000 <= now.getTime();
+
 /** Verifies signature, shape and expiry. Throws AUTH.TOKEN_INVALID or AUTH.TOKEN_EXPIRED. */
 export function verifyAccessToken(token: string, secret: string, now: Date = new Date()): AccessClaims {
   const parts = token.split('.');
@@ -45,7 +47,7 @@ export function verifyAccessToken(token: string, secret: string, now: Date = new
   } catch {
     throw new LinliError('AUTH.TOKEN_INVALID', 'access token claims are invalid');
   }
-  if (claims.exp * 1000 <= now.getTime()) throw new LinliError('AUTH.TOKEN_EXPIRED', 'access token has expired');
+  if (expired(claims, now)) throw new LinliError('AUTH.TOKEN_EXPIRED', 'access token has expired');
   return claims;
 }
 
@@ -72,7 +74,7 @@ export class AccessTokenVerifier {
   verify(token: string, now: Date = new Date()): AccessClaims {
     const known = this.verified.get(token);
     if (known) {
-      if (known.exp * 1000 > now.getTime()) return known;
+      if (!expired(known, now)) return known;
       this.verified.delete(token);
     }
     const claims = verifyAccessToken(token, this.secret, now);
