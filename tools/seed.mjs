@@ -62,7 +62,8 @@ export async function seedDemo({ baseUrl, natsUrl, log, stateDir }) {
     const nc = await connect({ servers: natsUrl, name: 'demo-seed' });
     try {
       const payload = { actor: { userId: randomUUID(), roles: ['ops'] }, userId: ops.userId, role: 'ops' };
-      const reply = await nc.request('rpc.identity.role.grant.v1', JSON.stringify(payload), { timeout: 5000 });
+      const prefix = process.env.NATS_SUBJECT_PREFIX ? `${process.env.NATS_SUBJECT_PREFIX}.` : '';
+      const reply = await nc.request(`${prefix}rpc.identity.role.grant.v1`, JSON.stringify(payload), { timeout: 5000 });
       const body = reply.json();
       if (!body.ok) throw new Error(JSON.stringify(body.error));
     } finally {

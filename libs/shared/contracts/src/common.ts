@@ -51,3 +51,30 @@ export const health = Object.fromEntries(
     defineRpc(`rpc.${service}.health.v1`, HealthRequestSchema, HealthResponseSchema),
   ]),
 ) as Record<ServiceName, ReturnType<typeof defineRpc<typeof HealthRequestSchema, typeof HealthResponseSchema>>>;
+
+/**
+ * One service's part of a user's personal-data copy (PIPL): what it holds about the user, in named
+ * sections (`orders`, `payments`, `bindings`, …). Identity's `rpc.identity.user.export.v1` asks every
+ * service on its `rpc.<service>.personal-data.export.v1` and returns the sections together.
+ * `userIds` are the user and the accounts merged into them, so merged history is included.
+ */
+export const PersonalDataExportRequestSchema = z
+  .object({ actor: ActorSchema, userId: UserIdSchema, userIds: z.array(UserIdSchema).min(1).max(100) })
+  .strict();
+export const PersonalDataExportSchema = z.object({
+  service: ServiceNameSchema,
+  sections: z.record(z.string(), z.unknown()),
+});
+export type PersonalDataExport = z.infer<typeof PersonalDataExportSchema>;
+
+/** The services that hold data about users (every one but the gateway). */
+export const DATA_SERVICES = SERVICE_NAMES.filter((service): service is Exclude<ServiceName, 'gateway'> => service !== 'gateway');
+export type DataService = (typeof DATA_SERVICES)[number];
+
+/** `rpc.<service>.personal-data.export.v1` for each service that holds user data. */
+export const personalDataExport = Object.fromEntries(
+  DATA_SERVICES.map((service) => [
+    service,
+    defineRpc(`rpc.${service}.personal-data.export.v1`, PersonalDataExportRequestSchema, PersonalDataExportSchema),
+  ]),
+) as Record<DataService, ReturnType<typeof defineRpc<typeof PersonalDataExportRequestSchema, typeof PersonalDataExportSchema>>>;

@@ -11,6 +11,7 @@ import {
   LinliError,
   RpcReplySchema,
   SERVICE_NAMES,
+  DATA_SERVICES,
   eventContracts,
   fieldIssues,
   isLinliError,
@@ -276,6 +277,14 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
     SERVICE_NAMES.map((service) => [
       `rpc.${service}.health.v1`,
       { request: {}, response: { service, status: 'up', version: '0.1.0', uptimeSeconds: 12, checks: { nats: 'up', database: 'up' } } },
+    ]),
+  ),
+
+  // every service that holds user data answers its personal-data export subject
+  ...Object.fromEntries(
+    DATA_SERVICES.map((service) => [
+      `rpc.${service}.personal-data.export.v1`,
+      { request: { actor: resident, userId: USER, userIds: [USER, OTHER_USER] }, response: { service, sections: { example: [{ id: ID1 }] } } },
     ]),
   ),
 
