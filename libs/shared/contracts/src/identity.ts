@@ -90,15 +90,21 @@ export const requestOtp = defineRpc(
 
 const DeviceSchema = z.string().trim().min(1).max(120).optional();
 
+/**
+ * A member's invite code, given at sign-up. Identity passes it on in `identity.user.registered.v1`
+ * without judging it; the growth system owns the codes and decides whether the attribution counts.
+ */
+export const InviteCodeSchema = z.string().trim().regex(/^[A-Za-z0-9]{4,16}$/, 'must be 4–16 letters or digits');
+
 export const verifyOtp = defineRpc(
   'rpc.identity.otp.verify.v1',
-  z.object({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/, 'must be 6 digits'), device: DeviceSchema }).strict(),
+  z.object({ phone: PhoneSchema, code: z.string().regex(/^\d{6}$/, 'must be 6 digits'), device: DeviceSchema, inviteCode: InviteCodeSchema.optional() }).strict(),
   TokenPairSchema,
 );
 
 export const wechatSignIn = defineRpc(
   'rpc.identity.wechat.sign-in.v1',
-  z.object({ app: WechatAppSchema, loginCode: z.string().trim().min(4).max(128), device: DeviceSchema }).strict(),
+  z.object({ app: WechatAppSchema, loginCode: z.string().trim().min(4).max(128), device: DeviceSchema, inviteCode: InviteCodeSchema.optional() }).strict(),
   TokenPairSchema,
 );
 
@@ -181,7 +187,13 @@ export const devSmsOutbox = defineRpc(
 
 export const userRegistered = defineEvent(
   'identity.user.registered.v1',
-  z.object({ userId: UserIdSchema, channel: ChannelSchema, registeredAt: IsoDateTimeSchema }),
+  z.object({
+    userId: UserIdSchema,
+    channel: ChannelSchema,
+    registeredAt: IsoDateTimeSchema,
+    /** The invite code the new member signed up with, if any (only on the registering sign-in). */
+    inviteCode: InviteCodeSchema.optional(),
+  }),
 );
 
 export const userMerged = defineEvent(
