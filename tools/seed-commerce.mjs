@@ -8,7 +8,7 @@
 // leader and compound, bindings, categories by id, products by SKU code, the bundle by name, the
 // campaign by its demo title while it is open, orders by idempotency key).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_PHONES } from './seed.mjs';
+import { DEMO_PHONES } from './lib/demo-accounts.mjs';
 
 const ZONE = 'Asia/Shanghai';
 const CAMPAIGN_TITLE = '邻里 Demo 明日达 · Next-day fresh';

@@ -6,13 +6,10 @@ import { connect } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEMO_PHONES } from './lib/demo-accounts.mjs';
 import { seedCommerce } from './seed-commerce.mjs';
 
-export const DEMO_PHONES = {
-  ops: '+8613800000001',
-  leaders: ['+8613800000011', '+8613800000012', '+8613800000013'],
-  residents: Array.from({ length: 9 }, (_, i) => `+86139000000${String(i + 1).padStart(2, '0')}`),
-};
+export { DEMO_PHONES };
 
 export async function seedDemo({ baseUrl, natsUrl, log, stateDir }) {
   const http = async (method, path, { token, body } = {}) => {

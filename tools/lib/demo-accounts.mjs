@@ -1,0 +1,6 @@
+// The demo accounts `npm start` creates, by role. Every demo step reads them from here.
+export const DEMO_PHONES = {
+  ops: '+8613800000001',
+  leaders: ['+8613800000011', '+8613800000012', '+8613800000013'],
+  residents: Array.from({ length: 9 }, (_, i) => `+86139000000${String(i + 1).padStart(2, '0')}`),
+};
