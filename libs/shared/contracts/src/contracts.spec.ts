@@ -288,6 +288,17 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
     ]),
   ),
 
+  // ------------------------------------------------------------ communities
+  'communities.member.joined.v1': { data: { communityId: ID1, scope: 'pickup-point', compoundId: 'compound-1', pickupPointId: ID2, userId: USER, role: 'member', joinedAt: AT } },
+  'communities.member.left.v1': { data: { communityId: ID1, userId: USER, leftAt: AT } },
+  'communities.post.created.v1': { data: { postId: ID2, communityId: ID1, authorUserId: USER, linkedSkuId: null, linkedCampaignId: null, createdAt: AT } },
+  'communities.rsvp.confirmed.v1': { data: { eventId: ID2, communityId: ID1, compoundId: 'compound-1', pickupPointId: null, organiserUserId: OTHER_USER, userId: USER, promotedFromWaitlist: true, confirmedAt: AT } },
+  'communities.event.checked-in.v1': { data: { eventId: ID2, communityId: null, compoundId: 'compound-1', pickupPointId: ID1, organiserUserId: OTHER_USER, userId: USER, checkedInAt: AT } },
+  'communities.proposal.created.v1': { data: { proposalId: ID2, communityId: ID1, proposerUserId: USER, title: '低糖全麦面包 Low-sugar wholewheat bread', createdAt: AT } },
+  'communities.proposal.voted.v1': { data: { proposalId: ID2, userId: USER, weight: 2, votedAt: AT } },
+  'communities.proposal.launched.v1': { data: { proposalId: ID2, communityId: ID1, proposerUserId: USER, skuIds: [ID1], campaignId: ID2, launchedAt: AT } },
+  'communities.survey.answered.v1': { data: { surveyId: ID1, responseId: ID2, userId: USER, kind: 'nps', score: 9, trigger: 'pickup', compoundId: 'compound-1', pickupPointId: ID1, leaderUserId: OTHER_USER, answeredAt: AT } },
+
   // ------------------------------------------------------------ identity
   'rpc.identity.otp.request.v1': { request: { phone: '138 0013 8000' }, response: { expiresAt: AT, resendAfterSeconds: 60 } },
   'rpc.identity.otp.verify.v1': { request: { phone: PHONE, code: '123456', device: 'iPhone 15' }, response: tokenPair },

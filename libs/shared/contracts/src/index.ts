@@ -4,6 +4,7 @@
 export * from './errors.js';
 export * from './define.js';
 export * from './common.js';
+export * as communities from './communities.js';
 export * as identity from './identity.js';
 export * as leaderOps from './leader-ops.js';
 export * as orders from './orders.js';

@@ -1,5 +1,6 @@
 import type { EventContract, RpcContract } from './define.js';
 import { health, personalDataExport } from './common.js';
+import * as communities from './communities.js';
 import * as identity from './identity.js';
 import * as leaderOps from './leader-ops.js';
 import * as orders from './orders.js';
@@ -18,9 +19,9 @@ function collect<K extends 'rpc' | 'event'>(kind: K, ...modules: object[]) {
 }
 
 /** Every RPC contract, for tests and documentation. */
-export const rpcContracts: RpcContract[] = collect('rpc', health, personalDataExport, identity, leaderOps, orders, recommendations);
+export const rpcContracts: RpcContract[] = collect('rpc', health, personalDataExport, communities, identity, leaderOps, orders, recommendations);
 /** Every event contract; consumers look schemas up by subject here. */
-export const eventContracts: EventContract[] = collect('event', identity, leaderOps, orders, recommendations);
+export const eventContracts: EventContract[] = collect('event', communities, identity, leaderOps, orders, recommendations);
 
 export const registry = {
   rpc: new Map(rpcContracts.map((c) => [c.subject, c])),
