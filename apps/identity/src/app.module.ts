@@ -18,6 +18,11 @@ export class AppModule {
           wechatAdapter: config.WECHAT_ADAPTER,
           accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
           refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+          smsBudget: {
+            perClientPerHour: config.OTP_BUDGET_PER_CLIENT_PER_HOUR,
+            perPrefixPerHour: config.OTP_BUDGET_PER_PREFIX_PER_HOUR,
+            perDay: config.OTP_BUDGET_PER_DAY,
+          },
         }),
       ],
     };

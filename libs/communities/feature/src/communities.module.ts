@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CommunitiesDataModule } from '@linli/communities-data-access';
+import { CommunitiesPersonalDataHandlers } from './personal-data.handlers.js';
 
 export interface CommunitiesModuleOptions {
   databaseUrl: string;
@@ -13,6 +14,7 @@ export class CommunitiesModule {
     return {
       module: CommunitiesModule,
       imports: [CommunitiesDataModule.forRoot({ databaseUrl: options.databaseUrl, poolSize: options.databasePoolSize })],
+      providers: [CommunitiesPersonalDataHandlers],
     };
   }
 }

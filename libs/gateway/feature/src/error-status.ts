@@ -47,6 +47,7 @@ export function errorStatus(code: ErrorCode): number {
       return 400;
     case 'IDENTITY.OTP_TOO_MANY_ATTEMPTS':
     case 'IDENTITY.OTP_RATE_LIMITED':
+    case 'IDENTITY.SMS_BUDGET_EXHAUSTED':
       return 429;
     case 'IDENTITY.REFRESH_TOKEN_INVALID':
       return 401;
@@ -55,7 +56,12 @@ export function errorStatus(code: ErrorCode): number {
     case 'IDENTITY.USER_ERASED':
       return 410;
     case 'IDENTITY.IDENTITY_CONFLICT':
+    case 'IDENTITY.MEMBER_CARD_UNPROVABLE':
+    case 'IDENTITY.MERGE_APPROVAL_REQUIRED':
+    case 'IDENTITY.MERGE_REQUEST_DECIDED':
       return 409;
+    case 'IDENTITY.MERGE_REQUEST_NOT_FOUND':
+      return 404;
     case 'LEADER_OPS.COMPOUND_NOT_FOUND':
     case 'LEADER_OPS.APPLICATION_NOT_FOUND':
     case 'LEADER_OPS.PICKUP_POINT_NOT_FOUND':

@@ -158,8 +158,9 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
             await spend(userLimit, request, reply, 'user');
           }
           const input = parseRequest(route, request);
-          const result: unknown = await rpc.request(route.rpc, route.toRpc({ ...input, actor }) as never);
-          const file = route.file?.({ ...input, actor }, result);
+          const client = { ip: request.ip };
+          const result: unknown = await rpc.request(route.rpc, route.toRpc({ ...input, actor, client }) as never);
+          const file = route.file?.({ ...input, actor, client }, result);
           if (file) return { status: route.status ?? 200, body: file.content, file };
           // The RPC client already validated the reply against the contract; a route answering
           // with a narrower shape of its own is checked (and stripped) here.

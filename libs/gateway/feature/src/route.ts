@@ -52,6 +52,8 @@ export interface RouteInput<Params = unknown, Query = unknown, Body = unknown, A
   query: Query;
   body: Body;
   actor: A;
+  /** The client as the gateway sees it (its address), for budgets kept by services. */
+  client: { ip: string };
 }
 
 /** A route answered by one RPC: the gateway validates, authorises, calls, and returns the reply. */

@@ -1,3 +1,4 @@
 export * from './identity-data.module.js';
 export { Prisma } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
+export * from './sms-budget.repository.js';

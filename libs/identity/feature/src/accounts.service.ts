@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { identity as contracts, type Actor, type Role } from '@linli/contracts';
+import { DATA_SERVICES, identity as contracts, personalDataExport, type Actor, type Role } from '@linli/contracts';
 import { IdentityDb, Prisma } from '@linli/identity-data-access';
-import { OutboxRelay, enqueueEvent } from '@linli/nest-kit';
+import { OutboxRelay, RpcClient, enqueueEvent } from '@linli/nest-kit';
 import { IdentityErrors, assertSelfOrOps } from './identity.exception.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -23,6 +23,7 @@ export class AccountsService {
   constructor(
     @Inject(IdentityDb) private readonly db: IdentityDb,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
   ) {}
 
   /** Runs `fn` in a transaction and nudges the outbox relay after commit. */
@@ -62,13 +63,25 @@ export class AccountsService {
     return { user: { id, roles: ['resident'], status: 'active', merged_into: null }, isNew: true };
   }
 
-  /** Attaches an identity to a user; when it belongs to someone else, that account is merged into this one. */
-  async attachIdentity(tx: Tx, userId: string, channel: Channel, value: string, reason: string): Promise<string | null> {
+  /** The surviving account that holds a channel identity, if any. */
+  async holderOf(tx: Tx, channel: Channel, value: string): Promise<UserRow | null> {
+    const existing = await tx.channelIdentity.findUnique({ where: { channel_value: { channel, value } } });
+    return existing ? this.resolve(tx, existing.userId) : null;
+  }
+
+  /**
+   * Attaches an identity to a user; when it belongs to someone else, that account is merged into this
+   * one. A self-service attach never merges an account holding more than the resident role (that
+   * waits for ops: `IDENTITY.MERGE_APPROVAL_REQUIRED`).
+   */
+  async attachIdentity(tx: Tx, userId: string, channel: Channel, value: string, reason: string, mode: 'self-service' | 'approved' = 'self-service'): Promise<string | null> {
     const existing = await tx.channelIdentity.findUnique({ where: { channel_value: { channel, value } } });
     if (existing) {
       const owner = await this.resolve(tx, existing.userId);
       if (!owner || owner.id === userId) return null;
       if (owner.status === 'erased') throw IdentityErrors.userErased(owner.id);
+      const privileged = privilegedRoles(owner.roles);
+      if (mode === 'self-service' && privileged.length) throw IdentityErrors.mergeApprovalRequired(null, [rolesReason(privileged)]);
       await this.merge(tx, { sourceUserId: owner.id, targetUserId: userId, reason, actorUserId: userId });
       return owner.id;
     }
@@ -80,10 +93,65 @@ export class AccountsService {
     return null;
   }
 
+  /** Queues a merge for ops; asking again for the same identity updates the open request. */
+  async queueMergeRequest(tx: Tx, input: { requestedBy: string; sourceUserId: string; channel: Channel; value: string; reasons: string[] }): Promise<string> {
+    const open = await tx.mergeRequest.findFirst({ where: { requestedBy: input.requestedBy, channel: input.channel, value: input.value, status: 'pending' } });
+    if (open) {
+      await tx.mergeRequest.update({ where: { id: open.id }, data: { sourceUserId: input.sourceUserId, reasons: input.reasons } });
+      return open.id;
+    }
+    const id = randomUUID();
+    await tx.mergeRequest.create({ data: { id, ...input } });
+    return id;
+  }
+
+  async listMergeRequests(actor: Actor, status?: contracts.MergeRequest['status']): Promise<{ mergeRequests: contracts.MergeRequest[] }> {
+    if (!actor.roles.includes('ops')) throw IdentityErrors.forbidden();
+    const rows = await this.db.mergeRequest.findMany({ where: status ? { status } : {}, orderBy: { createdAt: 'asc' }, take: 500 });
+    return { mergeRequests: rows.map(mergeRequestView) };
+  }
+
+  /**
+   * Ops decides a queued merge. Approval merges the identity's holder into the requester, who keeps
+   * their own roles; the decision, its reason and the merge are recorded.
+   */
+  async decideMergeRequest(actor: Actor, mergeRequestId: string, decision: 'approve' | 'reject', reason: string): Promise<contracts.MergeRequest> {
+    if (!actor.roles.includes('ops')) throw IdentityErrors.forbidden();
+    return this.transaction(async (tx) => {
+      const status = decision === 'approve' ? 'approved' : 'rejected';
+      const claimed = await tx.mergeRequest.updateMany({
+        where: { id: mergeRequestId, status: 'pending' },
+        data: { status, decidedBy: actor.userId, decisionReason: reason, decidedAt: new Date() },
+      });
+      const request = await tx.mergeRequest.findUnique({ where: { id: mergeRequestId } });
+      if (!request) throw IdentityErrors.mergeRequestNotFound(mergeRequestId);
+      if (claimed.count !== 1) throw IdentityErrors.mergeRequestDecided(mergeRequestId, request.status);
+      if (decision === 'reject') return mergeRequestView(request);
+      const requester = await this.requireActive(tx, request.requestedBy);
+      const holder = await this.holderOf(tx, request.channel as Channel, request.value);
+      let mergeId: string | null = null;
+      if (!holder) {
+        await this.attachIdentity(tx, requester.id, request.channel as Channel, request.value, `merge request ${request.id} approved`, 'approved');
+      } else if (holder.id !== requester.id) {
+        const merged = await this.merge(tx, {
+          sourceUserId: holder.id,
+          targetUserId: requester.id,
+          reason: `merge request ${request.id} approved: ${reason}`,
+          actorUserId: actor.userId,
+        });
+        mergeId = merged.mergeId;
+      }
+      const updated = await tx.mergeRequest.update({ where: { id: request.id }, data: { mergeId } });
+      return mergeRequestView(updated);
+    });
+  }
+
   /**
    * Merges `source` into `target` with an audit record that keeps a snapshot of everything the source
    * held. Idempotent: merging the same pair again returns the first merge. Target's declared fields win;
-   * the source fills what the target lacks; the newest consent decision per purpose wins; roles are united.
+   * the source fills what the target lacks; the newest consent decision per purpose wins. Roles are
+   * never gained by a merge: the target keeps its own, and ops grants any other explicitly (the
+   * source's roles stay in the audit snapshot).
    */
   async merge(
     tx: Tx,
@@ -155,8 +223,6 @@ export class AccountsService {
     await tx.consentChange.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
     await tx.channelIdentity.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
     await tx.session.updateMany({ where: { userId: source.id, revokedAt: null }, data: { revokedAt: new Date() } });
-    const roles = [...new Set([...target.roles, ...source.roles])];
-    await tx.user.update({ where: { id: target.id }, data: { roles } });
     await tx.user.update({ where: { id: source.id }, data: { status: 'merged', mergedInto: target.id } });
     const mergeId = randomUUID();
     const mergedAt = new Date();
@@ -243,13 +309,35 @@ export class AccountsService {
     return { userId: user.id, roles };
   }
 
-  /** Everything identity holds about a user, as JSON (PIPL data portability). */
+  /**
+   * Everything the platform holds about a user, as one JSON document (PIPL data portability): identity's
+   * own data, and each other service's part asked over NATS (`rpc.<service>.personal-data.export.v1`),
+   * for the user and the accounts merged into them. A service that does not answer fails the export
+   * (`COMMON.UNAVAILABLE`/`COMMON.TIMEOUT`): a copy is complete or not given.
+   */
   async exportData(actor: Actor, userId: string) {
     assertSelfOrOps(actor, userId);
-    return this.transaction(async (tx) => {
+    const { user, data, userIds } = await this.transaction(async (tx) => {
       const user = await this.requireActive(tx, userId);
-      return { exportedAt: new Date().toISOString(), userId: user.id, data: await this.collect(tx, user.id) };
+      return { user, data: await this.collect(tx, user.id), userIds: await this.mergedInto(tx, user.id) };
     });
+    const others = DATA_SERVICES.filter((service) => service !== 'identity');
+    const parts = await Promise.all(
+      others.map((service) => this.rpc.request(personalDataExport[service], { actor, userId: user.id, userIds }, { timeoutMs: 15_000 })),
+    );
+    const services: Record<string, unknown> = { identity: data };
+    for (const part of parts) services[part.service] = part.sections;
+    return { exportedAt: new Date().toISOString(), userId: user.id, data: services };
+  }
+
+  /** The user and every account merged into them, directly or through earlier merges. */
+  private async mergedInto(tx: Tx, userId: string): Promise<string[]> {
+    const ids = [userId];
+    for (let i = 0; i < ids.length && ids.length < 100; i++) {
+      const merged = await tx.user.findMany({ where: { mergedInto: ids[i] }, select: { id: true } });
+      for (const row of merged) if (!ids.includes(row.id)) ids.push(row.id);
+    }
+    return ids;
   }
 
   /** Deletes personal data, keeps an anonymous tombstone, and tells every service to do the same. Idempotent. */
@@ -330,8 +418,46 @@ export class AccountsService {
   }
 }
 
-/** Phone numbers are shown masked outside export; opaque ids are shown as they are. */
-function maskIdentity(channel: string, value: string): string {
+/** Roles beyond `resident`: an account holding any is never merged without ops approval. */
+export function privilegedRoles(roles: readonly string[]): string[] {
+  return roles.filter((role) => role !== 'resident');
+}
+
+export function rolesReason(roles: readonly string[]): string {
+  return `the account holds the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')}`;
+}
+
+function mergeRequestView(row: {
+  id: string;
+  status: string;
+  requestedBy: string;
+  sourceUserId: string;
+  channel: string;
+  value: string;
+  reasons: string[];
+  decidedBy: string | null;
+  decisionReason: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+}): contracts.MergeRequest {
+  return {
+    mergeRequestId: row.id,
+    status: row.status as contracts.MergeRequest['status'],
+    requestedBy: row.requestedBy,
+    sourceUserId: row.sourceUserId,
+    channel: row.channel as Channel,
+    maskedValue: maskIdentity(row.channel, row.value),
+    reasons: row.reasons,
+    decidedBy: row.decidedBy,
+    decisionReason: row.decisionReason,
+    createdAt: row.createdAt.toISOString(),
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+  };
+}
+
+/** Phone numbers and card numbers are shown masked outside export; opaque ids are shown as they are. */
+export function maskIdentity(channel: string, value: string): string {
+  if (channel === 'member-card') return value.length > 4 ? `${'*'.repeat(value.length - 4)}${value.slice(-4)}` : '****';
   if (channel === 'phone') return `${value.slice(0, 6)}****${value.slice(-4)}`;
   return value;
 }

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
-import type { Actor, Role, identity } from '@linli/contracts';
+import { orders, type Actor, type Role, type identity } from '@linli/contracts';
 
 type Channel = identity.Channel;
 type LinkProof = identity.LinkProof;
 type TokenPair = identity.TokenPair;
-import { IdentityDb } from '@linli/identity-data-access';
-import { issueAccessToken } from '@linli/nest-kit';
-import { AccountsService, type Tx } from './accounts.service.js';
+import { IdentityDb, SmsBudgetRepository } from '@linli/identity-data-access';
+import { RpcClient, issueAccessToken } from '@linli/nest-kit';
+import { AccountsService, maskIdentity, privilegedRoles, rolesReason, type Tx } from './accounts.service.js';
 import { IdentityErrors } from './identity.exception.js';
 import { IDENTITY_OPTIONS, type IdentityOptions } from './identity.options.js';
 import { SmsSender } from './sms-sender.js';
@@ -24,20 +24,39 @@ export class AuthService {
     @Inject(SmsSender) private readonly sms: SmsSender,
     @Inject(WechatAuth) private readonly wechat: WechatAuth,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
   ) {}
+
+  private readonly smsBudget = new SmsBudgetRepository();
 
   private codeHash(phone: string, code: string): string {
     return sha256(`${phone}:${code}:${this.options.tokenSecret}`);
   }
 
-  /** Sends a fresh code; at most one per resend interval and a bounded number per hour per phone. */
-  async requestOtp(phone: string): Promise<{ expiresAt: string; resendAfterSeconds: number }> {
-    const now = Date.now();
-    const recent = await this.db.otpCode.findMany({
-      where: { phone, createdAt: { gt: new Date(now - 3_600_000) } },
-      orderBy: { createdAt: 'desc' },
-      select: { createdAt: true },
-    });
+  private cardCodeHash(cardNumber: string, code: string): string {
+    return sha256(`member-card:${cardNumber}:${code}:${this.options.tokenSecret}`);
+  }
+
+  /**
+   * Counts an SMS against the anti-pumping budgets (per client per hour, per 7-digit number prefix per
+   * hour, platform-wide per day) and records it; refuses with `IDENTITY.SMS_BUDGET_EXHAUSTED` when one
+   * is spent. Serialised by a transaction lock so concurrent sends cannot overshoot.
+   */
+  private async spendSmsBudget(tx: Tx, phone: string, clientKey: string | null, purpose: 'sign-in' | 'member-card'): Promise<void> {
+    await this.smsBudget.lock(tx);
+    const now = new Date();
+    const phonePrefix = phonePrefixOf(phone);
+    const counts = await this.smsBudget.counts(tx, { clientKey, phonePrefix, now });
+    const budget = this.options.smsBudget;
+    const retryAfter = (oldest: Date | null, windowMs: number) => Math.max(1, Math.ceil(((oldest?.getTime() ?? now.getTime()) + windowMs - now.getTime()) / 1000));
+    if (clientKey && counts.client >= budget.perClientPerHour) throw IdentityErrors.smsBudgetExhausted('client', retryAfter(counts.oldest.client, 3_600_000));
+    if (counts.prefix >= budget.perPrefixPerHour) throw IdentityErrors.smsBudgetExhausted('number-prefix', retryAfter(counts.oldest.prefix, 3_600_000));
+    if (counts.day >= budget.perDay) throw IdentityErrors.smsBudgetExhausted('platform-daily', retryAfter(counts.oldest.day, 86_400_000));
+    await this.smsBudget.record(tx, { phone, phonePrefix, clientKey, purpose });
+  }
+
+  /** Refuses a send within the resend interval, or past the hourly count, of earlier sends (newest first). */
+  private assertResendAllowed(recent: { createdAt: Date }[], now: number): void {
     const last = recent[0];
     if (last && now - last.createdAt.getTime() < this.options.otpResendSeconds * 1000) {
       throw IdentityErrors.otpRateLimited(Math.ceil((this.options.otpResendSeconds * 1000 - (now - last.createdAt.getTime())) / 1000));
@@ -45,11 +64,96 @@ export class AuthService {
     if (recent.length >= this.options.otpMaxPerHour) {
       throw IdentityErrors.otpRateLimited(Math.ceil((recent[recent.length - 1]!.createdAt.getTime() + 3_600_000 - now) / 1000));
     }
+  }
+
+  /**
+   * Sends a fresh code; at most one per resend interval and a bounded number per hour per phone, within
+   * the SMS budgets of the asking client (`clientKey`), the number's prefix and the day.
+   */
+  async requestOtp(phone: string, clientKey?: string): Promise<{ expiresAt: string; resendAfterSeconds: number }> {
+    const now = Date.now();
+    const recent = await this.db.otpCode.findMany({
+      where: { phone, createdAt: { gt: new Date(now - 3_600_000) } },
+      orderBy: { createdAt: 'desc' },
+      select: { createdAt: true },
+    });
+    this.assertResendAllowed(recent, now);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now + this.options.otpTtlSeconds * 1000);
-    await this.db.otpCode.create({ data: { id: randomUUID(), phone, codeHash: this.codeHash(phone, code), expiresAt } });
+    await this.accounts.transaction(async (tx) => {
+      await this.spendSmsBudget(tx, phone, clientKey ?? null, 'sign-in');
+      await tx.otpCode.create({ data: { id: randomUUID(), phone, codeHash: this.codeHash(phone, code), expiresAt } });
+    });
     await this.sms.sendCode(phone, code);
     return { expiresAt: expiresAt.toISOString(), resendAfterSeconds: this.options.otpResendSeconds };
+  }
+
+  /**
+   * Sends a member card's one-time code to the phone on file of the account holding the card, so only
+   * the card's holder can prove it. A card nobody holds, or whose holder has no phone, is proved at the
+   * pickup point instead (`issueMemberCardCode`).
+   */
+  async requestMemberCardCode(actor: Actor, cardNumber: string) {
+    const card = cardNumber.toUpperCase();
+    const now = Date.now();
+    const { holder, phone, me } = await this.accounts.transaction(async (tx) => {
+      const me = await this.accounts.requireActive(tx, actor.userId);
+      const holder = await this.accounts.holderOf(tx, 'member-card', card);
+      const phone = holder ? await tx.channelIdentity.findFirst({ where: { userId: holder.id, channel: 'phone' } }) : null;
+      return { holder, phone, me };
+    });
+    if (!holder || holder.status !== 'active') throw IdentityErrors.memberCardUnprovable('no account holds this card yet');
+    if (holder.id === me.id) throw IdentityErrors.identityConflict('member-card (this card is already yours)');
+    if (!phone) throw IdentityErrors.memberCardUnprovable("the card's holder has no phone on file");
+    const recent = await this.db.memberCardCode.findMany({
+      where: { cardNumber: card, issuedVia: 'sms', createdAt: { gt: new Date(now - 3_600_000) } },
+      orderBy: { createdAt: 'desc' },
+      select: { createdAt: true },
+    });
+    this.assertResendAllowed(recent, now);
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const expiresAt = new Date(now + this.options.otpTtlSeconds * 1000);
+    await this.accounts.transaction(async (tx) => {
+      await this.spendSmsBudget(tx, phone.value, `user:${me.id}`, 'member-card');
+      await tx.memberCardCode.create({
+        data: { id: randomUUID(), cardNumber: card, codeHash: this.cardCodeHash(card, code), issuedVia: 'sms', issuedBy: me.id, holderUserId: holder.id, expiresAt },
+      });
+    });
+    await this.sms.sendCode(phone.value, code);
+    return { delivery: 'sms' as const, maskedPhone: maskIdentity('phone', phone.value), expiresAt: expiresAt.toISOString(), resendAfterSeconds: this.options.otpResendSeconds };
+  }
+
+  /**
+   * A leader (or ops) with the physical card in hand issues its one-time code, to give to the resident
+   * in person. The issuer is recorded, and cannot use the code themselves.
+   */
+  async issueMemberCardCode(actor: Actor, cardNumber: string) {
+    if (!actor.roles.includes('leader') && !actor.roles.includes('ops')) throw IdentityErrors.forbidden();
+    const card = cardNumber.toUpperCase();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const expiresAt = new Date(Date.now() + this.options.otpTtlSeconds * 1000);
+    await this.accounts.transaction(async (tx) => {
+      const issuer = await this.accounts.requireActive(tx, actor.userId);
+      const holder = await this.accounts.holderOf(tx, 'member-card', card);
+      await tx.memberCardCode.create({
+        data: { id: randomUUID(), cardNumber: card, codeHash: this.cardCodeHash(card, code), issuedVia: 'leader', issuedBy: issuer.id, holderUserId: holder?.id ?? null, expiresAt },
+      });
+    });
+    return { cardNumber: card, code, expiresAt: expiresAt.toISOString() };
+  }
+
+  /** Checks a member card code like a phone code: the newest one issued for the card, attempts counted. */
+  private async checkMemberCardCode(cardNumber: string, code: string, userId: string): Promise<string> {
+    const latest = await this.db.memberCardCode.findFirst({ where: { cardNumber }, orderBy: { createdAt: 'desc' } });
+    if (!latest) throw IdentityErrors.otpInvalid();
+    if (latest.usedAt) throw IdentityErrors.otpUsed();
+    if (latest.expiresAt.getTime() <= Date.now()) throw IdentityErrors.otpExpired();
+    if (latest.attempts >= this.options.otpMaxAttempts) throw IdentityErrors.otpTooManyAttempts();
+    if (latest.codeHash !== this.cardCodeHash(cardNumber, code) || (latest.issuedVia === 'leader' && latest.issuedBy === userId)) {
+      await this.db.memberCardCode.update({ where: { id: latest.id }, data: { attempts: { increment: 1 } } });
+      throw IdentityErrors.otpInvalid();
+    }
+    return latest.id;
   }
 
   /**
@@ -94,6 +198,9 @@ export class AuthService {
         const [primary, ...others] = wechatIdentities(app, session);
         const { user, isNew } = await this.accounts.findOrCreateByIdentity(tx, primary!.channel, primary!.value);
         for (const other of others) {
+          // A second WeChat identity held by a privileged account stays with it: only ops merges those.
+          const holder = await this.accounts.holderOf(tx, other.channel, other.value);
+          if (holder && holder.id !== user.id && privilegedRoles(holder.roles).length) continue;
           await this.accounts.attachIdentity(tx, user.id, other.channel, other.value, `same WeChat ${other.channel} at sign-in`);
         }
         const current = await this.accounts.requireActive(tx, user.id);
@@ -102,24 +209,43 @@ export class AuthService {
     );
   }
 
-  /** Attaches a proven channel identity to the caller, merging the account that held it. */
+  /**
+   * Attaches a proven channel identity to the caller, merging the account that held it. Every channel
+   * needs proof of possession (phone: its code; WeChat: a login code; member card: the code issued to
+   * its holder). A merge that needs ops (see `mergeHold`) is queued instead, with the proof spent.
+   */
   async link(actor: Actor, proof: LinkProof): Promise<{ userId: string; linked: Channel[]; mergedFromUserId: string | null }> {
     let identities: { channel: Channel; value: string }[];
-    let session: WechatSession | null = null;
+    let claim: (tx: Tx) => Promise<void> = async () => undefined;
     if (proof.channel === 'wechat') {
-      session = await this.wechat.exchange(proof.app, proof.loginCode);
+      const session = await this.wechat.exchange(proof.app, proof.loginCode);
       if (!session) throw IdentityErrors.wechatCodeInvalid();
       identities = wechatIdentities(proof.app, session);
     } else if (proof.channel === 'phone') {
       identities = [{ channel: 'phone', value: proof.phone }];
+      const otpId = await this.checkOtp(proof.phone, proof.code);
+      claim = (tx) => this.claimOtp(tx, otpId);
     } else {
-      identities = [{ channel: 'member-card', value: proof.cardNumber.toUpperCase() }];
+      const card = proof.cardNumber.toUpperCase();
+      identities = [{ channel: 'member-card', value: card }];
+      const codeId = await this.checkMemberCardCode(card, proof.code, actor.userId);
+      claim = async (tx) => {
+        const claimed = await tx.memberCardCode.updateMany({ where: { id: codeId, usedAt: null }, data: { usedAt: new Date(), usedBy: actor.userId } });
+        if (claimed.count !== 1) throw IdentityErrors.otpUsed();
+      };
     }
-    const otpId = proof.channel === 'phone' ? await this.checkOtp(proof.phone, proof.code) : null;
+    const hold = await this.mergeHold(actor, identities);
+    if (hold) {
+      const mergeRequestId = await this.accounts.transaction(async (tx) => {
+        await claim(tx);
+        return this.accounts.queueMergeRequest(tx, { requestedBy: hold.requestedBy, sourceUserId: hold.sourceUserId, channel: hold.channel, value: hold.value, reasons: hold.reasons });
+      });
+      throw IdentityErrors.mergeApprovalRequired(mergeRequestId, hold.reasons);
+    }
     return this.withUniqueRetry(() =>
       this.accounts.transaction(async (tx) => {
         const me = await this.accounts.requireActive(tx, actor.userId);
-        if (otpId) await this.claimOtp(tx, otpId);
+        await claim(tx);
         let mergedFromUserId: string | null = null;
         for (const identity of identities) {
           const merged = await this.accounts.attachIdentity(tx, me.id, identity.channel, identity.value, `proved ${identity.channel} ownership`);
@@ -128,6 +254,34 @@ export class AuthService {
         return { userId: me.id, linked: identities.map((i) => i.channel), mergedFromUserId };
       }),
     );
+  }
+
+  /**
+   * Whether linking these identities would merge an account that only ops may merge: one holding any
+   * role beyond `resident`, or one with open orders at a pickup point other than the caller's (asked of
+   * the orders service; when it cannot answer, the merge waits for ops too).
+   */
+  private async mergeHold(actor: Actor, identities: { channel: Channel; value: string }[]) {
+    const { me, holders } = await this.accounts.transaction(async (tx) => {
+      const me = await this.accounts.requireActive(tx, actor.userId);
+      const holders = [];
+      for (const identity of identities) holders.push({ identity, holder: await this.accounts.holderOf(tx, identity.channel, identity.value) });
+      return { me, holders };
+    });
+    for (const { identity, holder } of holders) {
+      if (!holder || holder.id === me.id || holder.status !== 'active') continue;
+      const reasons: string[] = [];
+      const privileged = privilegedRoles(holder.roles);
+      if (privileged.length) reasons.push(rolesReason(privileged));
+      try {
+        const check = await this.rpc.request(orders.mergeCheck, { actor: { userId: me.id, roles: actor.roles }, sourceUserId: holder.id, targetUserId: me.id }, { timeoutMs: 5000 });
+        if (check.openOrdersElsewhere > 0) reasons.push(`the account has ${check.openOrdersElsewhere} open order(s) at another pickup point`);
+      } catch {
+        reasons.push('the open orders of the account could not be checked');
+      }
+      if (reasons.length) return { requestedBy: me.id, sourceUserId: holder.id, channel: identity.channel, value: identity.value, reasons };
+    }
+    return null;
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -181,6 +335,12 @@ export class AuthService {
       throw error;
     }
   }
+}
+
+/** The mobile segment of a number (E.164 country code and the first 7 national digits), for the per-prefix SMS budget. */
+export function phonePrefixOf(phone: string): string {
+  const digits = phone.replace(/[^0-9]/g, '');
+  return `+${digits.slice(0, digits.startsWith('86') ? 9 : 8)}`;
 }
 
 function wechatIdentities(app: WechatApp, session: WechatSession): { channel: Channel; value: string }[] {

@@ -18,7 +18,7 @@ export class IdentityNatsController {
 
   @RpcHandler(c.requestOtp)
   requestOtp(req: RpcRequest<typeof c.requestOtp>) {
-    return this.auth.requestOtp(req.phone);
+    return this.auth.requestOtp(req.phone, req.clientKey);
   }
 
   @RpcHandler(c.verifyOtp)
@@ -44,6 +44,26 @@ export class IdentityNatsController {
   @RpcHandler(c.linkIdentity)
   link(req: RpcRequest<typeof c.linkIdentity>) {
     return this.auth.link(req.actor, req.proof);
+  }
+
+  @RpcHandler(c.requestMemberCardCode)
+  requestMemberCardCode(req: RpcRequest<typeof c.requestMemberCardCode>) {
+    return this.auth.requestMemberCardCode(req.actor, req.cardNumber);
+  }
+
+  @RpcHandler(c.issueMemberCardCode)
+  issueMemberCardCode(req: RpcRequest<typeof c.issueMemberCardCode>) {
+    return this.auth.issueMemberCardCode(req.actor, req.cardNumber);
+  }
+
+  @RpcHandler(c.listMergeRequests)
+  listMergeRequests(req: RpcRequest<typeof c.listMergeRequests>) {
+    return this.accounts.listMergeRequests(req.actor, req.status);
+  }
+
+  @RpcHandler(c.decideMergeRequest)
+  decideMergeRequest(req: RpcRequest<typeof c.decideMergeRequest>) {
+    return this.accounts.decideMergeRequest(req.actor, req.mergeRequestId, req.decision, req.reason);
   }
 
   @RpcHandler(c.mergeUsers)

@@ -8,6 +8,8 @@ export interface IdentityOptions {
   otpMaxAttempts: number;
   otpResendSeconds: number;
   otpMaxPerHour: number;
+  /** Budgets against SMS pumping: one client, one number prefix, the whole platform. */
+  smsBudget: { perClientPerHour: number; perPrefixPerHour: number; perDay: number };
 }
 
 export const DEFAULT_IDENTITY_OPTIONS: Omit<IdentityOptions, 'tokenSecret'> = {
@@ -17,4 +19,5 @@ export const DEFAULT_IDENTITY_OPTIONS: Omit<IdentityOptions, 'tokenSecret'> = {
   otpMaxAttempts: 5,
   otpResendSeconds: 60,
   otpMaxPerHour: 10,
+  smsBudget: { perClientPerHour: 30, perPrefixPerHour: 100, perDay: 50_000 },
 };

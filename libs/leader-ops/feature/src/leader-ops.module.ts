@@ -7,6 +7,7 @@ import { IdentityUsersConsumer } from './identity-users.consumer.js';
 import { LeaderOpsNatsController } from './leader-ops.nats-controller.js';
 import { LeaderOpsTransactions } from './leader-ops.transaction.js';
 import { PickupPointsService } from './pickup-points.service.js';
+import { LeaderOpsPersonalDataHandlers } from './personal-data.handlers.js';
 
 export interface LeaderOpsModuleOptions {
   databaseUrl: string;
@@ -28,6 +29,7 @@ export class LeaderOpsModule {
         BindingsService,
         LeaderOpsNatsController,
         IdentityUsersConsumer,
+        LeaderOpsPersonalDataHandlers,
       ],
       exports: [CompoundsService, ApplicationsService, PickupPointsService, BindingsService],
     };

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LocalServicesDataModule } from '@linli/local-services-data-access';
+import { LocalServicesPersonalDataHandlers } from './personal-data.handlers.js';
 
 export interface LocalServicesModuleOptions {
   databaseUrl: string;
@@ -13,6 +14,7 @@ export class LocalServicesModule {
     return {
       module: LocalServicesModule,
       imports: [LocalServicesDataModule.forRoot({ databaseUrl: options.databaseUrl, poolSize: options.databasePoolSize })],
+      providers: [LocalServicesPersonalDataHandlers],
     };
   }
 }

@@ -15,6 +15,7 @@ import { PaymentService } from './payment.service.js';
 import { ReadModelConsumer } from './read-model.consumer.js';
 import { IdentityUsersConsumer } from './identity-users.consumer.js';
 import { RefundService } from './refund.service.js';
+import { OrdersPersonalDataHandlers } from './personal-data.handlers.js';
 
 export interface OrdersModuleOptions extends Partial<Omit<OrdersOptions, 'paymentWebhookSecret' | 'devPayment'>> {
   paymentWebhookSecret: string;
@@ -71,6 +72,7 @@ export class OrdersModule {
         ReadModelConsumer,
         IdentityUsersConsumer,
         OrdersNatsController,
+        OrdersPersonalDataHandlers,
       ],
       exports: [OrderStore, CatalogService, CampaignService, OrderService, PaymentService, RefundService, CutoffService, OrdersScheduler, PAYMENT_PROVIDER],
     };

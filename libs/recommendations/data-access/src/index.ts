@@ -4,3 +4,4 @@ export * from './assets.repository.js';
 export * from './bulk-reader.js';
 export { Prisma } from './generated/prisma/client.js';
 export * from './reporting.repository.js';
+export * from './personal-data.repository.js';

@@ -13,6 +13,7 @@ import { RecommendationsConsumers } from './recommendations.consumers.js';
 import { RecommendationsNatsController } from './recommendations.nats-controller.js';
 import { DEFAULT_RECOMMENDATIONS_OPTIONS, RECOMMENDATIONS_OPTIONS, type RecommendationsOptions } from './recommendations.options.js';
 import { SegmentsService } from './segments.service.js';
+import { RecommendationsPersonalDataHandlers } from './personal-data.handlers.js';
 
 export interface RecommendationsModuleOptions extends Partial<Omit<RecommendationsOptions, 'databaseUrl'>> {
   databaseUrl: string;
@@ -58,6 +59,7 @@ export class RecommendationsModule {
         InsightsService,
         RecommendationsConsumers,
         RecommendationsNatsController,
+        RecommendationsPersonalDataHandlers,
       ],
       exports: [RecommendationEngine, AssetsService, BacktestService, IngestService],
     };

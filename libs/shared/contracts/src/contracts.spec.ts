@@ -271,6 +271,20 @@ interface EventSample {
  * One valid payload per subject. Adding a subject to the contracts without an entry here fails
  * this suite, naming the subject.
  */
+const mergeRequest = {
+  mergeRequestId: ID1,
+  status: 'pending',
+  requestedBy: USER,
+  sourceUserId: OTHER_USER,
+  channel: 'member-card',
+  maskedValue: '********2345',
+  reasons: ['the account holds the role leader'],
+  decidedBy: null,
+  decisionReason: null,
+  createdAt: AT,
+  decidedAt: null,
+};
+
 const SAMPLES: Record<string, RpcSample | EventSample> = {
   // every service answers its health subject
   ...Object.fromEntries(
@@ -305,6 +319,16 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'rpc.identity.wechat.sign-in.v1': { request: { app: 'mini-program', loginCode: 'wx-login-code-1234' }, response: { ...tokenPair, isNewUser: true } },
   'rpc.identity.token.refresh.v1': { request: { refreshToken: 'refresh-token-0123456789abcdef' }, response: tokenPair },
   'rpc.identity.token.revoke.v1': { request: { actor: resident, refreshToken: 'refresh-token-0123456789abcdef' }, response: { revoked: true } },
+  'rpc.identity.member-card.code.request.v1': {
+    request: { actor: resident, cardNumber: 'LL-0001-2345' },
+    response: { delivery: 'sms', maskedPhone: '+86138****8000', expiresAt: AT, resendAfterSeconds: 60 },
+  },
+  'rpc.identity.member-card.code.issue.v1': { request: { actor: { userId: OTHER_USER, roles: ['leader'] }, cardNumber: 'LL-0001-2345' }, response: { cardNumber: 'LL-0001-2345', code: '123456', expiresAt: AT } },
+  'rpc.identity.merge-request.list.v1': { request: { actor: { userId: OTHER_USER, roles: ['ops'] }, status: 'pending' }, response: { mergeRequests: [mergeRequest] } },
+  'rpc.identity.merge-request.decide.v1': {
+    request: { actor: { userId: OTHER_USER, roles: ['ops'] }, mergeRequestId: ID1, decision: 'approve', reason: 'Same person, confirmed by phone.' },
+    response: { ...mergeRequest, status: 'approved', decidedBy: OTHER_USER, decisionReason: 'Same person, confirmed by phone.', decidedAt: AT },
+  },
   'rpc.identity.identity.link.v1': {
     request: { actor: resident, proof: { channel: 'phone', phone: PHONE, code: '654321' } },
     response: { userId: USER, linked: ['phone', 'wechat-unionid'], mergedFromUserId: OTHER_USER },
@@ -443,6 +467,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
     request: { actor: resident, campaignId: ID1, idempotencyKey: 'place-order-0001', lines: [{ offerId: ID3, quantity: 2 }], expectedTotalCents: 1980 },
     response: { ...order, status: 'pending_payment', paidCents: 0, transitions: order.transitions.slice(0, 1) },
   },
+  'rpc.orders.merge-check.v1': { request: { actor: resident, sourceUserId: OTHER_USER, targetUserId: USER }, response: { openOrders: 2, openOrdersElsewhere: 1, pickupPointIds: [ID1] } },
   'rpc.orders.order.get.v1': { request: { actor: resident, orderId: ID3 }, response: order },
   'rpc.orders.order.list.v1': { request: { actor: leader, campaignId: ID1, pickupPointId: ID2, status: 'paid' }, response: { orders: [order], total: 1 } },
   'rpc.orders.order.cancel.v1': { request: { actor: resident, orderId: ID3, reason: 'ordered twice' }, response: { ...order, status: 'cancelled' } },

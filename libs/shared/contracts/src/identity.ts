@@ -82,9 +82,12 @@ export type Consent = z.infer<typeof ConsentSchema>;
 
 // ---------------------------------------------------------------- RPC
 
+/** Who asks for a code, as the gateway sees them (the client address), for the per-client send budget. */
+export const ClientKeySchema = z.string().min(1).max(128);
+
 export const requestOtp = defineRpc(
   'rpc.identity.otp.request.v1',
-  z.object({ phone: PhoneSchema }).strict(),
+  z.object({ phone: PhoneSchema, clientKey: ClientKeySchema.optional() }).strict(),
   z.object({ expiresAt: IsoDateTimeSchema, resendAfterSeconds: z.number().int() }),
 );
 
@@ -120,11 +123,16 @@ export const signOut = defineRpc(
   z.object({ revoked: z.boolean() }),
 );
 
+/** A member card number as printed on the card (case-insensitive). */
+export const MemberCardNumberSchema = z.string().trim().regex(/^[A-Za-z0-9-]{4,32}$/, 'must be 4–32 letters, digits or dashes');
+
 /** Prove another channel identity and attach it to the caller; merges when it already belongs to another account. */
 export const LinkProofSchema = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('phone'), phone: PhoneSchema, code: z.string().regex(/^\d{6}$/) }).strict(),
   z.object({ channel: z.literal('wechat'), app: WechatAppSchema, loginCode: z.string().trim().min(4).max(128) }).strict(),
-  z.object({ channel: z.literal('member-card'), cardNumber: z.string().trim().regex(/^[A-Za-z0-9-]{4,32}$/) }).strict(),
+  // A member card is proved by a one-time code issued to its holder: sent to the phone on file of the
+  // account that holds the card, or handed over by the leader who scanned the physical card.
+  z.object({ channel: z.literal('member-card'), cardNumber: MemberCardNumberSchema, code: z.string().regex(/^\d{6}$/, 'must be 6 digits') }).strict(),
 ]);
 export type LinkProof = z.infer<typeof LinkProofSchema>;
 
@@ -132,6 +140,60 @@ export const linkIdentity = defineRpc(
   'rpc.identity.identity.link.v1',
   z.object({ actor: ActorSchema, proof: LinkProofSchema }).strict(),
   z.object({ userId: UserIdSchema, linked: z.array(ChannelSchema), mergedFromUserId: UserIdSchema.nullable() }),
+);
+
+/**
+ * Asks for a member card's one-time code, sent by SMS to the phone on file of the account holding
+ * the card. A card nobody holds yet, or whose holder has no phone, is proved at the pickup point
+ * instead (`rpc.identity.member-card.code.issue.v1`).
+ */
+export const requestMemberCardCode = defineRpc(
+  'rpc.identity.member-card.code.request.v1',
+  z.object({ actor: ActorSchema, cardNumber: MemberCardNumberSchema }).strict(),
+  z.object({ delivery: z.literal('sms'), maskedPhone: z.string(), expiresAt: IsoDateTimeSchema, resendAfterSeconds: z.number().int() }),
+);
+
+/**
+ * A leader (or ops) who has the physical card in hand at the pickup point issues its one-time code,
+ * to hand to the resident in person. Audited with the issuer.
+ */
+export const issueMemberCardCode = defineRpc(
+  'rpc.identity.member-card.code.issue.v1',
+  z.object({ actor: ActorSchema, cardNumber: MemberCardNumberSchema }).strict(),
+  z.object({ cardNumber: z.string(), code: z.string().regex(/^\d{6}$/), expiresAt: IsoDateTimeSchema }),
+);
+
+export const MERGE_REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
+
+/**
+ * A self-service link that would merge an account holding more than the resident role, or one with
+ * open orders at another pickup point, waits here for ops.
+ */
+export const MergeRequestSchema = z.object({
+  mergeRequestId: z.string().uuid(),
+  status: z.enum(MERGE_REQUEST_STATUSES),
+  requestedBy: UserIdSchema,
+  sourceUserId: UserIdSchema,
+  channel: ChannelSchema,
+  maskedValue: z.string(),
+  reasons: z.array(z.string()),
+  decidedBy: UserIdSchema.nullable(),
+  decisionReason: z.string().nullable(),
+  createdAt: IsoDateTimeSchema,
+  decidedAt: IsoDateTimeSchema.nullable(),
+});
+export type MergeRequest = z.infer<typeof MergeRequestSchema>;
+
+export const listMergeRequests = defineRpc(
+  'rpc.identity.merge-request.list.v1',
+  z.object({ actor: ActorSchema, status: z.enum(MERGE_REQUEST_STATUSES).optional() }).strict(),
+  z.object({ mergeRequests: z.array(MergeRequestSchema) }),
+);
+
+export const decideMergeRequest = defineRpc(
+  'rpc.identity.merge-request.decide.v1',
+  z.object({ actor: ActorSchema, mergeRequestId: z.string().uuid(), decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(3).max(500) }).strict(),
+  MergeRequestSchema,
 );
 
 export const mergeUsers = defineRpc(

@@ -687,3 +687,17 @@ export const productUpserted = defineEvent(
     updatedAt: IsoDateTimeSchema,
   }),
 );
+
+/** Order statuses that still need the pickup point: paid or on their way, not yet handed over or ended. */
+export const OPEN_ORDER_STATUSES = ['pending_payment', 'paid', 'locked', 'shipped', 'received'] as const satisfies readonly OrderStatus[];
+
+/**
+ * Asked by identity before a self-service account merge: does the account to be merged away have
+ * open orders at a pickup point other than the one the surviving account is bound to? Only counts
+ * and pickup point ids are answered. The actor is the surviving account (or ops).
+ */
+export const mergeCheck = defineRpc(
+  'rpc.orders.merge-check.v1',
+  z.object({ actor: ActorSchema, sourceUserId: UserIdSchema, targetUserId: UserIdSchema }).strict(),
+  z.object({ openOrders: z.number().int().nonnegative(), openOrdersElsewhere: z.number().int().nonnegative(), pickupPointIds: z.array(z.string().uuid()) }),
+);

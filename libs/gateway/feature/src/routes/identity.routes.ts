@@ -17,6 +17,10 @@ const ConsentBody = identity.setConsent.request.pick({ granted: true });
 const UserParams = z.object({ userId: UserIdSchema }).strict();
 const LinkBody = identity.linkIdentity.request.omit({ actor: true });
 const MergeBody = identity.mergeUsers.request.omit({ actor: true });
+const MemberCardBody = identity.requestMemberCardCode.request.omit({ actor: true });
+const MergeRequestParams = z.object({ mergeRequestId: z.string().uuid() }).strict();
+const MergeRequestQuery = identity.listMergeRequests.request.omit({ actor: true });
+const MergeDecisionBody = identity.decideMergeRequest.request.pick({ reason: true });
 const GrantRoleBody = identity.grantRole.request.pick({ role: true });
 const SmsOutboxQuery = z.object({ phone: identity.devSmsOutbox.request.shape.phone.meta(phoneDoc) }).strict();
 
@@ -38,7 +42,7 @@ export const identityRoutes: GatewayRoute[] = [
     body: RequestOtpBody,
     response: identity.requestOtp.response,
     rpc: identity.requestOtp,
-    toRpc: ({ body }) => body,
+    toRpc: ({ body, client }) => ({ phone: body.phone, clientKey: `ip:${client.ip}` }),
   }),
   defineRoute({
     method: 'POST',
@@ -123,13 +127,77 @@ export const identityRoutes: GatewayRoute[] = [
     method: 'POST',
     path: '/v1/me/identities',
     summary: 'Link another channel identity (phone, WeChat, member card) to the caller',
-    description: 'When the identity already belongs to another account, the two accounts are merged into the caller.',
+    description:
+      'Every channel needs proof of possession: a phone by its one-time code, WeChat by a login code, a member card by the one-time code issued to its holder ' +
+      '(`POST /v1/me/identities/member-card/code`, or handed over by the leader who scanned the card). When the identity already belongs to another ' +
+      'account that account is merged into the caller, keeping the caller\'s roles; an account holding more than the resident role, or with open orders ' +
+      'at another pickup point, is merged only after ops approves (`409 IDENTITY.MERGE_APPROVAL_REQUIRED`, with the queued request\'s id).',
     tags: me,
     auth: { roles: 'any-signed-in' },
     body: LinkBody,
     response: identity.linkIdentity.response,
     rpc: identity.linkIdentity,
     toRpc: ({ body, actor }) => ({ actor, proof: body.proof }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/me/identities/member-card/code',
+    summary: "Send a member card's one-time code to the phone on file of its holder",
+    description: 'A card with no holder, or whose holder has no phone, is proved at the pickup point instead: the leader scans it and hands over a code.',
+    tags: me,
+    auth: { roles: 'any-signed-in' },
+    body: MemberCardBody,
+    response: identity.requestMemberCardCode.response,
+    rpc: identity.requestMemberCardCode,
+    toRpc: ({ body, actor }) => ({ actor, cardNumber: body.cardNumber }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/leader/member-cards/code',
+    summary: 'Issue the one-time code of a member card scanned at the pickup point (leader, audited)',
+    description: 'The leader has the physical card in hand and gives the code to the resident in person.',
+    tags: ['Leader'],
+    auth: { roles: ['leader', 'ops'] },
+    body: MemberCardBody,
+    response: identity.issueMemberCardCode.response,
+    rpc: identity.issueMemberCardCode,
+    toRpc: ({ body, actor }) => ({ actor, cardNumber: body.cardNumber }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/ops/merge-requests',
+    summary: 'Account merges waiting for approval (ops)',
+    tags: ops,
+    auth: { roles: ['ops'] },
+    query: MergeRequestQuery,
+    response: identity.listMergeRequests.response,
+    rpc: identity.listMergeRequests,
+    toRpc: ({ query, actor }) => ({ actor, ...query }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/ops/merge-requests/:mergeRequestId/approve',
+    summary: 'Approve a queued account merge (ops, audited)',
+    description: 'The merge keeps the requesting account\'s roles; any other role is granted explicitly.',
+    tags: ops,
+    auth: { roles: ['ops'] },
+    params: MergeRequestParams,
+    body: MergeDecisionBody,
+    response: identity.decideMergeRequest.response,
+    rpc: identity.decideMergeRequest,
+    toRpc: ({ params, body, actor }) => ({ actor, mergeRequestId: params.mergeRequestId, decision: 'approve' as const, reason: body.reason }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/ops/merge-requests/:mergeRequestId/reject',
+    summary: 'Reject a queued account merge (ops, audited)',
+    tags: ops,
+    auth: { roles: ['ops'] },
+    params: MergeRequestParams,
+    body: MergeDecisionBody,
+    response: identity.decideMergeRequest.response,
+    rpc: identity.decideMergeRequest,
+    toRpc: ({ params, body, actor }) => ({ actor, mergeRequestId: params.mergeRequestId, decision: 'reject' as const, reason: body.reason }),
   }),
   defineRoute({
     method: 'GET',

@@ -1,0 +1,18 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LinliError, personalDataExport, type RpcRequest } from '@linli/contracts';
+import { RecommendationsDb, RecommendationsPersonalDataRepository } from '@linli/recommendations-data-access';
+import { RpcHandler } from '@linli/nest-kit';
+
+/** The asset engine's part of a person's data copy (PIPL). */
+@Injectable()
+export class RecommendationsPersonalDataHandlers {
+  private readonly repository = new RecommendationsPersonalDataRepository();
+
+  constructor(@Inject(RecommendationsDb) private readonly db: RecommendationsDb) {}
+
+  @RpcHandler(personalDataExport.recommendations)
+  async export(req: RpcRequest<typeof personalDataExport.recommendations>) {
+    if (req.actor.userId !== req.userId && !req.actor.roles.includes('ops')) throw new LinliError('AUTH.FORBIDDEN', 'you may not read data about another user');
+    return { service: 'recommendations' as const, sections: await this.repository.sections(this.db, req.userIds) };
+  }
+}
