@@ -110,6 +110,11 @@ function profile(userId: string) {
   return { userId, roles: ['resident'], declared: {}, identities: [], consents: [], createdAt: now() };
 }
 
+function mergeRequest(mergeRequestId: string, status: 'approved' | 'rejected', decidedBy: string, decisionReason: string) {
+  const at = now();
+  return { mergeRequestId, status, requestedBy: randomUUID(), sourceUserId: randomUUID(), channel: 'member-card', maskedValue: '****2024', reasons: [], decidedBy, decisionReason, createdAt: at, decidedAt: at };
+}
+
 /** A valid reply for each identity subject, built from the request. */
 export const sampleReplies: [RpcContract, Handler][] = [
   [identity.requestOtp, () => ({ expiresAt: now(), resendAfterSeconds: 60 })],
@@ -118,6 +123,10 @@ export const sampleReplies: [RpcContract, Handler][] = [
   [identity.refreshToken, () => tokenPair()],
   [identity.signOut, () => ({ revoked: true })],
   [identity.linkIdentity, (req) => ({ userId: req.actor.userId, linked: ['member-card'], mergedFromUserId: null })],
+  [identity.requestMemberCardCode, () => ({ delivery: 'sms', maskedPhone: '+86138****8000', expiresAt: now(), resendAfterSeconds: 60 })],
+  [identity.issueMemberCardCode, (req) => ({ cardNumber: req.cardNumber.toUpperCase(), oneTimeCode: '123456', expiresAt: now() })],
+  [identity.listMergeRequests, () => ({ mergeRequests: [] })],
+  [identity.decideMergeRequest, (req) => mergeRequest(req.mergeRequestId, req.decision === 'approve' ? 'approved' : 'rejected', req.actor.userId, req.reason)],
   [identity.mergeUsers, (req) => ({ mergeId: randomUUID(), targetUserId: req.targetUserId, sourceUserId: req.sourceUserId, alreadyMerged: false })],
   [identity.getProfile, (req) => profile(req.userId)],
   [identity.updateProfile, (req) => ({ ...profile(req.userId), ...req.patch })],

@@ -139,7 +139,7 @@ export class AuthService {
         data: { id: randomUUID(), cardNumber: card, codeHash: this.cardCodeHash(card, code), issuedVia: 'leader', issuedBy: issuer.id, holderUserId: holder?.id ?? null, expiresAt },
       });
     });
-    return { cardNumber: card, code, expiresAt: expiresAt.toISOString() };
+    return { cardNumber: card, oneTimeCode: code, expiresAt: expiresAt.toISOString() };
   }
 
   /** Checks a member card code like a phone code: the newest one issued for the card, attempts counted. */

@@ -3,9 +3,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { fileURLToPath } from 'node:url';
-import { LinliError, identity, leaderOps, health } from '@linli/contracts';
+import { DATA_SERVICES, LinliError, identity, leaderOps, health, orders, personalDataExport } from '@linli/contracts';
 import { LinliKitModule, RpcClient, Subjects, enqueueEvent, issueAccessToken } from '@linli/nest-kit';
-import { EventRecorder, aPhone, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
+import { EventRecorder, RpcStandIn, aPhone, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
 import { IdentityDb } from '@linli/identity-data-access';
 import { IdentityModule } from './identity.module.js';
 
@@ -18,6 +18,10 @@ let rpc: RpcClient;
 let nc: NatsConnection;
 let events: EventRecorder;
 let prefix: string;
+/** The orders service's pre-merge check and the other services' export parts, answered here. */
+let mergeCheck: RpcStandIn<{ sourceUserId: string; targetUserId: string }>;
+let exportParts: RpcStandIn<{ userIds: string[] }>[];
+const noOpenOrders = () => ({ openOrders: 0, openOrdersElsewhere: 0, pickupPointIds: [] });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -47,13 +51,25 @@ beforeAll(async () => {
   const moduleRef = await Test.createTestingModule({
     imports: [
       LinliKitModule.forRoot({ service: 'identity', natsUrl: natsTestUrl(), rpcTimeoutMs: 5000, healthPort: 0, subjectPrefix: prefix }),
-      IdentityModule.forRoot({ databaseUrl: db.url, tokenSecret: secret, smsAdapter: 'log', wechatAdapter: 'dev', otpResendSeconds: 0 }),
+      IdentityModule.forRoot({
+        databaseUrl: db.url,
+        tokenSecret: secret,
+        smsAdapter: 'log',
+        wechatAdapter: 'dev',
+        otpResendSeconds: 0,
+        smsBudget: { perClientPerHour: 5, perPrefixPerHour: 8, perDay: 100_000 },
+      }),
     ],
   }).compile();
   app = await moduleRef.init();
   rpc = app.get(RpcClient);
   nc = await connectTestNats();
   events = await EventRecorder.start(nc, prefix);
+  mergeCheck = new RpcStandIn(nc, prefix, orders.mergeCheck.subject, noOpenOrders);
+  exportParts = DATA_SERVICES.filter((s) => s !== 'identity').map(
+    (service) => new RpcStandIn<{ userIds: string[] }>(nc, prefix, personalDataExport[service].subject, (req) => ({ service, sections: { heldFor: req.userIds } })),
+  );
+  await nc.flush();
 });
 
 afterAll(async () => {
@@ -202,14 +218,18 @@ describe('identity over NATS', () => {
     await events.waitFor((all) => all.filter((e) => e.subject === 'identity.consent.changed.v1' && (e.data as { userId: string }).userId === user.userId).length === 2);
 
     const exported = await rpc.request(identity.exportUserData, { actor, userId: user.userId });
-    expect(JSON.stringify(exported.data)).toContain(phone);
-    expect((exported.data['consentHistory'] as unknown[]).length).toBe(2);
+    expect(JSON.stringify(exported.data['identity'])).toContain(phone);
+    expect(((exported.data['identity'] as Record<string, unknown>)['consentHistory'] as unknown[]).length).toBe(2);
+    // every other service's part is in the one document, asked for this user
+    expect(Object.keys(exported.data).sort()).toEqual([...DATA_SERVICES].sort());
+    expect(exported.data['orders']).toEqual({ heldFor: [user.userId] });
 
     const erased = await rpc.request(identity.eraseUser, { actor, userId: user.userId });
     const again = await rpc.request(identity.eraseUser, { actor, userId: user.userId });
     expect(again.erasedAt).toBe(erased.erasedAt);
     await events.waitFor((all) => all.some((e) => e.subject === 'identity.user.erased.v1' && (e.data as { userId: string }).userId === user.userId));
     expect(await codeOf(rpc.request(identity.getProfile, { actor, userId: user.userId }))).toBe('IDENTITY.USER_ERASED');
+    expect(await codeOf(rpc.request(identity.exportUserData, { actor, userId: user.userId }))).toBe('IDENTITY.USER_ERASED');
     const dbClient = app.get(IdentityDb);
     expect(await dbClient.channelIdentity.count({ where: { value: phone } })).toBe(0);
     expect(await dbClient.devSmsMessage.count({ where: { phone } })).toBe(0);
@@ -246,5 +266,157 @@ describe('identity over NATS', () => {
     const { verifyAccessToken } = await import('@linli/nest-kit');
     expect(verifyAccessToken(tokens.accessToken, secret).sub).toBe(tokens.userId);
     expect(() => verifyAccessToken(issueAccessToken({ userId: tokens.userId, roles: ['ops'], sessionId: crypto.randomUUID(), ttlSeconds: 60 }, 'other'.padEnd(40, 'y')).token, secret)).toThrow();
+  });
+});
+
+describe('proof of possession and merges (account takeover)', () => {
+  const opsActor = { userId: crypto.randomUUID(), roles: ['ops' as const] };
+
+  async function aLeader() {
+    const leader = await signUpByPhone();
+    await rpc.request(identity.grantRole, { actor: opsActor, userId: leader.userId, role: 'leader' });
+    return { ...leader, roles: ['resident' as const, 'leader' as const] };
+  }
+
+  /** A user holding `card`, proved with a code the leader issued at the pickup point. */
+  async function holderOf(card: string, phone = aPhone()) {
+    const holder = await signUpByPhone(phone);
+    const leader = await aLeader();
+    const issued = await rpc.request(identity.issueMemberCardCode, { actor: actorOf(leader), cardNumber: card });
+    await rpc.request(identity.linkIdentity, { actor: actorOf(holder), proof: { channel: 'member-card', cardNumber: card, code: issued.oneTimeCode } });
+    return { ...holder, phone };
+  }
+
+  const aCard = () => `LL-${crypto.randomUUID().slice(0, 8)}`;
+
+  it('refuses the takeover as reported: a card number alone proves nothing, and a leader account is never merged by self-service', async () => {
+    const card = aCard();
+    const victim = await holderOf(card);
+    await rpc.request(identity.grantRole, { actor: opsActor, userId: victim.userId, role: 'leader' });
+    const attacker = await signUpByPhone();
+
+    // the request as reported (no code) does not pass the contract
+    await expect(rpc.request(identity.linkIdentity, { actor: actorOf(attacker), proof: { channel: 'member-card', cardNumber: card } as never })).rejects.toThrow();
+    // asking for a code sends it to the victim's phone, not to the attacker
+    const sent = await rpc.request(identity.requestMemberCardCode, { actor: actorOf(attacker), cardNumber: card.toLowerCase() });
+    expect(sent.maskedPhone).toBe(`${victim.phone.slice(0, 6)}****${victim.phone.slice(-4)}`);
+    const victimCode = await lastCode(victim.phone);
+    expect(await codeOf(rpc.request(identity.linkIdentity, { actor: actorOf(attacker), proof: { channel: 'member-card', cardNumber: card, code: victimCode === '000000' ? '000001' : '000000' } }))).toBe('IDENTITY.OTP_INVALID');
+
+    // even with the holder's code, a merge of a leader account waits for ops
+    const held = await rpc.request(identity.linkIdentity, { actor: actorOf(attacker), proof: { channel: 'member-card', cardNumber: card, code: victimCode } }).catch((e: LinliError) => e);
+    expect(held).toBeInstanceOf(LinliError);
+    expect((held as LinliError).code).toBe('IDENTITY.MERGE_APPROVAL_REQUIRED');
+    const mergeRequestId = ((held as LinliError).details as { mergeRequestId: string }).mergeRequestId;
+    const victimProfile = await rpc.request(identity.getProfile, { actor: actorOf(victim), userId: victim.userId });
+    expect(victimProfile.userId).toBe(victim.userId);
+    expect(victimProfile.roles).toEqual(['resident', 'leader']);
+    expect(victimProfile.identities.map((i) => i.channel).sort()).toEqual(['member-card', 'phone']);
+    const attackerProfile = await rpc.request(identity.getProfile, { actor: actorOf(attacker), userId: attacker.userId });
+    expect(attackerProfile.roles).toEqual(['resident']);
+
+    // queued and audited; ops rejects it, once
+    const pending = await rpc.request(identity.listMergeRequests, { actor: opsActor, status: 'pending' });
+    const request = pending.mergeRequests.find((r) => r.mergeRequestId === mergeRequestId);
+    expect(request).toMatchObject({ requestedBy: attacker.userId, sourceUserId: victim.userId, channel: 'member-card', reasons: ['the account holds the role leader'] });
+    expect(request!.maskedValue).not.toContain(card.slice(0, 4));
+    expect(await codeOf(rpc.request(identity.decideMergeRequest, { actor: actorOf(attacker), mergeRequestId, decision: 'approve', reason: 'it is me' }))).toBe('AUTH.FORBIDDEN');
+    const rejected = await rpc.request(identity.decideMergeRequest, { actor: opsActor, mergeRequestId, decision: 'reject', reason: 'not the same person' });
+    expect(rejected).toMatchObject({ status: 'rejected', decidedBy: opsActor.userId, decisionReason: 'not the same person' });
+    expect(await codeOf(rpc.request(identity.decideMergeRequest, { actor: opsActor, mergeRequestId, decision: 'approve', reason: 'changed my mind' }))).toBe('IDENTITY.MERGE_REQUEST_DECIDED');
+    // the code was spent by the queued attempt
+    expect(await codeOf(rpc.request(identity.linkIdentity, { actor: actorOf(attacker), proof: { channel: 'member-card', cardNumber: card, code: victimCode } }))).toBe('IDENTITY.OTP_ALREADY_USED');
+  });
+
+  it("merges a resident holder proved by the code sent to the holder's phone; the survivor gains no roles", async () => {
+    const card = aCard();
+    const holder = await holderOf(card);
+    const me = await signUpByPhone();
+    await rpc.request(identity.requestMemberCardCode, { actor: actorOf(me), cardNumber: card });
+    const linked = await rpc.request(identity.linkIdentity, { actor: actorOf(me), proof: { channel: 'member-card', cardNumber: card, code: await lastCode(holder.phone) } });
+    expect(linked).toEqual({ userId: me.userId, linked: ['member-card'], mergedFromUserId: holder.userId });
+    const profile = await rpc.request(identity.getProfile, { actor: actorOf(me), userId: me.userId });
+    expect(profile.roles).toEqual(['resident']);
+  });
+
+  it('queues for ops a merge of an account with open orders at another pickup point, or when orders cannot say; an approved merge keeps the survivor\'s roles', async () => {
+    const card = aCard();
+    const holder = await holderOf(card);
+    await rpc.request(identity.grantRole, { actor: opsActor, userId: holder.userId, role: 'partner' });
+    const me = await signUpByPhone();
+    const elsewhere = crypto.randomUUID();
+    mergeCheck.answer(() => ({ openOrders: 2, openOrdersElsewhere: 1, pickupPointIds: [elsewhere] }));
+    try {
+      await rpc.request(identity.requestMemberCardCode, { actor: actorOf(me), cardNumber: card });
+      const held = await rpc.request(identity.linkIdentity, { actor: actorOf(me), proof: { channel: 'member-card', cardNumber: card, code: await lastCode(holder.phone) } }).catch((e: LinliError) => e);
+      expect((held as LinliError).code).toBe('IDENTITY.MERGE_APPROVAL_REQUIRED');
+      expect(((held as LinliError).details as { reasons: string[] }).reasons).toEqual(['the account holds the role partner', 'the account has 1 open order(s) at another pickup point']);
+      expect(mergeCheck.requests.at(-1)).toMatchObject({ sourceUserId: holder.userId, targetUserId: me.userId });
+
+      mergeCheck.answer(() => {
+        throw new LinliError('COMMON.UNAVAILABLE', 'orders is down');
+      });
+      const plainHolder = await holderOf(aCard());
+      const card2 = (await app.get(IdentityDb).channelIdentity.findFirstOrThrow({ where: { userId: plainHolder.userId, channel: 'member-card' } })).value;
+      await rpc.request(identity.requestMemberCardCode, { actor: actorOf(me), cardNumber: card2 });
+      const unknown = await rpc.request(identity.linkIdentity, { actor: actorOf(me), proof: { channel: 'member-card', cardNumber: card2, code: await lastCode(plainHolder.phone) } }).catch((e: LinliError) => e);
+      expect(((unknown as LinliError).details as { reasons: string[] }).reasons).toEqual(['the open orders of the account could not be checked']);
+    } finally {
+      mergeCheck.answer(noOpenOrders);
+    }
+
+    const mergeRequestId = (await rpc.request(identity.listMergeRequests, { actor: opsActor, status: 'pending' })).mergeRequests.find((r) => r.sourceUserId === holder.userId)!.mergeRequestId;
+    const approved = await rpc.request(identity.decideMergeRequest, { actor: opsActor, mergeRequestId, decision: 'approve', reason: 'confirmed by phone with both' });
+    expect(approved.status).toBe('approved');
+    const profile = await rpc.request(identity.getProfile, { actor: actorOf(me), userId: me.userId });
+    expect(profile.roles).toEqual(['resident']); // partner is not inherited; ops grants it explicitly
+    expect(profile.identities.map((i) => i.channel)).toContain('member-card');
+    const merge = await app.get(IdentityDb).merge.findUniqueOrThrow({ where: { sourceUserId: holder.userId } });
+    expect(merge).toMatchObject({ targetUserId: me.userId, actorUserId: opsActor.userId });
+    expect(merge.reason).toContain(mergeRequestId);
+  });
+
+  it("proves a card nobody holds at the pickup point; the leader cannot use their own code, and only leaders issue codes", async () => {
+    const card = aCard();
+    const me = await signUpByPhone();
+    expect(await codeOf(rpc.request(identity.requestMemberCardCode, { actor: actorOf(me), cardNumber: card }))).toBe('IDENTITY.MEMBER_CARD_UNPROVABLE');
+    expect(await codeOf(rpc.request(identity.issueMemberCardCode, { actor: actorOf(me), cardNumber: card }))).toBe('AUTH.FORBIDDEN');
+    const leader = await aLeader();
+    const own = await rpc.request(identity.issueMemberCardCode, { actor: actorOf(leader), cardNumber: card });
+    expect(await codeOf(rpc.request(identity.linkIdentity, { actor: actorOf(leader), proof: { channel: 'member-card', cardNumber: card, code: own.oneTimeCode } }))).toBe('IDENTITY.OTP_INVALID');
+    const issued = await rpc.request(identity.issueMemberCardCode, { actor: actorOf(leader), cardNumber: card });
+    const linked = await rpc.request(identity.linkIdentity, { actor: actorOf(me), proof: { channel: 'member-card', cardNumber: card, code: issued.oneTimeCode } });
+    expect(linked).toEqual({ userId: me.userId, linked: ['member-card'], mergedFromUserId: null });
+    const row = await app.get(IdentityDb).memberCardCode.findFirstOrThrow({ where: { cardNumber: card.toUpperCase(), usedAt: { not: null } } });
+    expect(row).toMatchObject({ issuedVia: 'leader', issuedBy: leader.userId, usedBy: me.userId });
+  });
+
+  it('ops merges never grant the source account\'s roles', async () => {
+    const leader = await aLeader();
+    const resident = await signUpByPhone();
+    await rpc.request(identity.mergeUsers, { actor: opsActor, sourceUserId: leader.userId, targetUserId: resident.userId, reason: 'same person' });
+    const profile = await rpc.request(identity.getProfile, { actor: actorOf(resident), userId: resident.userId });
+    expect(profile.roles).toEqual(['resident']);
+  });
+});
+
+describe('SMS send budgets (against SMS pumping)', () => {
+  it('limits the codes one client may have sent, whatever the numbers', async () => {
+    const clientKey = `ip:203.0.113.${Math.floor(Math.random() * 250)}-${crypto.randomUUID().slice(0, 4)}`;
+    for (let i = 0; i < 5; i++) await rpc.request(identity.requestOtp, { phone: aPhone(), clientKey });
+    const refused = await rpc.request(identity.requestOtp, { phone: aPhone(), clientKey }).catch((e: LinliError) => e);
+    expect((refused as LinliError).code).toBe('IDENTITY.SMS_BUDGET_EXHAUSTED');
+    expect((refused as LinliError).details).toMatchObject({ scope: 'client', retryAfterSeconds: expect.any(Number) });
+    // another client is not affected
+    await rpc.request(identity.requestOtp, { phone: aPhone(), clientKey: `${clientKey}-other` });
+  });
+
+  it('limits the codes sent to one number prefix from any clients', async () => {
+    const segment = `+86177${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`;
+    const phoneOf = (i: number) => `${segment}${String(i).padStart(4, '0')}`;
+    for (let i = 0; i < 8; i++) await rpc.request(identity.requestOtp, { phone: phoneOf(i), clientKey: `ip:198.51.100.${i}` });
+    const refused = await rpc.request(identity.requestOtp, { phone: phoneOf(8), clientKey: 'ip:198.51.100.99' }).catch((e: LinliError) => e);
+    expect([(refused as LinliError).code, ((refused as LinliError).details as { scope: string }).scope]).toEqual(['IDENTITY.SMS_BUDGET_EXHAUSTED', 'number-prefix']);
+    expect(await app.get(IdentityDb).otpCode.count({ where: { phone: phoneOf(8) } })).toBe(0);
   });
 });

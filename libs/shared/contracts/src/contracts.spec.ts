@@ -323,7 +323,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
     request: { actor: resident, cardNumber: 'LL-0001-2345' },
     response: { delivery: 'sms', maskedPhone: '+86138****8000', expiresAt: AT, resendAfterSeconds: 60 },
   },
-  'rpc.identity.member-card.code.issue.v1': { request: { actor: { userId: OTHER_USER, roles: ['leader'] }, cardNumber: 'LL-0001-2345' }, response: { cardNumber: 'LL-0001-2345', code: '123456', expiresAt: AT } },
+  'rpc.identity.member-card.code.issue.v1': { request: { actor: { userId: OTHER_USER, roles: ['leader'] }, cardNumber: 'LL-0001-2345' }, response: { cardNumber: 'LL-0001-2345', oneTimeCode: '123456', expiresAt: AT } },
   'rpc.identity.merge-request.list.v1': { request: { actor: { userId: OTHER_USER, roles: ['ops'] }, status: 'pending' }, response: { mergeRequests: [mergeRequest] } },
   'rpc.identity.merge-request.decide.v1': {
     request: { actor: { userId: OTHER_USER, roles: ['ops'] }, mergeRequestId: ID1, decision: 'approve', reason: 'Same person, confirmed by phone.' },

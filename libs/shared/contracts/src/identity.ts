@@ -160,7 +160,7 @@ export const requestMemberCardCode = defineRpc(
 export const issueMemberCardCode = defineRpc(
   'rpc.identity.member-card.code.issue.v1',
   z.object({ actor: ActorSchema, cardNumber: MemberCardNumberSchema }).strict(),
-  z.object({ cardNumber: z.string(), code: z.string().regex(/^\d{6}$/), expiresAt: IsoDateTimeSchema }),
+  z.object({ cardNumber: z.string(), oneTimeCode: z.string().regex(/^\d{6}$/), expiresAt: IsoDateTimeSchema }),
 );
 
 export const MERGE_REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;

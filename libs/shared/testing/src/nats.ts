@@ -64,3 +64,39 @@ export async function waitUntil(predicate: () => Promise<boolean> | boolean, tim
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * Answers one RPC subject under a test prefix the way a service's RPC server does (`{ok, data}` or
+ * `{ok: false, error}`), for a service test whose neighbour is not running. Change the answer with
+ * `answer(fn)`; `stop()` unsubscribes (callers then see no responders).
+ */
+export class RpcStandIn<Req = unknown, Res = unknown> {
+  readonly requests: Req[] = [];
+  private handler: (request: Req) => Res | Promise<Res>;
+  private readonly subscription;
+
+  constructor(nc: NatsConnection, prefix: string, subject: string, handler: (request: Req) => Res | Promise<Res>) {
+    this.handler = handler;
+    this.subscription = nc.subscribe(new Subjects(prefix).of(subject), {
+      callback: async (error, msg) => {
+        if (error) return;
+        const request = msg.json<Req>();
+        this.requests.push(request);
+        try {
+          msg.respond(JSON.stringify({ ok: true, data: await this.handler(request) }));
+        } catch (failure) {
+          const code = (failure as { code?: string }).code ?? 'COMMON.INTERNAL';
+          msg.respond(JSON.stringify({ ok: false, error: { code, message: String((failure as Error).message ?? failure), traceId: 'stand-in' } }));
+        }
+      },
+    });
+  }
+
+  answer(handler: (request: Req) => Res | Promise<Res>): void {
+    this.handler = handler;
+  }
+
+  stop(): void {
+    this.subscription.unsubscribe();
+  }
+}

@@ -23,8 +23,21 @@ const cases: Record<string, RouteCase> = {
     bad: { path: '/v1/me/consents/selling', body: { granted: true }, field: 'params.purpose' },
   },
   'POST /v1/me/identities': {
-    body: { proof: { channel: 'member-card', cardNumber: 'CARD-2024' } },
-    bad: { body: { proof: { channel: 'member-card', cardNumber: '!' } }, field: 'body.proof.cardNumber' },
+    body: { proof: { channel: 'member-card', cardNumber: 'CARD-2024', code: '123456' } },
+    bad: { body: { proof: { channel: 'member-card', cardNumber: 'CARD-2024' } }, field: 'body.proof.code' },
+  },
+  'POST /v1/me/identities/member-card/code': { body: { cardNumber: 'CARD-2024' }, bad: { body: { cardNumber: '!' }, field: 'body.cardNumber' } },
+  'POST /v1/leader/member-cards/code': { body: { cardNumber: 'CARD-2024' }, bad: { body: { cardNumber: 'CARD-2024', userId: someone }, field: 'body.userId' } },
+  'GET /v1/ops/merge-requests': { query: '?status=pending', bad: { query: '?status=open', field: 'query.status' } },
+  'POST /v1/ops/merge-requests/:mergeRequestId/approve': {
+    path: `/v1/ops/merge-requests/${someone}/approve`,
+    body: { reason: 'same person, checked by phone' },
+    bad: { path: '/v1/ops/merge-requests/42/approve', body: { reason: 'same person' }, field: 'params.mergeRequestId' },
+  },
+  'POST /v1/ops/merge-requests/:mergeRequestId/reject': {
+    path: `/v1/ops/merge-requests/${someone}/reject`,
+    body: { reason: 'not the same person' },
+    bad: { path: `/v1/ops/merge-requests/${someone}/reject`, body: {}, field: 'body.reason' },
   },
   'GET /v1/me/export': { bad: { query: '?format=csv', field: 'query.format' } },
   'POST /v1/me/erasure': { bad: { body: { userId: someone }, field: 'body.userId' } },
@@ -55,7 +68,7 @@ describe('route specifics', () => {
 
   it('normalises phone numbers the way the contract does', async () => {
     await http(suite.running.url, 'POST', '/v1/auth/otp', { body: { phone: '+86 138-0013-8000' } });
-    expect(suite.fakes.lastCall('rpc.identity.otp.request.v1')?.payload).toEqual({ phone });
+    expect(suite.fakes.lastCall('rpc.identity.otp.request.v1')?.payload).toEqual({ phone, clientKey: expect.stringMatching(/^ip:/) });
   });
 
   it('links any of the proof channels', async () => {
@@ -63,12 +76,14 @@ describe('route specifics', () => {
     for (const proof of [
       { channel: 'phone', phone, code: '123456' },
       { channel: 'wechat', app: 'official-account', loginCode: 'dev:bob' },
-      { channel: 'member-card', cardNumber: 'M-0001' },
+      { channel: 'member-card', cardNumber: 'M-0001', code: '654321' },
     ]) {
       const res = await http(suite.running.url, 'POST', '/v1/me/identities', { token, body: { proof } });
       expect(res.status).toBe(200);
       expect(suite.fakes.lastCall('rpc.identity.identity.link.v1')?.payload).toEqual({ actor: actorOf(token), proof });
     }
+    const unproven = await http(suite.running.url, 'POST', '/v1/me/identities', { token, body: { proof: { channel: 'member-card', cardNumber: 'M-0001' } } });
+    expect([unproven.status, unproven.body.code]).toEqual([400, 'COMMON.VALIDATION_FAILED']);
     const bad = await http(suite.running.url, 'POST', '/v1/me/identities', { token, body: { proof: { channel: 'email', address: 'a@b.c' } } });
     expect(bad.status).toBe(400);
     expect(bad.body.details.fields.map((f: { path: string }) => f.path)).toContain('body.proof.channel');
