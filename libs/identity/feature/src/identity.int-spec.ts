@@ -223,6 +223,11 @@ describe('identity over NATS', () => {
     // every other service's part is in the one document, asked for this user
     expect(Object.keys(exported.data).sort()).toEqual([...DATA_SERVICES].sort());
     expect(exported.data['orders']).toEqual({ heldFor: [user.userId] });
+    // a copy is complete or not given: a service that does not answer fails the export with a code
+    const silent = exportParts.pop()!;
+    silent.stop();
+    await nc.flush();
+    expect(await codeOf(rpc.request(identity.exportUserData, { actor, userId: user.userId }))).toBe('COMMON.UNAVAILABLE');
 
     const erased = await rpc.request(identity.eraseUser, { actor, userId: user.userId });
     const again = await rpc.request(identity.eraseUser, { actor, userId: user.userId });

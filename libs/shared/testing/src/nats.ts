@@ -78,16 +78,19 @@ export class RpcStandIn<Req = unknown, Res = unknown> {
   constructor(nc: NatsConnection, prefix: string, subject: string, handler: (request: Req) => Res | Promise<Res>) {
     this.handler = handler;
     this.subscription = nc.subscribe(new Subjects(prefix).of(subject), {
-      callback: async (error, msg) => {
+      callback: (error, msg) => {
         if (error) return;
         const request = msg.json<Req>();
         this.requests.push(request);
-        try {
-          msg.respond(JSON.stringify({ ok: true, data: await this.handler(request) }));
-        } catch (failure) {
-          const code = (failure as { code?: string }).code ?? 'COMMON.INTERNAL';
-          msg.respond(JSON.stringify({ ok: false, error: { code, message: String((failure as Error).message ?? failure), traceId: 'stand-in' } }));
-        }
+        void Promise.resolve()
+          .then(() => this.handler(request))
+          .then(
+            (data) => msg.respond(JSON.stringify({ ok: true, data })),
+            (failure: unknown) => {
+              const code = (failure as { code?: string }).code ?? 'COMMON.INTERNAL';
+              msg.respond(JSON.stringify({ ok: false, error: { code, message: String((failure as Error).message ?? failure), traceId: 'stand-in' } }));
+            },
+          );
       },
     });
   }
