@@ -20,6 +20,10 @@ export class AppModule {
           placementBatch: config.ORDER_PLACEMENT_BATCH,
           schedulerIntervalMs: config.ORDER_SCHEDULER_INTERVAL_MS,
           complaintWindowHours: config.ORDER_COMPLAINT_WINDOW_HOURS,
+          refundPolicy: {
+            instantMaxCentsPerOrder: config.REFUND_INSTANT_MAX_CENTS_PER_ORDER,
+            instantMaxCentsPerResidentPerMonth: config.REFUND_INSTANT_MAX_CENTS_PER_RESIDENT_PER_MONTH,
+          },
           devPayment: {
             callbackDelayMs: config.DEV_PAYMENT_CALLBACK_DELAY_MS,
             duplicateRate: config.DEV_PAYMENT_DUPLICATE_RATE,

@@ -14,6 +14,10 @@ export const OrdersConfigSchema = z.object({
   ORDER_PLACEMENT_BATCH: z.coerce.number().int().min(1).max(256).default(32),
   ORDER_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   ORDER_COMPLAINT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(48),
+  /** Quality complaints refunded at once, without review, up to this much per order (cents). */
+  REFUND_INSTANT_MAX_CENTS_PER_ORDER: z.coerce.number().int().min(0).default(5_000),
+  /** …and up to this much per resident per calendar month (China time, cents); beyond, a leader or ops reviews. */
+  REFUND_INSTANT_MAX_CENTS_PER_RESIDENT_PER_MONTH: z.coerce.number().int().min(0).default(10_000),
   DEV_PAYMENT_CALLBACK_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(300),
   DEV_PAYMENT_DUPLICATE_RATE: rate.default(0.2),
   DEV_PAYMENT_FAILURE_RATE: rate.default(0),

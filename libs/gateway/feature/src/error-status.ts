@@ -99,7 +99,11 @@ export function errorStatus(code: ErrorCode): number {
     case 'ORDERS.REFUND_NOT_ALLOWED':
     case 'ORDERS.REFUND_EXCEEDS_PAID':
     case 'ORDERS.REFUND_WINDOW_CLOSED':
+    case 'ORDERS.REFUND_ALREADY_DECIDED':
+    case 'ORDERS.REFUND_UNDER_REVIEW':
       return 409;
+    case 'ORDERS.REFUND_NOT_FOUND':
+      return 404;
     case 'RECOMMENDATIONS.CUSTOMER_NOT_FOUND':
     case 'RECOMMENDATIONS.CAMPAIGN_NOT_FOUND':
     case 'RECOMMENDATIONS.SEGMENT_NOT_FOUND':

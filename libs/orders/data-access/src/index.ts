@@ -2,3 +2,4 @@ export * from './orders-data.module.js';
 export { Prisma } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
 export * from './personal-data.repository.js';
+export * from './refund-policy.repository.js';

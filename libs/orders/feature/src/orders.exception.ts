@@ -30,6 +30,10 @@ export const OrdersErrors = {
   alreadyPickedUp: (orderId: string) => new LinliError('ORDERS.ALREADY_PICKED_UP', 'this order was already picked up', { orderId }),
   signatureInvalid: () => new LinliError('ORDERS.PAYMENT_SIGNATURE_INVALID', 'the payment notification signature is invalid'),
   refundNotAllowed: (message: string) => new LinliError('ORDERS.REFUND_NOT_ALLOWED', message),
+  refundNotFound: (refundId: string) => new LinliError('ORDERS.REFUND_NOT_FOUND', 'no such refund', { refundId }),
+  refundAlreadyDecided: (refundId: string, status: string) => new LinliError('ORDERS.REFUND_ALREADY_DECIDED', `the complaint was already decided (${status})`, { refundId, status }),
+  refundUnderReview: (refundId: string) =>
+    new LinliError('ORDERS.REFUND_UNDER_REVIEW', 'a complaint about this order is already waiting for review', { refundId }),
   refundExceedsPaid: (requestedCents: number, refundableCents: number) =>
     new LinliError('ORDERS.REFUND_EXCEEDS_PAID', 'the refund is larger than what is left to refund', { requestedCents, refundableCents }),
   refundWindowClosed: (closedAt: Date) =>

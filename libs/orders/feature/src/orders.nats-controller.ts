@@ -149,4 +149,14 @@ export class OrdersNatsController {
   paymentCallback(req: RpcRequest<typeof c.paymentCallback>) {
     return this.payments.callback(req);
   }
+
+  @RpcHandler(c.listRefundReviews)
+  listRefundReviews(req: RpcRequest<typeof c.listRefundReviews>) {
+    return this.refunds.listReviews(req.actor, { status: req.status, limit: req.limit, offset: req.offset });
+  }
+
+  @RpcHandler(c.decideRefundReview)
+  decideRefundReview(req: RpcRequest<typeof c.decideRefundReview>) {
+    return this.refunds.decideReview(req.actor, { refundId: req.refundId, decision: req.decision, reason: req.reason });
+  }
 }

@@ -29,6 +29,8 @@ export interface OrdersOptions {
   schedulerIntervalMs: number;
   /** Quality complaints are accepted for this long after pickup; then the order completes. */
   complaintWindowHours: number;
+  /** Quality complaints are refunded at once up to these amounts; above them they wait for review. */
+  refundPolicy: { instantMaxCentsPerOrder: number; instantMaxCentsPerResidentPerMonth: number };
   devPayment: DevPaymentOptions;
 }
 
@@ -38,5 +40,6 @@ export const DEFAULT_ORDERS_OPTIONS: Omit<OrdersOptions, 'paymentWebhookSecret'>
   placementBatch: 32,
   schedulerIntervalMs: 1000,
   complaintWindowHours: 48,
+  refundPolicy: { instantMaxCentsPerOrder: 5_000, instantMaxCentsPerResidentPerMonth: 10_000 },
   devPayment: { callbackDelayMs: 300, duplicateRate: 0.2, failureRate: 0, lateRate: 0, lateDelayMs: 5000 },
 };

@@ -131,9 +131,9 @@ describe('payments', () => {
 });
 
 describe('refunds', () => {
-  async function pickedUp(quantity = 3) {
+  async function pickedUp(quantity = 3, who?: Awaited<ReturnType<typeof aResident>>) {
     const { campaign, milkOffer, riceOffer } = await aCampaign(h, world, catalog);
-    const resident = await aResident(h, world, true);
+    const resident = who ?? (await aResident(h, world, true));
     const order = await placePaid(h, resident, campaign.campaignId, [{ offerId: milkOffer, quantity }, { offerId: riceOffer, quantity: 1 }], 990 * quantity + 700);
     await passCutoff(h, campaign.campaignId);
     await h.scheduler.runOnce();
@@ -158,6 +158,57 @@ describe('refunds', () => {
     await h.db.$executeRawUnsafe(`UPDATE orders SET picked_up_at = now() - interval '49 hours' WHERE id = $1::uuid`, order.orderId);
     expect(await codeOf(h.rpc.request(orders.requestRefund, { ...complaint, lines: [{ lineId: milkLine.lineId, quantity: 1 }], refundKey: key() }))).toBe('ORDERS.REFUND_WINDOW_CLOSED');
     expect(await h.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).toMatchObject({ paidCents: 3670, refundedCents: 1980 });
+  });
+
+  it('refunds small complaints at once and sends larger ones to review, which the order\'s leader decides with a reason', async () => {
+    // instant-refund limits in this harness: the defaults, 5,000 cents per order and 10,000 per resident per month
+    const { order, resident } = await pickedUp(8);
+    const milkLine = order.lines.find((l) => l.skuId === catalog.milk.skuId)!;
+    const complaint = { actor: resident, orderId: order.orderId, description: 'milk was sour', photoUrls: ['https://img.example.com/a.jpg'] };
+    const small = await h.rpc.request(orders.requestRefund, { ...complaint, refundKey: key(), lines: [{ lineId: milkLine.lineId, quantity: 1 }] });
+    expect(small).toMatchObject({ status: 'succeeded', amountCents: 990, autoApproved: true, review: null });
+
+    const large = await h.rpc.request(orders.requestRefund, { ...complaint, refundKey: key(), lines: [{ lineId: milkLine.lineId, quantity: 5 }] });
+    expect(large).toMatchObject({ status: 'pending_review', amountCents: 4950, autoApproved: false, review: { decidedBy: null } });
+    expect(large.review!.reason).toContain('per order');
+    expect(await h.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).toMatchObject({ refundedCents: 990 });
+    expect(await codeOf(h.rpc.request(orders.requestRefund, { ...complaint, refundKey: key(), lines: [{ lineId: milkLine.lineId, quantity: 1 }] }))).toBe('ORDERS.REFUND_UNDER_REVIEW');
+
+    // only this order's leader (or ops) reviews it
+    const otherWorld = await aPickupPoint(h);
+    expect(await codeOf(h.rpc.request(orders.listRefundReviews, { actor: resident }))).toBe('AUTH.FORBIDDEN');
+    const strangers = await h.rpc.request(orders.listRefundReviews, { actor: otherWorld.leader });
+    expect(strangers.refunds.map((r) => r.refundId)).not.toContain(large.refundId);
+    expect(await codeOf(h.rpc.request(orders.decideRefundReview, { actor: otherWorld.leader, refundId: large.refundId, decision: 'approve', reason: 'looks fine' }))).toBe('AUTH.FORBIDDEN');
+    const queue = await h.rpc.request(orders.listRefundReviews, { actor: world.leader });
+    expect(queue.refunds.find((r) => r.refundId === large.refundId)).toMatchObject({ userId: resident.userId, pickupPointId: world.pickupPointId });
+
+    const approved = await h.rpc.request(orders.decideRefundReview, { actor: world.leader, refundId: large.refundId, decision: 'approve', reason: 'the photos show it' });
+    expect(approved).toMatchObject({ status: 'succeeded', review: { decidedBy: world.leader.userId, decisionReason: 'the photos show it' } });
+    expect(approved.review!.decidedAt).not.toBeNull();
+    expect(await h.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).toMatchObject({ refundedCents: 990 + 4950 });
+    expect(await codeOf(h.rpc.request(orders.decideRefundReview, { actor: h.ops, refundId: large.refundId, decision: 'reject', reason: 'second thoughts' }))).toBe('ORDERS.REFUND_ALREADY_DECIDED');
+    await h.events.waitFor((all) => all.some((e) => e.subject === 'orders.order.refunded.v1' && (e.data as { refundId: string }).refundId === large.refundId));
+  });
+
+  it('sends a resident past the monthly instant-refund limit to review, and a rejection pays nothing', async () => {
+    const first = await pickedUp(5);
+    const resident = first.resident;
+    const milkOf = (o: typeof first.order) => o.lines.find((l) => l.skuId === catalog.milk.skuId)!.lineId;
+    const complain = (o: typeof first.order, quantity: number) =>
+      h.rpc.request(orders.requestRefund, { actor: resident, orderId: o.orderId, refundKey: key(), lines: [{ lineId: milkOf(o), quantity }], description: 'sour', photoUrls: ['https://img.example.com/b.jpg'] });
+    expect((await complain(first.order, 5)).status).toBe('succeeded'); // 4,950 this month
+    const second = await pickedUp(5, resident);
+    expect((await complain(second.order, 5)).status).toBe('succeeded'); // 9,900 this month
+    const third = await pickedUp(2, resident);
+    const held = await complain(third.order, 1); // 10,890 would pass the monthly limit
+    expect(held.status).toBe('pending_review');
+    expect(held.review!.reason).toContain('this month');
+    const rejected = await h.rpc.request(orders.decideRefundReview, { actor: h.ops, refundId: held.refundId, decision: 'reject', reason: 'third complaint this month, no photos of damage' });
+    expect(rejected).toMatchObject({ status: 'rejected', review: { decidedBy: h.ops.userId, decisionReason: 'third complaint this month, no photos of damage' } });
+    expect(await h.db.order.findUniqueOrThrow({ where: { id: third.order.orderId } })).toMatchObject({ refundedCents: 0 });
+    // once decided, the resident may complain again (it goes to review again)
+    expect((await complain(third.order, 1)).status).toBe('pending_review');
   });
 
   it('lets only one of several concurrent full refunds through, and the database refuses anything above paid', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { orders as contracts, type Actor } from '@linli/contracts';
+import { RefundPolicyRepository } from '@linli/orders-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { assertOps } from './catalog.service.js';
 import { OrdersErrors } from './orders.exception.js';
@@ -19,6 +20,29 @@ export interface RefundRequest {
   actor: TransitionActor;
   /** The payment to refund; the order's settled payment when omitted. */
   paymentId?: string;
+  /** Paid at once under the instant-refund policy. */
+  autoApproved?: boolean;
+}
+
+/** The first instant of the calendar month (China time, UTC+8 all year) that `now` falls in. */
+export function chinaMonthStart(now: Date): Date {
+  const shifted = new Date(now.getTime() + 8 * 3_600_000);
+  return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), 1) - 8 * 3_600_000);
+}
+
+/**
+ * The instant-refund policy for quality complaints: paid at once while the order's and the
+ * resident's instant refunds this month stay within the limits; otherwise why it goes to review.
+ */
+export function instantRefundVerdict(
+  amountCents: number,
+  spent: { orderCents: number; monthCents: number },
+  limits: { perOrderCents: number; perResidentPerMonthCents: number },
+): { instant: true } | { instant: false; reason: string } {
+  const reasons: string[] = [];
+  if (spent.orderCents + amountCents > limits.perOrderCents) reasons.push(`over the instant-refund limit of ${limits.perOrderCents} cents per order`);
+  if (spent.monthCents + amountCents > limits.perResidentPerMonthCents) reasons.push(`past the instant-refund limit of ${limits.perResidentPerMonthCents} cents per resident this month`);
+  return reasons.length ? { instant: false, reason: reasons.join('; ') } : { instant: true };
 }
 
 /**
@@ -33,6 +57,8 @@ export class RefundService {
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     @Inject(ORDERS_OPTIONS) private readonly options: OrdersOptions,
   ) {}
+
+  private readonly policy = new RefundPolicyRepository();
 
   async refundableLines(client: Client, orderId: string): Promise<RefundableLine[]> {
     const lines = await client.orderLine.findMany({ where: { orderId }, orderBy: { lineNo: 'asc' } });
@@ -54,11 +80,15 @@ export class RefundService {
       refundKey: refund.refundKey,
       reason: refund.reason as contracts.RefundReason,
       amountCents: refund.amountCents,
-      status: refund.status as 'succeeded' | 'failed',
+      status: refund.status as contracts.Refund['status'],
       description: refund.description,
       photoUrls: refund.photoUrls,
       lines: refund.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amountCents: line.amountCents })),
       createdAt: refund.createdAt.toISOString(),
+      autoApproved: refund.autoApproved,
+      review: refund.reviewReason
+        ? { reason: refund.reviewReason, decidedBy: refund.decidedBy, decidedAt: refund.decidedAt?.toISOString() ?? null, decisionReason: refund.decisionReason }
+        : null,
     };
   }
 
@@ -66,6 +96,17 @@ export class RefundService {
   async refundLocked(tx: Tx, order: OrderRow, request: RefundRequest): Promise<{ refund: contracts.Refund; order: OrderRow }> {
     const existing = await tx.refund.findUnique({ where: { orderId_refundKey: { orderId: order.id, refundKey: request.refundKey } } });
     if (existing) return { refund: await this.view(tx, existing.id), order };
+    return this.payRefundLocked(tx, order, request, null);
+  }
+
+  /** Pays a refund through the provider and books it; `reviewedId` is the complaint under review it settles. */
+  private async payRefundLocked(
+    tx: Tx,
+    order: OrderRow,
+    request: RefundRequest,
+    reviewed: { id: string; decisionReason: string } | null,
+  ): Promise<{ refund: contracts.Refund; order: OrderRow }> {
+    const reviewedId = reviewed?.id ?? null;
     const refundable = order.paid_cents - order.refunded_cents;
     if (request.plan.amountCents <= 0) throw OrdersErrors.refundNotAllowed('there is nothing left to refund');
     if (request.plan.amountCents > refundable) throw OrdersErrors.refundExceedsPaid(request.plan.amountCents, refundable);
@@ -73,29 +114,37 @@ export class RefundService {
       ? await tx.payment.findUnique({ where: { id: request.paymentId } })
       : await tx.payment.findFirst({ where: { orderId: order.id, status: 'succeeded' }, orderBy: { settledAt: 'asc' } });
     if (!payment || payment.status !== 'succeeded') throw OrdersErrors.refundNotAllowed('the order has no settled payment');
-    const refundId = randomUUID();
+    const refundId = reviewedId ?? randomUUID();
     const result = await this.provider.refund({
       refundId,
       providerPaymentId: payment.providerPaymentId,
       amountCents: request.plan.amountCents,
       reason: request.reason,
     });
-    await tx.refund.create({
-      data: {
-        id: refundId,
-        orderId: order.id,
-        refundKey: request.refundKey,
-        reason: request.reason,
-        amountCents: request.plan.amountCents,
-        status: result.status,
-        description: request.description ?? null,
-        photoUrls: request.photoUrls ?? [],
-        paymentId: payment.id,
-        providerRefundId: result.providerRefundId,
-        requestedBy: request.requestedBy,
-        lines: { create: request.plan.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amountCents: line.amountCents })) },
-      },
-    });
+    if (reviewedId) {
+      await tx.refund.update({
+        where: { id: reviewedId },
+        data: { status: result.status, paymentId: payment.id, providerRefundId: result.providerRefundId, decidedAt: new Date(), decisionReason: reviewed!.decisionReason },
+      });
+    } else {
+      await tx.refund.create({
+        data: {
+          id: refundId,
+          orderId: order.id,
+          refundKey: request.refundKey,
+          reason: request.reason,
+          amountCents: request.plan.amountCents,
+          status: result.status,
+          description: request.description ?? null,
+          photoUrls: request.photoUrls ?? [],
+          paymentId: payment.id,
+          providerRefundId: result.providerRefundId,
+          requestedBy: request.requestedBy,
+          autoApproved: request.autoApproved ?? false,
+          lines: { create: request.plan.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amountCents: line.amountCents })) },
+        },
+      });
+    }
     if (result.status !== 'succeeded') return { refund: await this.view(tx, refundId), order };
     for (const line of request.plan.lines) {
       await tx.$executeRawUnsafe(
@@ -134,9 +183,14 @@ export class RefundService {
     return this.refundLocked(tx, order, { refundKey, reason, plan: full, requestedBy: actor.userId, actor });
   }
 
-  /** A resident's quality complaint: by line, with photos, within the window after pickup. */
+  /**
+   * A resident's quality complaint: by line, with photos, within the window after pickup. Paid at once
+   * up to the instant-refund limits (per order, per resident per calendar month in China time); above
+   * them it waits for the order's leader or ops (`pending_review`), who decide with a reason.
+   */
   async request(actor: Actor, input: { orderId: string; refundKey: string; lines: { lineId: string; quantity: number }[]; description: string; photoUrls: string[] }) {
-    const refund = await this.store.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
+      await this.policy.lockResident(tx, actor.userId);
       const order = await this.store.lockOrThrow(tx, input.orderId);
       if (order.user_id !== actor.userId) throw OrdersErrors.forbidden('this order is not yours');
       const existing = await tx.refund.findUnique({ where: { orderId_refundKey: { orderId: order.id, refundKey: input.refundKey } } });
@@ -146,8 +200,21 @@ export class RefundService {
       }
       const closesAt = new Date((order.picked_up_at ?? new Date(0)).getTime() + this.options.complaintWindowHours * 3600_000);
       if (closesAt.getTime() <= Date.now()) throw OrdersErrors.refundWindowClosed(closesAt);
+      const underReview = await this.policy.underReview(tx, order.id);
+      if (underReview) throw OrdersErrors.refundUnderReview(underReview.id);
       const plan = planLineRefund(await this.refundableLines(tx, order.id), input.lines);
-      const { refund } = await this.refundLocked(tx, order, {
+      const refundable = order.paid_cents - order.refunded_cents;
+      if (plan.amountCents <= 0) throw OrdersErrors.refundNotAllowed('there is nothing left to refund');
+      if (plan.amountCents > refundable) throw OrdersErrors.refundExceedsPaid(plan.amountCents, refundable);
+      const verdict = instantRefundVerdict(
+        plan.amountCents,
+        {
+          orderCents: await this.policy.instantCentsOfOrder(tx, order.id),
+          monthCents: await this.policy.instantCentsOfResidentSince(tx, actor.userId, chinaMonthStart(new Date())),
+        },
+        { perOrderCents: this.options.refundPolicy.instantMaxCentsPerOrder, perResidentPerMonthCents: this.options.refundPolicy.instantMaxCentsPerResidentPerMonth },
+      );
+      const request: RefundRequest = {
         refundKey: input.refundKey,
         reason: 'quality',
         plan,
@@ -155,10 +222,67 @@ export class RefundService {
         photoUrls: input.photoUrls,
         requestedBy: actor.userId,
         actor: transitionActor(actor, 'resident'),
+        autoApproved: verdict.instant,
+      };
+      if (verdict.instant) return (await this.refundLocked(tx, order, request)).refund;
+      const refundId = randomUUID();
+      await tx.refund.create({
+        data: {
+          id: refundId,
+          orderId: order.id,
+          refundKey: input.refundKey,
+          reason: 'quality',
+          amountCents: plan.amountCents,
+          status: 'pending_review',
+          description: input.description,
+          photoUrls: input.photoUrls,
+          requestedBy: actor.userId,
+          reviewReason: verdict.reason,
+          lines: { create: plan.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amountCents: line.amountCents })) },
+        },
       });
+      return this.view(tx, refundId);
+    });
+  }
+
+  /** Complaints by review status: a leader sees those of their own pickup points, ops every one. */
+  async listReviews(actor: Actor, input: { status: contracts.Refund['status']; limit: number; offset: number }) {
+    const ops = actor.roles.includes('ops');
+    if (!ops && !actor.roles.includes('leader')) throw OrdersErrors.forbidden('only leaders and ops review complaints');
+    const pickupPointIds = ops ? null : await this.store.leaderPointIds(this.store.db, actor);
+    const rows = await this.policy.listByStatus(this.store.db, { status: input.status, pickupPointIds, limit: input.limit, offset: input.offset });
+    const refunds = [];
+    for (const row of rows) refunds.push({ ...(await this.view(this.store.db, row.id)), pickupPointId: row.pickupPointId, userId: row.userId });
+    return { refunds };
+  }
+
+  /**
+   * The order's leader or ops decides a complaint under review, with a reason (kept on the refund):
+   * approval pays it through the provider like an instant refund, rejection closes it.
+   */
+  async decideReview(actor: Actor, input: { refundId: string; decision: 'approve' | 'reject'; reason: string }) {
+    return this.store.transaction(async (tx) => {
+      const pending = await tx.refund.findUnique({ where: { id: input.refundId }, include: { lines: true } });
+      if (!pending) throw OrdersErrors.refundNotFound(input.refundId);
+      const order = await this.store.lockOrThrow(tx, pending.orderId);
+      const ops = actor.roles.includes('ops');
+      if (!ops && !(await this.store.leaderPointIds(tx, actor)).includes(order.pickup_point_id)) throw OrdersErrors.forbidden("this complaint is not about your pickup point's order");
+      // Claimed once; a rejection closes it here, an approval when the payment is booked below.
+      const claimed = await tx.refund.updateMany({
+        where: { id: pending.id, status: 'pending_review', decidedBy: null },
+        data: input.decision === 'reject' ? { decidedBy: actor.userId, decidedAt: new Date(), decisionReason: input.reason, status: 'rejected' } : { decidedBy: actor.userId },
+      });
+      if (claimed.count !== 1) throw OrdersErrors.refundAlreadyDecided(pending.id, pending.status);
+      if (input.decision === 'reject') return this.view(tx, pending.id);
+      const plan: RefundPlan = { amountCents: pending.amountCents, lines: pending.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amountCents: line.amountCents })) };
+      const { refund } = await this.payRefundLocked(
+        tx,
+        order,
+        { refundKey: pending.refundKey, reason: 'quality', plan, requestedBy: pending.requestedBy, actor: transitionActor(actor, ops ? 'ops' : 'leader') },
+        { id: pending.id, decisionReason: input.reason },
+      );
       return refund;
     });
-    return refund;
   }
 
   /** Ops refund: in full, or by line. */

@@ -205,6 +205,15 @@ const refund = {
   photoUrls: ['https://img.example.com/complaint.jpg'],
   lines: [{ lineId: ID2, quantity: 1, amountCents: 990 }],
   createdAt: AT,
+  autoApproved: true,
+  review: null,
+};
+const reviewedRefund = {
+  ...refund,
+  amountCents: 12_800,
+  status: 'pending_review',
+  autoApproved: false,
+  review: { reason: 'over the instant-refund limit of 5000 cents per order', decidedBy: null, decidedAt: null, decisionReason: null },
 };
 const orderEvent = {
   orderId: ID3,
@@ -491,6 +500,14 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
       photoUrls: ['https://img.example.com/complaint.jpg'],
     },
     response: refund,
+  },
+  'rpc.orders.refund-review.list.v1': {
+    request: { actor: { userId: OTHER_USER, roles: ['leader'] }, status: 'pending_review', limit: 50, offset: 0 },
+    response: { refunds: [{ ...reviewedRefund, pickupPointId: ID2, userId: USER }] },
+  },
+  'rpc.orders.refund-review.decide.v1': {
+    request: { actor: { userId: OTHER_USER, roles: ['leader'] }, refundId: ID1, decision: 'approve', reason: 'Photos show the damage.' },
+    response: { ...reviewedRefund, status: 'succeeded', review: { ...reviewedRefund.review, decidedBy: OTHER_USER, decidedAt: AT, decisionReason: 'Photos show the damage.' } },
   },
   'rpc.orders.refund.issue.v1': {
     request: { actor: ops, orderId: ID3, refundKey: 'ops-refund-0001', reason: 'cancellation' },

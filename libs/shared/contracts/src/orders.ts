@@ -294,11 +294,23 @@ export const RefundSchema = z.object({
   refundKey: z.string(),
   reason: RefundReasonSchema,
   amountCents: CentsSchema,
-  status: z.enum(['succeeded', 'failed']),
+  /** `pending_review`: a complaint past the instant-refund limits, waiting for the leader or ops; `rejected` by them. */
+  status: z.enum(['succeeded', 'failed', 'pending_review', 'rejected']),
   description: z.string().nullable(),
   photoUrls: z.array(z.string()),
   lines: z.array(z.object({ lineId: Id, quantity: z.number().int().nonnegative(), amountCents: CentsSchema })),
   createdAt: IsoDateTimeSchema,
+  /** Paid at once under the instant-refund policy. */
+  autoApproved: z.boolean(),
+  /** Set when the complaint went to review: why, and the decision once taken. */
+  review: z
+    .object({
+      reason: z.string(),
+      decidedBy: UserIdSchema.nullable(),
+      decidedAt: IsoDateTimeSchema.nullable(),
+      decisionReason: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type Refund = z.infer<typeof RefundSchema>;
 
@@ -565,6 +577,20 @@ export const issueRefund = defineRpc(
       description: z.string().trim().max(500).optional(),
     })
     .strict(),
+  RefundSchema,
+);
+
+/** Complaints waiting for review (or decided): a leader sees their pickup points', ops every one. */
+export const listRefundReviews = defineRpc(
+  'rpc.orders.refund-review.list.v1',
+  z.object({ actor: ActorSchema, status: z.enum(['pending_review', 'succeeded', 'failed', 'rejected']).default('pending_review'), ...Page }).strict(),
+  z.object({ refunds: z.array(RefundSchema.extend({ pickupPointId: Id, userId: UserIdSchema })) }),
+);
+
+/** The order's leader or ops approves (the refund is paid) or rejects a complaint under review; audited. */
+export const decideRefundReview = defineRpc(
+  'rpc.orders.refund-review.decide.v1',
+  z.object({ actor: ActorSchema, refundId: Id, decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(3).max(500) }).strict(),
   RefundSchema,
 );
 

@@ -48,6 +48,17 @@ const cases: Record<string, RouteCase> = {
     bad: { path: `/v1/orders/${orderId}/cancel`, body: { reason: 'x'.repeat(201) }, field: 'body.reason' },
   },
   'GET /v1/orders/:orderId/pickup-code': { path: `/v1/orders/${orderId}/pickup-code`, bad: { path: '/v1/orders/x/pickup-code', field: 'params.orderId' } },
+  'GET /v1/refund-reviews': { query: '?status=pending_review&limit=20', bad: { query: '?status=open', field: 'query.status' } },
+  'POST /v1/refund-reviews/:refundId/approve': {
+    path: `/v1/refund-reviews/${orderId}/approve`,
+    body: { reason: 'photos show it' },
+    bad: { path: '/v1/refund-reviews/42/approve', body: { reason: 'photos show it' }, field: 'params.refundId' },
+  },
+  'POST /v1/refund-reviews/:refundId/reject': {
+    path: `/v1/refund-reviews/${orderId}/reject`,
+    body: { reason: 'no damage on the photos' },
+    bad: { path: `/v1/refund-reviews/${orderId}/reject`, body: { reason: 'no' }, field: 'body.reason' },
+  },
   'POST /v1/orders/:orderId/refunds': {
     path: `/v1/orders/${orderId}/refunds`,
     body: { refundKey: 'refund-key-01', lines: [{ lineId, quantity: 1 }], description: 'milk was sour', photoUrls: ['https://img.example.com/1.jpg'] },
@@ -130,11 +141,13 @@ const orderView = (userId: string, status = 'pending_payment') => ({
   updatedAt: at(),
   transitions: [],
 });
-const refundView = { refundId: randomUUID(), orderId, refundKey: 'refund-key-01', reason: 'quality', amountCents: 990, status: 'succeeded', description: null, photoUrls: [], lines: [], createdAt: at() };
+const refundView = { refundId: randomUUID(), orderId, refundKey: 'refund-key-01', reason: 'quality', amountCents: 990, status: 'succeeded', description: null, photoUrls: [], lines: [], createdAt: at(), autoApproved: true, review: null };
 
 /** A valid reply for each orders subject. */
 const replies: [RpcContract, (req: any) => unknown][] = [
   [orders.listCampaigns, () => ({ campaigns: [campaignView] })],
+  [orders.listRefundReviews, () => ({ refunds: [{ ...refundView, pickupPointId, userId: randomUUID() }] })],
+  [orders.decideRefundReview, (req) => ({ ...refundView, refundId: req.refundId })],
   [orders.getCampaign, () => campaignView],
   [orders.listCategories, () => ({ categories: [{ categoryId: 'dairy', name: 'Dairy', parentId: null }] })],
   [orders.listProducts, () => ({ products: [productView], total: 1 })],

@@ -22,6 +22,9 @@ const Id = z.string().uuid();
 
 const CampaignParams = z.object({ campaignId: Id }).strict();
 const OrderParams = z.object({ orderId: Id }).strict();
+const RefundParams = z.object({ refundId: Id }).strict();
+const RefundReviewQuery = z.object({ status: orders.listRefundReviews.request.shape.status, limit: Limit, offset: Offset }).strict();
+const RefundDecisionBody = orders.decideRefundReview.request.pick({ reason: true });
 const ProductParams = z.object({ productId: Id }).strict();
 const BundleParams = z.object({ bundleId: Id }).strict();
 const CategoryParams = z.object({ categoryId: orders.CategoryIdSchema }).strict();
@@ -215,7 +218,10 @@ export const ordersRoutes: GatewayRoute[] = [
     method: 'POST',
     path: '/v1/orders/:orderId/refunds',
     summary: 'Complain about quality: refund by line, with photos, within the window after pickup',
-    description: 'Idempotent per `refundKey`. Never more than was paid (409 `ORDERS.REFUND_EXCEEDS_PAID`); after the window 409 `ORDERS.REFUND_WINDOW_CLOSED`.',
+    description:
+      'Idempotent per `refundKey`. Never more than was paid (409 `ORDERS.REFUND_EXCEEDS_PAID`); after the window 409 `ORDERS.REFUND_WINDOW_CLOSED`. ' +
+      'Paid at once up to the instant-refund limits (per order, and per resident per calendar month); above them the refund is `pending_review` ' +
+      "until the order's leader or ops decides (`/v1/refund-reviews`).",
     tags: myOrders,
     auth: { roles: ['resident'] },
     params: OrderParams,
@@ -235,6 +241,41 @@ export const ordersRoutes: GatewayRoute[] = [
     response: orders.listRefunds.response,
     rpc: orders.listRefunds,
     toRpc: ({ params, actor }) => ({ actor, orderId: params.orderId }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/refund-reviews',
+    summary: "Quality complaints waiting for review: a leader's own pickup points, or all (ops)",
+    tags: leaders,
+    auth: { roles: ['leader', 'ops'] },
+    query: RefundReviewQuery,
+    response: orders.listRefundReviews.response,
+    rpc: orders.listRefundReviews,
+    toRpc: ({ query, actor }) => ({ actor, status: query.status, ...page(query) }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/refund-reviews/:refundId/approve',
+    summary: 'Approve a complaint under review: the refund is paid (leader of the order, or ops; audited)',
+    tags: leaders,
+    auth: { roles: ['leader', 'ops'] },
+    params: RefundParams,
+    body: RefundDecisionBody,
+    response: orders.decideRefundReview.response,
+    rpc: orders.decideRefundReview,
+    toRpc: ({ params, body, actor }) => ({ actor, refundId: params.refundId, decision: 'approve' as const, reason: body.reason }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/refund-reviews/:refundId/reject',
+    summary: 'Reject a complaint under review, with a reason (leader of the order, or ops; audited)',
+    tags: leaders,
+    auth: { roles: ['leader', 'ops'] },
+    params: RefundParams,
+    body: RefundDecisionBody,
+    response: orders.decideRefundReview.response,
+    rpc: orders.decideRefundReview,
+    toRpc: ({ params, body, actor }) => ({ actor, refundId: params.refundId, decision: 'reject' as const, reason: body.reason }),
   }),
   // ------------------------------------------------------------ leaders
   defineRoute({
