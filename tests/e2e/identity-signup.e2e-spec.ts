@@ -2,7 +2,7 @@ import { connectTestNats, deleteTestStreams } from '@linli/testing';
 import { SpanCollector, buildApps, e2eEnvironment, freePort, startService, type RunningService } from './support.js';
 
 /**
- * Gateway and identity as real processes: a resident signs up over HTTP by phone code, links the
+ * Gateway, identity and orders (which answers identity's pre-merge check) as real processes: a resident signs up over HTTP by phone code, links the
  * WeChat identity they used before (merging that account), and reads the merged profile back. The
  * trace of the sign-up spans gateway → NATS → identity → PostgreSQL.
  */
@@ -23,13 +23,14 @@ async function http(method: string, path: string, options: { token?: string; bod
 
 beforeAll(async () => {
   buildApps();
-  env = await e2eEnvironment(['identity']);
+  env = await e2eEnvironment(['identity', 'orders']);
   collector = new SpanCollector();
   await collector.start();
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url };
   services.push(await startService('identity', env.env('identity', otel)));
+  services.push(await startService('orders', env.env('orders', { PAYMENT_PROVIDER: 'dev' })));
   services.push(await startService('gateway', env.env('gateway', { ...otel, HTTP_PORT: String(port), DEV_ROUTES: 'true' })));
 });
 

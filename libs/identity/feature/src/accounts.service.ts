@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DATA_SERVICES, identity as contracts, personalDataExport, type Actor, type Role } from '@linli/contracts';
 import { IdentityDb, Prisma } from '@linli/identity-data-access';
-import { OutboxRelay, RpcClient, enqueueEvent } from '@linli/nest-kit';
+import { OutboxRelay, RpcClient, enqueueEvent, redactPublishedEvents } from '@linli/nest-kit';
 import { IdentityErrors, assertSelfOrOps } from './identity.exception.js';
 
 export type Tx = Prisma.TransactionClient;
@@ -355,6 +355,8 @@ export class AccountsService {
       await tx.consentChange.deleteMany({ where: { userId: user.id } });
       await tx.otpCode.deleteMany({ where: { phone: { in: phones } } });
       await tx.devSmsMessage.deleteMany({ where: { phone: { in: phones } } });
+      await tx.smsSend.deleteMany({ where: { phone: { in: phones } } });
+      await tx.memberCardCode.deleteMany({ where: { OR: [{ holderUserId: user.id }, { usedBy: user.id }] } });
       const sessions = await tx.session.findMany({ where: { userId: user.id }, select: { id: true } });
       await tx.refreshToken.deleteMany({ where: { sessionId: { in: sessions.map((s) => s.id) } } });
       await tx.session.deleteMany({ where: { userId: user.id } });
@@ -365,6 +367,7 @@ export class AccountsService {
         data: { sourceSnapshot: { erased: true }, reason: 'erased' },
       });
       const erasedAt = new Date();
+      for (const id of related) await redactPublishedEvents(tx, id);
       await tx.user.update({ where: { id: user.id }, data: { status: 'erased', roles: [], erasedAt } });
       await enqueueEvent(tx, contracts.userErased, { userId: user.id, erasedAt: erasedAt.toISOString() });
       for (const merged of mergedAway) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { identity, leaderOps as contracts, type EventData } from '@linli/contracts';
 import type { Prisma } from '@linli/leader-ops-data-access';
-import { EventConsumers, enqueueEvent } from '@linli/nest-kit';
+import { EventConsumers, enqueueEvent, redactPublishedEvents } from '@linli/nest-kit';
 import { toPickupPoint } from './leader-ops.mappers.js';
 import { applicationsToWithdraw, endOf, mergeBindings } from './leader-ops.rules.js';
 import { lockKey, type Tx } from './leader-ops.transaction.js';
@@ -30,7 +30,9 @@ export class IdentityUsersConsumer implements OnApplicationBootstrap {
       contracts: [identity.userErased, identity.userMerged],
       handle: async (event, tx) => {
         if (event.subject === identity.userErased.subject) {
-          await eraseUser(tx, (event.data as EventData<typeof identity.userErased>).userId);
+          const { userId } = event.data as EventData<typeof identity.userErased>;
+          await eraseUser(tx, userId);
+          await redactPublishedEvents(tx, userId);
         } else if (event.subject === identity.userMerged.subject) {
           const { sourceUserId, targetUserId } = event.data as EventData<typeof identity.userMerged>;
           await mergeUsers(tx, sourceUserId, targetUserId);

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { randomUUID } from 'node:crypto';
 import { identity } from '@linli/contracts';
 import type { Prisma } from '@linli/orders-data-access';
-import { EventConsumers, type ReceivedEvent } from '@linli/nest-kit';
+import { EventConsumers, redactPublishedEvents, type ReceivedEvent } from '@linli/nest-kit';
 
 type Tx = Prisma.TransactionClient;
 
@@ -46,6 +46,7 @@ export class IdentityUsersConsumer implements OnApplicationBootstrap {
     await tx.$executeRawUnsafe('DELETE FROM customer_quotas WHERE user_id = $1::uuid', userId);
     await tx.$executeRawUnsafe('DELETE FROM resident_bindings WHERE user_id = $1::uuid', userId);
     await this.rekey(tx, userId, randomUUID());
+    await redactPublishedEvents(tx, userId);
   }
 
   private async rekey(tx: Tx, from: string, to: string): Promise<void> {
@@ -67,5 +68,8 @@ export class IdentityUsersConsumer implements OnApplicationBootstrap {
       to,
     );
     await tx.$executeRawUnsafe('DELETE FROM customer_quotas WHERE user_id = $1::uuid', from);
+    // What the person did (status changes, complaints) follows their orders to the new id.
+    await tx.$executeRawUnsafe('UPDATE order_transitions SET actor_user_id = $2::uuid WHERE actor_user_id = $1::uuid', from, to);
+    await tx.$executeRawUnsafe('UPDATE refunds SET requested_by = $2::uuid WHERE requested_by = $1::uuid', from, to);
   }
 }

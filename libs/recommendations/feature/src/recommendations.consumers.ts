@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { identity, leaderOps, orders, type EventData } from '@linli/contracts';
-import { EventConsumers, type ReceivedEvent } from '@linli/nest-kit';
+import { EventConsumers, redactPublishedEvents, type ReceivedEvent } from '@linli/nest-kit';
 import { RecommendationEngine } from './engine/recommendation-engine.js';
 import { IngestService, itemIdOf, type Tx } from './ingest.service.js';
 
@@ -117,6 +117,7 @@ export class RecommendationsConsumers implements OnApplicationBootstrap {
         const data = event.data as EventData<typeof identity.userErased>;
         await store.lockUser(tx, data.userId);
         await store.erase(tx, data.userId, new Date(data.erasedAt));
+        await redactPublishedEvents(tx, data.userId);
         this.engine.removeCustomer(data.userId);
         return;
       }

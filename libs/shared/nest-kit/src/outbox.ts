@@ -53,6 +53,18 @@ export async function enqueueEvent<C extends EventContract>(
 }
 
 /**
+ * Erasure of a person from the outbox: events already published that mention `userId` have done their
+ * job (they are on the stream), so their payload is replaced by a marker. Events not yet published
+ * (the erasure event itself among them) are left to be delivered. Returns the rows redacted.
+ */
+export async function redactPublishedEvents(tx: SqlExecutor, userId: string): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `UPDATE outbox_events SET payload = jsonb_build_object('redacted', true) WHERE published_at IS NOT NULL AND payload::text LIKE '%' || $1::text || '%'`,
+    userId,
+  );
+}
+
+/**
  * Settings of the relay's transaction. The mark need not wait for its WAL flush: a mark lost in a
  * crash only means the row goes out again, and the stream drops the copy (same message id); one
  * fsync less per batch. And the claim reads the partial index of unpublished rows with a plain index
