@@ -142,7 +142,7 @@ async function main() {
     const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const common = { NATS_URL: args.nats, NATS_SUBJECT_PREFIX: prefix, AUTH_TOKEN_SECRET: secret, LOG_LEVEL: 'log', ...settings.extraEnv };
     const env = {
-      identity: { ...common, DATABASE_URL: dbs.urls.identity, ACCESS_TOKEN_TTL_SECONDS: '7200' },
+      identity: { ...common, DATABASE_URL: dbs.urls.identity, ACCESS_TOKEN_TTL_SECONDS: '7200', OTP_BUDGET_PER_CLIENT_PER_HOUR: '1000000', OTP_BUDGET_PER_PREFIX_PER_HOUR: '1000000' },
       'leader-ops': { ...common, DATABASE_URL: dbs.urls['leader-ops'] },
       orders: {
         ...common,
