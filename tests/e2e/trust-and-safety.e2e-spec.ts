@@ -23,7 +23,7 @@ const COMPOUND = 'e2e-trust-garden';
 type Tokens = { userId: string; accessToken: string; refreshToken: string; roles: string[] };
 
 let env: Awaited<ReturnType<typeof e2eEnvironment>>;
-let services: RunningService[] = [];
+const services: RunningService[] = [];
 let nc: NatsConnection;
 let base = '';
 
