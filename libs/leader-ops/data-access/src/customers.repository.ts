@@ -122,8 +122,13 @@ export class CustomersRepository {
   }
 
   /** Residents bound to the leader's points at an instant (bound before it, not yet unbound). */
-  async customersAt(tx: LeaderOpsExecutor, leaderUserId: string, at: Date): Promise<number> {
-    return tx.residentBinding.count({ where: { pickupPoint: { leaderUserId }, boundAt: { lt: at }, OR: [{ unboundAt: null }, { unboundAt: { gte: at } }] } });
+  async customersAt(tx: LeaderOpsExecutor, leaderUserId: string, at: Date): Promise<string[]> {
+    const rows = await tx.residentBinding.findMany({
+      where: { pickupPoint: { leaderUserId }, boundAt: { lt: at }, OR: [{ unboundAt: null }, { unboundAt: { gte: at } }] },
+      select: { userId: true },
+      distinct: ['userId'],
+    });
+    return rows.map((r) => r.userId);
   }
 
   /** Ids of the pickup points a leader runs. */

@@ -169,9 +169,9 @@ export class MessagingService {
   /** Sends an approved draft once: the checks, then the message and the draft's new status in one transaction, then delivery. */
   async send(req: RpcRequest<typeof lc.sendDraft>): Promise<RpcResponse<typeof lc.sendDraft>> {
     const draft = await this.ownDraft(req.actor, req.draftId);
-    if (draft.status !== 'approved') throw LeaderCustomerErrors.draftNotApproved(draft.id, draft.status);
     const channel = this.options.channels.find((c) => c.name === req.channel);
     if (!channel) throw LeaderCustomerErrors.channelUnavailable(req.channel, 'not configured');
+    if (draft.status !== 'approved') throw LeaderCustomerErrors.draftNotApproved(draft.id, draft.status);
     const now = this.options.now();
     const { message, sent } = await this.db.$transaction(async (tx) => {
       await assertCustomerOf(tx, req.actor.userId, draft.userId);

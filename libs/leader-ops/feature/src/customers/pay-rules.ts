@@ -76,7 +76,7 @@ export interface PayOrder {
 /** Everything one leader's month is computed from. */
 export interface LeaderMonth {
   leaderUserId: string;
-  /** Customers bound to the leader's points at the end of the period. */
+  /** Customers of the period: bound to the leader's points at its end, or buying there in it. */
   customers: number;
   /** Orders completed at the leader's points in the period. */
   orders: PayOrder[];

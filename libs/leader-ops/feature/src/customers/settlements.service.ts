@@ -66,10 +66,13 @@ export class SettlementsService {
     const previousOrders = await this.customers.completedOrdersBetween(tx, previous.from, previous.to);
     const months: LeaderMonth[] = [];
     for (const leaderUserId of leaders) {
+      const own = orders.filter((o) => o.leaderUserId === leaderUserId).map(toPayOrder);
+      // Customers: residents bound to the leader's points at the end of the period, and anyone who bought there in it.
+      const customers = new Set([...(await this.customers.customersAt(tx, leaderUserId, to)), ...own.map((o) => o.userId)]);
       months.push({
         leaderUserId,
-        customers: await this.customers.customersAt(tx, leaderUserId, to),
-        orders: orders.filter((o) => o.leaderUserId === leaderUserId).map(toPayOrder),
+        customers: customers.size,
+        orders: own,
         previousRepurchaseRate: repurchaseRate(previousOrders.filter((o) => o.leaderUserId === leaderUserId).map(toPayOrder)),
         npsScores: await this.customers.npsScores(tx, leaderUserId, from, to),
         serviceFees: (await this.customers.serviceFees(tx, leaderUserId, from, to)).map((f) => ({ bookingId: f.bookingId, feeCents: f.feeCents })),
