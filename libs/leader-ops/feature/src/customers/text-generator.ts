@@ -134,7 +134,8 @@ export class FallbackTextGenerator implements TextGenerator {
     try {
       return await this.primary.generate(inputs);
     } catch (error) {
-      const reason = error instanceof Error ? (error.name === 'TimeoutError' ? 'timeout' : error.message) : String(error);
+      const name = (error as { name?: unknown } | null)?.name;
+      const reason = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : error instanceof Error ? error.message : String(error);
       this.logger.warn(`drafting with the configured model failed (${reason}); using the templates`);
       const text = await this.fallback.generate(inputs);
       return { text: text.text, generator: `${text.generator} (fallback: ${reason})` };
