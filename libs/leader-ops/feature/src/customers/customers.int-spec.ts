@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { communities, identity, leaderCustomers as lc, leaderOps, orders, recommendations, type Actor } from '@linli/contracts';
+import { communities, identity, leaderCustomers as lc, leaderOps, orders, personalDataExport, recommendations, type Actor } from '@linli/contracts';
 import { LinliKitModule, RpcClient } from '@linli/nest-kit';
 import { LeaderOpsDb } from '@linli/leader-ops-data-access';
 import { anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, EventRecorder } from '@linli/testing';
@@ -282,5 +282,17 @@ describe('the leader as customer operator', () => {
     const board = await h.rpc.request(lc.dashboard, { actor: leaderA });
     expect(board).toMatchObject({ month: '2026-12', customers: 2, averageClvCents: 30_000, tagCompleteness: 0.5 });
     expect(board.income.forecastCents).toBeGreaterThanOrEqual(board.income.soFarCents);
+  });
+  it("gives the resident's data to their export, and erases it all when identity erases them", async () => {
+    const exported = await h.rpc.request(personalDataExport['leader-ops'], { actor: r1, userId: r1.userId, userIds: [r1.userId] });
+    expect((exported.sections['messages'] as unknown[]).length).toBe(1);
+    expect((exported.sections['orderCopies'] as unknown[]).length).toBe(4);
+    const erased = await publishEvent(h, identity.userErased, { userId: r1.userId, erasedAt: now.toISOString() });
+    await processed(CUSTOMER_COPY_CONSUMERS.identity, erased);
+    const after = await h.rpc.request(personalDataExport['leader-ops'], { actor: ops, userId: r1.userId, userIds: [r1.userId] });
+    for (const section of ['customerProfileCopy', 'orderCopies', 'leaderNotes', 'leaderInteractions', 'leaderReminders', 'careMessageDrafts', 'messages', 'npsAnswers']) {
+      expect([section, after.sections[section]]).toEqual([section, []]);
+    }
+    expect((await h.rpc.request(lc.inbox, { actor: r1 })).messages).toEqual([]);
   });
 });
