@@ -1,4 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Prisma, CustomerCopy, CustomerOrder } from './generated/prisma/client.js';
+
+/** SHA-256 of a user id: what leader-ops keeps of an erased user. */
+export function userHash(userId: string): string {
+  return createHash('sha256').update(userId.toLowerCase()).digest('hex');
+}
 
 /** A transaction, or the client itself for reads. */
 export type LeaderOpsExecutor = Prisma.TransactionClient;
@@ -258,8 +264,14 @@ export class CustomersRepository {
     return tx.serviceFee.findMany({ where: { leaderUserId, completedAt: { gte: from, lt: to } }, orderBy: { bookingId: 'asc' } });
   }
 
-  /** Removes everything leader-ops copied or wrote about a user (erasure). */
+  /** True when identity erased the user (their id is kept only as a hash). */
+  async isErased(tx: LeaderOpsExecutor, userId: string): Promise<boolean> {
+    return (await tx.erasedUser.count({ where: { userHash: userHash(userId) } })) > 0;
+  }
+
+  /** Removes everything leader-ops copied or wrote about a user (erasure) and remembers the erasure by hash. */
   async eraseUser(tx: LeaderOpsExecutor, userId: string): Promise<void> {
+    await tx.erasedUser.createMany({ data: [{ userHash: userHash(userId) }], skipDuplicates: true });
     await tx.customerCopy.deleteMany({ where: { userId } });
     await tx.customerOrder.deleteMany({ where: { userId } });
     await tx.customerNote.deleteMany({ where: { userId } });

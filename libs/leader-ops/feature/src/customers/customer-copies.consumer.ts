@@ -116,6 +116,7 @@ export class CustomerCopiesConsumer implements OnApplicationBootstrap {
     }
     if (!ORDER_SUBJECTS.has(event.subject)) return;
     const data = event.data as EventData<typeof orders.orderPlaced> & Partial<EventData<typeof orders.orderRefunded>>;
+    if (await this.customers.isErased(tx, data.userId)) return; // a late event about an erased user
     const existing = await this.customers.getOrder(tx, data.orderId);
     const refundedBefore = new Map(((existing?.lines ?? []) as unknown as OrderCopyLine[]).map((l) => [l.lineId, l.refundedCents]));
     const refundNow = new Map<string, number>();
@@ -149,6 +150,7 @@ export class CustomerCopiesConsumer implements OnApplicationBootstrap {
     switch (event.subject) {
       case identity.profileUpdated.subject: {
         const { userId, profile } = event.data as EventData<typeof identity.profileUpdated>;
+        if (await this.customers.isErased(tx, userId)) return;
         await this.customers.upsertCopy(tx, userId, {
           nickname: profile.nickname ?? null,
           birthday: profile.birthday ?? null,
@@ -160,6 +162,7 @@ export class CustomerCopiesConsumer implements OnApplicationBootstrap {
       }
       case identity.consentChanged.subject: {
         const { userId, purpose, granted } = event.data as EventData<typeof identity.consentChanged>;
+        if (await this.customers.isErased(tx, userId)) return;
         await this.customers.upsertCopy(tx, userId, purpose === 'marketing' ? { marketingConsent: granted } : { profilingConsent: granted });
         return;
       }
@@ -176,6 +179,7 @@ export class CustomerCopiesConsumer implements OnApplicationBootstrap {
 
   private async onAssets(data: EventData<typeof recommendations.customerAssetsChanged>, tx: Tx): Promise<void> {
     if (!UUID.test(data.userId)) return; // an imported customer who never signed up
+    if (await this.customers.isErased(tx, data.userId)) return;
     const current = await this.customers.getCopy(tx, data.userId);
     if (current?.assetsAsOf && current.assetsAsOf > data.asOf) return; // an older refresh arriving late
     await this.customers.upsertCopy(tx, data.userId, {
@@ -191,13 +195,13 @@ export class CustomerCopiesConsumer implements OnApplicationBootstrap {
   private async onCommunities(event: ReceivedEvent, tx: Tx): Promise<void> {
     if (event.subject === communities.surveyAnswered.subject) {
       const a = event.data as EventData<typeof communities.surveyAnswered>;
-      if (a.kind !== 'nps' || a.score === null) return;
+      if (a.kind !== 'nps' || a.score === null || (await this.customers.isErased(tx, a.userId))) return;
       await this.customers.addNps(tx, { responseId: a.responseId, userId: a.userId, leaderUserId: a.leaderUserId, pickupPointId: a.pickupPointId, score: a.score, trigger: a.trigger, answeredAt: new Date(a.answeredAt) });
       return;
     }
     const data = event.data as Record<string, unknown>;
     const userId = str(data['userId']);
-    if (!userId || !UUID.test(userId)) return;
+    if (!userId || !UUID.test(userId) || (await this.customers.isErased(tx, userId))) return;
     if (event.subject === LATER_SUBJECTS.tierChanged) {
       await this.customers.upsertCopy(tx, userId, { tier: str(data['tier']) ?? str(data['toTier']) ?? str(data['newTier']) });
     } else if (event.subject === LATER_SUBJECTS.journeyStepChanged) {

@@ -294,5 +294,9 @@ describe('the leader as customer operator', () => {
       expect([section, after.sections[section]]).toEqual([section, []]);
     }
     expect((await h.rpc.request(lc.inbox, { actor: r1 })).messages).toEqual([]);
+    // an order event about them arriving late on the orders stream does not bring a copy back
+    await anOrder(r1.userId, pointA, compoundId, [line('rice', 1_000)], '2026-12-03T01:00:00Z', 'completed');
+    expect(await h.db.customerOrder.count({ where: { userId: r1.userId } })).toBe(0);
+    expect(await h.db.$queryRawUnsafe<unknown[]>('SELECT 1 FROM erased_users WHERE user_hash = $1', r1.userId)).toEqual([]);
   });
 });
