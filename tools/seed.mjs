@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_PHONES } from './lib/demo-accounts.mjs';
 import { seedCommerce } from './seed-commerce.mjs';
+import { seedLeader } from './seed-leader.mjs';
 
 export { DEMO_PHONES };
 
@@ -96,3 +97,5 @@ export function addSeedStep(step) {
 
 // Compounds, leaders and pickup points, bindings, catalogue, the open campaign and a few paid orders.
 addSeedStep(seedCommerce);
+// Customers, attention lists, drafts and last month's statements of the demo leaders.
+addSeedStep(seedLeader);

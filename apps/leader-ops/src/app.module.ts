@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LinliKitModule } from '@linli/nest-kit';
 import { LeaderOpsModule } from '@linli/leader-ops-feature';
-import type { LeaderOpsConfig } from './config.js';
+import { customersConfig, type LeaderOpsConfig } from './config.js';
 
 @Module({})
 export class AppModule {
@@ -10,7 +10,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         LinliKitModule.fromConfig('leader-ops', config),
-        LeaderOpsModule.forRoot({ databaseUrl: config.DATABASE_URL, databasePoolSize: config.DATABASE_POOL_SIZE }),
+        LeaderOpsModule.forRoot({ databaseUrl: config.DATABASE_URL, databasePoolSize: config.DATABASE_POOL_SIZE, customers: customersConfig(config) }),
       ],
     };
   }

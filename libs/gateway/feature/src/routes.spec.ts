@@ -13,6 +13,7 @@ const PUBLIC_ROUTES = [
   'POST /v1/auth/refresh',
   'GET /v1/dev/sms-outbox',
   'POST /v1/payments/callback',
+  'GET /v1/calendar/festivals',
 ];
 
 const IDENTITY_ROUTES = [

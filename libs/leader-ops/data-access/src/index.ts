@@ -1,5 +1,12 @@
 export * from './leader-ops-data.module.js';
+export * from './customers.repository.js';
+export * from './reminders.repository.js';
+export * from './drafts.repository.js';
+export * from './messages.repository.js';
+export * from './settlements.repository.js';
+export * from './catalog.repository.js';
 export { Prisma } from './generated/prisma/client.js';
 export type { Compound, LeaderApplication, PickupPoint, PickupPointCompound, ResidentBinding } from './generated/prisma/client.js';
+export type { CustomerCopy, CustomerOrder, Draft, Message, Reminder, Settlement, SettlementLine } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
 export * from './personal-data.repository.js';

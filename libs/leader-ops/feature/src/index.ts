@@ -6,3 +6,4 @@ export * from './applications.service.js';
 export * from './pickup-points.service.js';
 export * from './bindings.service.js';
 export { IDENTITY_USERS_CONSUMER, eraseUser, mergeUsers } from './identity-users.consumer.js';
+export * from './customers/index.js';

@@ -5,3 +5,4 @@ export * from './bulk-reader.js';
 export { Prisma } from './generated/prisma/client.js';
 export * from './reporting.repository.js';
 export * from './personal-data.repository.js';
+export * from './asset-changes.repository.js';

@@ -232,6 +232,18 @@ describe('customer assets', () => {
     expect(await codeOf(h.rpc.request(r.getCustomerAssets, { actor: resident(u2), userId: u1 }))).toBe('AUTH.FORBIDDEN');
     expect(await codeOf(h.rpc.request(r.getCustomerAssets, { actor: OPS, userId: randomUUID() }))).toBe('RECOMMENDATIONS.CUSTOMER_NOT_FOUND');
   });
+
+  it('announces changed assets through the outbox (inferred tags only with consent), and nothing when a refresh changes nothing', async () => {
+    const changes = async () =>
+      (await h.db.$queryRawUnsafe<{ payload: { userId: string; tags: { tag: string; source: string }[] } }[]>('SELECT payload FROM outbox_events WHERE subject = $1 ORDER BY seq', r.customerAssetsChanged.subject)).map((row) => row.payload);
+    const first = await changes();
+    const baby = first.find((p) => p.userId === babyBuyers[0]);
+    expect(baby?.tags).toEqual(expect.arrayContaining([expect.objectContaining({ tag: 'has_infant', source: 'inferred' })]));
+    expect(first.find((p) => p.userId === u4)?.tags.filter((t) => t.source === 'inferred')).toEqual([]);
+    for (const payload of first) expect(r.customerAssetsChanged.data.safeParse(payload).success).toBe(true);
+    await h.rpc.request(r.refreshAssets, { actor: OPS });
+    expect((await changes()).length).toBe(first.length);
+  });
 });
 
 describe('segments', () => {

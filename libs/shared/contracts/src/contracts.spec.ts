@@ -268,6 +268,82 @@ const recommendationBacktest = {
   reason: null,
 };
 
+// leader-ops: customers, messages, settlement
+const customerSummary = {
+  userId: OTHER_USER,
+  nickname: '王阿姨',
+  pickupPointId: ID1,
+  compoundId: 'compound-1',
+  boundAt: AT,
+  stage: 'at_risk',
+  churnRisk: 0.7,
+  riskBand: 'high',
+  clvCents: 48_000,
+  tier: null,
+  journeyStep: null,
+  completedOrders: 3,
+  spentCents: 15_900,
+  lastOrderAt: AT,
+};
+const customerDetail = {
+  ...customerSummary,
+  birthday: '1960-06-03',
+  building: '3',
+  marketingConsent: true,
+  profilingConsent: false,
+  tags: [{ tag: 'elderly', value: true, source: 'declared', confidence: 1 }],
+  tagCompleteness: 0.4,
+  purchases: { completedOrders: 3, spentCents: 15_900, averageOrderCents: 5_300, categories: [{ categoryId: 'rice', spentCents: 9_000, orders: 2 }] },
+  lastOrder: { orderId: ID3, status: 'completed', totalCents: 5_300, placedAt: AT },
+  notes: '',
+  interactions: [{ interactionId: ID2, kind: 'message', summary: 'birthday greeting sent', at: AT }],
+};
+const reminder = { reminderId: ID1, userId: OTHER_USER, kind: 'custom', text: 'Call about the rice', dueAt: LATER, source: 'leader', status: 'open', createdAt: AT };
+const draft = {
+  draftId: ID2,
+  userId: OTHER_USER,
+  kind: 'birthday',
+  locale: 'zh-CN',
+  text: '王阿姨，生日快乐！',
+  inputs: { nickname: '王阿姨', birthday: '06-03' },
+  generator: 'template',
+  status: 'draft',
+  edited: false,
+  approvedAt: null,
+  messageId: null,
+  createdAt: AT,
+};
+const message = {
+  messageId: ID3,
+  userId: OTHER_USER,
+  senderUserId: USER,
+  channel: 'in-app',
+  category: 'care',
+  title: '生日祝福',
+  body: '王阿姨，生日快乐！',
+  deliveryStatus: 'delivered',
+  deliveryError: null,
+  readAt: null,
+  createdAt: AT,
+  deliveredAt: AT,
+};
+const { deliveryError: _deliveryError, ...inboxFields } = message;
+const inboxMessage = { ...inboxFields, read: false };
+const settlement = {
+  settlementId: ID1,
+  leaderUserId: USER,
+  month: '2025-05',
+  status: 'issued',
+  rulesVersion: '2026-12-v1',
+  score: 55,
+  level: { key: 'sprout', name: '成长团长', perks: ['priority pickup slots'] },
+  totalCents: 12_500,
+  lines: [{ lineId: ID2, kind: 'commission', amountCents: 12_500, explanation: '5% of 2,500.00 completed rice', basis: { categoryId: 'rice' }, createdAt: AT }],
+  issuedAt: AT,
+  approvedAt: null,
+  paidAt: null,
+};
+
 interface RpcSample {
   request: unknown;
   response: unknown;
@@ -405,6 +481,50 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'leader-ops.resident.bound.v1': { data: { userId: USER, pickupPointId: ID1, compoundId: 'compound-1', previousPickupPointId: ID2, boundAt: AT } },
   'leader-ops.leader.approved.v1': { data: { applicationId: ID2, userId: USER, compoundId: 'compound-1', approvedAt: AT } },
   'leader-ops.leader.rejected.v1': { data: { applicationId: ID2, userId: USER, reason: 'Outside the service area.', rejectedAt: AT } },
+
+  // ------------------------------------------------------------ leader-ops: customers, messages, settlement
+  'rpc.leader-ops.calendar.festivals.v1': {
+    request: { year: 2025 },
+    response: { year: 2025, festivals: [{ key: 'spring-festival', name: '春节', date: '2025-01-29' }], solarTerms: [{ key: 'minor-cold', name: '小寒', date: '2025-01-05' }] },
+  },
+  'rpc.leader-ops.customer.list.v1': { request: { actor: leader, risk: 'high', limit: 20 }, response: { customers: [customerSummary], nextAfter: null } },
+  'rpc.leader-ops.customer.get.v1': { request: { actor: leader, userId: OTHER_USER }, response: customerDetail },
+  'rpc.leader-ops.customer.notes.v1': { request: { actor: leader, userId: OTHER_USER, notes: '老两口，孙子周末来' }, response: { userId: OTHER_USER, notes: '老两口，孙子周末来', updatedAt: AT } },
+  'rpc.leader-ops.customer.attention.v1': {
+    request: { actor: leader, days: 7 },
+    response: { asOf: '2025-06-01', items: [{ kind: 'birthday', userId: OTHER_USER, nickname: '王阿姨', date: '2025-06-03', reason: 'birthday in 2 days', details: { inDays: 2 } }] },
+  },
+  'rpc.leader-ops.reminder.create.v1': { request: { actor: leader, userId: OTHER_USER, text: 'Call about the rice', dueAt: LATER }, response: reminder },
+  'rpc.leader-ops.reminder.list.v1': { request: { actor: leader }, response: { reminders: [reminder], proposed: [{ userId: OTHER_USER, kind: 'birthday', text: 'birthday on 06-03', dueAt: LATER }] } },
+  'rpc.leader-ops.reminder.close.v1': { request: { actor: leader, reminderId: ID1, status: 'done' }, response: { ...reminder, status: 'done' } },
+  'rpc.leader-ops.draft.create.v1': { request: { actor: leader, kind: 'birthday', userId: OTHER_USER }, response: { drafts: [draft] } },
+  'rpc.leader-ops.draft.list.v1': { request: { actor: leader, status: 'draft' }, response: { drafts: [draft] } },
+  'rpc.leader-ops.draft.edit.v1': { request: { actor: leader, draftId: ID2, text: '王阿姨生日快乐！' }, response: { ...draft, text: '王阿姨生日快乐！', edited: true } },
+  'rpc.leader-ops.draft.approve.v1': { request: { actor: leader, draftId: ID2 }, response: { ...draft, status: 'approved', approvedAt: AT } },
+  'rpc.leader-ops.draft.send.v1': { request: { actor: leader, draftId: ID2 }, response: { draft: { ...draft, status: 'sent', approvedAt: AT, messageId: ID3 }, message } },
+  'rpc.leader-ops.message.list.v1': { request: { actor: leader }, response: { messages: [message] } },
+  'rpc.leader-ops.inbox.list.v1': { request: { actor: resident, unreadOnly: true }, response: { messages: [inboxMessage], unread: 1 } },
+  'rpc.leader-ops.inbox.read.v1': { request: { actor: resident, messageId: ID3 }, response: { ...inboxMessage, read: true, readAt: LATER } },
+  'rpc.leader-ops.settlement.get.v1': { request: { actor: leader, month: '2025-05' }, response: settlement },
+  'rpc.leader-ops.settlement.issue.v1': { request: { actor: ops, month: '2025-05' }, response: { statements: [settlement] } },
+  'rpc.leader-ops.settlement.adjust.v1': { request: { actor: ops, month: '2025-05', leaderUserId: USER, amountCents: -500, reason: 'order refunded after issue' }, response: settlement },
+  'rpc.leader-ops.settlement.approve.v1': { request: { actor: ops, month: '2025-05', leaderUserId: USER }, response: { ...settlement, status: 'approved', approvedAt: LATER } },
+  'rpc.leader-ops.settlement.mark-paid.v1': { request: { actor: ops, month: '2025-05', leaderUserId: USER }, response: { ...settlement, status: 'paid', approvedAt: LATER, paidAt: LATER } },
+  'rpc.leader-ops.dashboard.get.v1': {
+    request: { actor: leader },
+    response: {
+      month: '2025-06',
+      customers: 40,
+      activeRate: 0.5,
+      repurchaseRate: 0.25,
+      nps: 40,
+      averageClvCents: 52_000,
+      tagCompleteness: 0.6,
+      score: 62.5,
+      level: settlement.level,
+      income: { soFarCents: 12_000, forecastCents: 36_000, lines: [{ kind: 'commission', amountCents: 12_000, explanation: '5% of 2,400.00', basis: {} }] },
+    },
+  },
 
   // ------------------------------------------------------------ orders
   'rpc.orders.category.upsert.v1': { request: { actor: ops, categoryId: 'fresh-vegetables', name: '新鲜蔬菜' }, response: category },
@@ -686,6 +806,9 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'rpc.recommendations.assets.refresh.v1': {
     request: { actor: ops },
     response: { customers: 2_357, asOf: '2025-06-30', bgnbd: 'converged', gammaGamma: 'kept-previous', computedAt: LATER },
+  },
+  'recommendations.customer.assets-changed.v1': {
+    data: { userId: USER, stage: 'at_risk', churnRisk: 0.72, clvCents: 48_000, completeness: 0.5, tags: [{ tag: 'has_children', value: true, source: 'inferred', confidence: 0.8 }], asOf: '2025-06-30' },
   },
 };
 

@@ -7,6 +7,7 @@ export * from './common.js';
 export * as communities from './communities.js';
 export * as identity from './identity.js';
 export * as leaderOps from './leader-ops.js';
+export * as leaderCustomers from './leader-customers.js';
 export * as orders from './orders.js';
 export * as recommendations from './recommendations.js';
 export { registry, rpcContracts, eventContracts } from './registry.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRpc } from './define.js';
+import { defineEvent, defineRpc } from './define.js';
 import { ActorSchema, IsoDateSchema, IsoDateTimeSchema, UserIdSchema } from './common.js';
 
 // ---------------------------------------------------------------- shared shapes
@@ -422,3 +422,23 @@ export const refreshAssets = defineRpc(
   }),
 );
 
+
+// ---------------------------------------------------------------- events
+
+/**
+ * A customer's assets changed in a refresh: the lifecycle stage, the churn risk (by more than 0.05),
+ * the lifetime value (by more than 5 %) or the tags. Inferred tags are only ever present for a
+ * customer who consented to profiling (no inference runs without it); evidence stays in the service.
+ */
+export const customerAssetsChanged = defineEvent(
+  'recommendations.customer.assets-changed.v1',
+  z.object({
+    userId: CustomerIdSchema,
+    stage: LifecycleStageSchema,
+    churnRisk: z.number().min(0).max(1),
+    clvCents: z.number().int().nullable(),
+    completeness: z.number().min(0).max(1),
+    tags: z.array(CustomerTagSchema.omit({ evidence: true })),
+    asOf: IsoDateSchema,
+  }),
+);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { GatewayRoute } from '../route.js';
 import { identityRoutes, identitySchemaNames } from './identity.routes.js';
+import { leaderCustomersRoutes, leaderCustomersSchemaNames } from './leader-customers.routes.js';
 import { leaderOpsRoutes, leaderOpsSchemaNames } from './leader-ops.routes.js';
 import { ordersRoutes, ordersSchemaNames } from './orders.routes.js';
 import { recommendationsRoutes, recommendationsSchemaNames } from './recommendations.routes.js';
@@ -9,7 +10,7 @@ import { recommendationsRoutes, recommendationsSchemaNames } from './recommendat
  * Every RPC-backed route of the gateway, one file per domain. A domain adds its routes in
  * `<domain>.routes.ts` and one line here; the route-table test and the OpenAPI document pick them up.
  */
-export const routes: readonly GatewayRoute[] = [...identityRoutes, ...leaderOpsRoutes, ...ordersRoutes, ...recommendationsRoutes];
+export const routes: readonly GatewayRoute[] = [...identityRoutes, ...leaderOpsRoutes, ...leaderCustomersRoutes, ...ordersRoutes, ...recommendationsRoutes];
 
 /** Response schemas documented once, by name, in the OpenAPI components (one map per domain). */
-export const schemaNames: ReadonlyMap<z.ZodType, string> = new Map([...identitySchemaNames, ...leaderOpsSchemaNames, ...ordersSchemaNames, ...recommendationsSchemaNames]);
+export const schemaNames: ReadonlyMap<z.ZodType, string> = new Map([...identitySchemaNames, ...leaderOpsSchemaNames, ...leaderCustomersSchemaNames, ...ordersSchemaNames, ...recommendationsSchemaNames]);

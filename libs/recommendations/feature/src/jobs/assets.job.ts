@@ -18,7 +18,8 @@ import {
   type InferredTag,
   type PurchaseLine,
 } from '@linli/recommendations-analytics';
-import { AssetsRepository, type AssetRow, type BulkReader, type ModelFitRow } from '@linli/recommendations-data-access';
+import { AssetChangesRepository, AssetsRepository, type AssetRow, type BulkReader, type ModelFitRow } from '@linli/recommendations-data-access';
+import { assetChangeEvents } from './asset-changes.js';
 import type { SqlExecutor } from '@linli/nest-kit';
 import { declaredTags } from '../engine/household.js';
 
@@ -149,7 +150,14 @@ export async function computeAssets(env: JobEnv, options: AssetsJobOptions, asOf
     });
   }
   // One statement per batch (each is atomic); a run that stops half-way leaves older rows that the next run replaces.
-  for (let i = 0; i < rows.length; i += 2000) await assets.upsertAssets(env.db, rows.slice(i, i + 2000));
+  // The change events of a batch are written before its assets: should the upsert fail, the next run
+  // finds the old assets, computes the change again and announces it again (consumers keep the latest).
+  const changes = new AssetChangesRepository();
+  for (let i = 0; i < rows.length; i += 2000) {
+    const batch = rows.slice(i, i + 2000);
+    await changes.enqueue(env.db, assetChangeEvents(await changes.previous(env.db, batch.map((r) => r.userId)), batch));
+    await assets.upsertAssets(env.db, batch);
+  }
   await assets.deleteAssetsExcept(env.db, asOf);
   const outcome: RefreshOutcome = {
     customers: rows.length,

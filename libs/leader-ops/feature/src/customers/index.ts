@@ -1,0 +1,12 @@
+export * from './calendar.js';
+export * from './customer-rules.js';
+export * from './pay-rules.js';
+export * from './text-generator.js';
+export * from './message-channels.js';
+export * from './leader-customers.options.js';
+export * from './leader-customers.exception.js';
+export * from './customers.service.js';
+export * from './messaging.service.js';
+export * from './settlements.service.js';
+export { CUSTOMER_COPY_CONSUMERS, LATER_SUBJECTS } from './customer-copies.consumer.js';
+export * from './providers.js';
