@@ -3,7 +3,8 @@
 //  1. checks NATS (stops with instructions when none is reachable);
 //  2. checks PostgreSQL, or falls back to embedded PGlite databases (one per service);
 //  3. generates Prisma clients, builds, creates and migrates every service database;
-//  4. starts the six services and the gateway, waits until /v1/health is up;
+//  4. starts the six services and the gateway under a supervisor (a crashed one is restarted),
+//     waits until /v1/health is up;
 //  5. loads demo data once and prints where everything is.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ALL_PROCESSES, SERVICES, databaseUrl } from './lib/services.mjs';
+import { Supervisor } from './lib/supervisor.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const state = join(root, '.linli');
@@ -137,8 +139,20 @@ or point NATS_URL at a reachable server.`);
     HTTP_PORT: String(HTTP_PORT),
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? '*',
   };
-  const children = [];
+  // Each process runs under the supervisor: a crashed service is started again with backoff (and
+  // given up on, loudly, after repeated crashes in a short window) while everything else keeps
+  // running; the gateway answers its routes 503 COMMON.UNAVAILABLE meanwhile and /v1/health shows it down.
+  const supervisor = new Supervisor({ log: (line) => console.error(`\x1b[33m[linli]\x1b[0m ${line}`) });
   let stopping = false;
+  supervisor.on('gave-up', ({ name, critical }) => {
+    if (critical) {
+      console.error(`[linli] without the ${name} nothing answers; stopping the platform`);
+      void shutdown(1);
+    }
+  });
+  supervisor.on('spawn', ({ name, pid, restarts }) => {
+    if (restarts > 0) say(`${name} started again (pid ${pid}, restart ${restarts})`);
+  });
   for (const name of ALL_PROCESSES) {
     const main = join(root, 'apps', name, 'dist', 'main.js');
     if (!existsSync(main)) {
@@ -150,28 +164,17 @@ or point NATS_URL at a reachable server.`);
     // PGlite is one session: connections to its socket server share it, so interleaved statements and
     // transactions of a pool would collide. One connection per service keeps each session whole.
     if (name !== 'gateway' && embedded) env.DATABASE_POOL_SIZE = '1';
-    const child = spawn(process.execPath, ['--enable-source-maps', main], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`[linli] ${name} exited (${signal ?? code}); stopping the platform`);
-        shutdown(1);
-      }
+    supervisor.add({
+      name,
+      critical: name === 'gateway',
+      start: () => spawn(process.execPath, ['--enable-source-maps', main], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] }),
     });
-    children.push({ name, child });
   }
-
   async function shutdown(code = 0) {
     if (stopping) return;
     stopping = true;
     say('stopping (SIGTERM to every service; each drains NATS and finishes in-flight work)');
-    await Promise.all(
-      children.map(({ child }) => new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-      })),
-    );
+    await supervisor.stop();
     process.exit(code);
   }
   process.on('SIGINT', () => void shutdown(0));
