@@ -276,6 +276,17 @@ describe('rate limits', () => {
   });
 });
 
+describe('index', () => {
+  it('answers GET /v1 with links to health, the docs and the OpenAPI document, each of which answers', async () => {
+    const res = await http(main.url, 'GET', '/v1');
+    expect(res.status).toBe(200);
+    expect(res.body.links).toMatchObject({ health: { href: '/v1/health' }, docs: { href: '/docs' }, openapi: { href: '/docs/openapi.json' } });
+    const openapi = await http(main.url, 'GET', res.body.links.openapi.href);
+    expect(openapi.status).toBe(200);
+    expect(openapi.body.paths['/v1']).toBeDefined();
+  });
+});
+
 describe('health', () => {
   it('reports 503 degraded while a service does not answer', async () => {
     await fakes.respond(health.identity, () => ({ service: 'identity', status: 'up', version: '0.1.0', uptimeSeconds: 3, checks: { nats: 'up', database: 'up' } }));

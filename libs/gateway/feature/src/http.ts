@@ -3,6 +3,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { LinliError, type Actor } from '@linli/contracts';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { AccessTokenVerifier, SpanKind, extractTraceContext, inSpan, type HealthService, type RpcClient } from '@linli/nest-kit';
+import { apiIndex, apiIndexRoute } from './api-index.js';
 import { authenticate } from './auth.js';
 import { DOCS_HTML, DOCS_SCRIPT } from './docs-page.js';
 import type { GatewayConfig } from './gateway.config.js';
@@ -183,7 +184,18 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
       }),
   });
 
-  const registered = [healthRoute, ...options.routes.filter((route) => !route.devOnly || config.DEV_ROUTES)];
+  const index = apiIndex(config.DEV_ROUTES);
+  fastify.route({
+    method: apiIndexRoute.method,
+    url: apiIndexRoute.path,
+    handler: (request, reply) =>
+      serve(request, reply, apiIndexRoute, errors, async () => {
+        parseRequest(apiIndexRoute, request);
+        return { status: 200, body: index };
+      }),
+  });
+
+  const registered = [apiIndexRoute, healthRoute, ...options.routes.filter((route) => !route.devOnly || config.DEV_ROUTES)];
   const document = JSON.stringify(buildOpenApi(registered));
   const docsSecurity = "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:";
   fastify.get('/docs/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(document));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiIndexRoute } from './api-index.js';
 import { healthRoute } from './health.js';
 import { HttpErrorBodySchema } from './http-errors.js';
 import { NoBody, defaultOperationId, describeAuth, isPublic, openApiPath, type RouteDoc } from './route.js';
@@ -105,9 +106,9 @@ function operation(route: RouteDoc, components: Record<string, JsonSchema>) {
   };
 }
 
-/** Every documented route: health and the RPC routes (development-only ones included, flagged). */
+/** Every documented route: the index, health and the RPC routes (development-only ones included, flagged). */
 export function documentedRoutes(): RouteDoc[] {
-  return [healthRoute, ...rpcRoutes];
+  return [apiIndexRoute, healthRoute, ...rpcRoutes];
 }
 
 /** The OpenAPI 3.1 document of the given routes. */

@@ -26,7 +26,7 @@ export interface ExtraResponse {
 /** What the OpenAPI document needs to know about a route. */
 export interface RouteDoc {
   readonly method: HttpMethod;
-  /** Fastify path syntax (`/v1/users/:userId/profile`), always under `/v1`. */
+  /** Fastify path syntax (`/v1/users/:userId/profile`), `/v1` itself or under it. */
   readonly path: string;
   readonly summary: string;
   readonly description?: string;
@@ -126,7 +126,7 @@ export function describeAuth(auth: RouteAuth): string {
 export function assertValidRoute(route: RouteDoc): void {
   const where = `${route.method} ${route.path}`;
   if (!HTTP_METHODS.includes(route.method)) throw new Error(`${where}: unknown method`);
-  if (!/^\/v1\/[a-z0-9:/-]*[a-z0-9]$/i.test(route.path)) throw new Error(`${where}: path must be under /v1/`);
+  if (!/^\/v1(\/[a-z0-9:/-]*[a-z0-9])?$/i.test(route.path)) throw new Error(`${where}: path must be /v1 or under /v1/`);
   const auth = route.auth as Partial<{ public: unknown; roles: unknown }>;
   const publicRoute = auth.public === true;
   const roles = auth.roles;

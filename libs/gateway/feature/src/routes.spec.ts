@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { ROLES, identity, rpcContracts } from '@linli/contracts';
+import { apiIndexRoute } from './api-index.js';
 import { healthRoute } from './health.js';
 import { assertValidRoute, defineRoute, isPublic, pathParams, routeKey, type RouteDoc } from './route.js';
 import { routes } from './routes/index.js';
 
 /** The only routes anyone may call without a token. Adding one here is a deliberate, reviewed decision. */
 const PUBLIC_ROUTES = [
+  'GET /v1',
   'GET /v1/health',
   'POST /v1/auth/otp',
   'POST /v1/auth/otp/verify',
@@ -39,7 +41,7 @@ const IDENTITY_ROUTES = [
   'GET /v1/dev/sms-outbox',
 ];
 
-const all: RouteDoc[] = [healthRoute, ...routes];
+const all: RouteDoc[] = [apiIndexRoute, healthRoute, ...routes];
 
 /** A schema rejects unknown fields: strict objects, or unions of them. */
 function rejectsUnknownFields(schema: z.ZodType): boolean {
