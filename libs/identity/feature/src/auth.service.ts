@@ -163,7 +163,8 @@ export class AuthService {
   private async checkOtp(phone: string, code: string): Promise<string> {
     const latest = await this.db.otpCode.findFirst({ where: { phone }, orderBy: { createdAt: 'desc' } });
     if (!latest) throw IdentityErrors.otpInvalid();
-    if (latest.usedAt) throw IdentityErrors.otpUsed();
+    // Only the code that was used is "already used"; any other is simply wrong.
+    if (latest.usedAt) throw latest.codeHash === this.codeHash(phone, code) ? IdentityErrors.otpUsed() : IdentityErrors.otpInvalid();
     if (latest.expiresAt.getTime() <= Date.now()) throw IdentityErrors.otpExpired();
     if (latest.attempts >= this.options.otpMaxAttempts) throw IdentityErrors.otpTooManyAttempts();
     if (latest.codeHash !== this.codeHash(phone, code)) {

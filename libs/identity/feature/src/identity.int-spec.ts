@@ -104,6 +104,8 @@ describe('identity over NATS', () => {
     const code = await lastCode(phone);
     await rpc.request(identity.verifyOtp, { phone, code });
     expect(await codeOf(rpc.request(identity.verifyOtp, { phone, code }))).toBe('IDENTITY.OTP_ALREADY_USED');
+    // A wrong code while the latest was used is wrong, not "already used".
+    expect(await codeOf(rpc.request(identity.verifyOtp, { phone, code: code === '000000' ? '111111' : '000000' }))).toBe('IDENTITY.OTP_INVALID');
 
     await rpc.request(identity.requestOtp, { phone });
     const good = await lastCode(phone);
