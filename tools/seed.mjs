@@ -1,18 +1,17 @@
 // Demo data for `npm start`: a few compounds, leaders with pickup points, residents with profiles,
 // a catalogue and an open campaign. Goes through the public HTTP API like a client would, except
-// for bootstrapping the first ops account (granted over NATS, as an operator's tool would).
-// Idempotent: accounts are found again by phone; the rest is created only when missing.
+// for signing the demo accounts in and bootstrapping the first ops account (both over NATS, as an
+// operator's tool would). Idempotent: accounts are found again by phone; the rest — profile fields,
+// consents, bindings, the catalogue — is created only when missing, so what a demo user changed stays.
 import { connect } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEMO_PHONES } from './lib/demo-accounts.mjs';
 import { seedCommerce } from './seed-commerce.mjs';
 import { seedLeader } from './seed-leader.mjs';
 
 export { DEMO_PHONES };
 
-export async function seedDemo({ baseUrl, natsUrl, log, stateDir }) {
+export async function seedDemo({ baseUrl, natsUrl, log }) {
   const http = async (method, path, { token, body } = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -29,60 +28,58 @@ export async function seedDemo({ baseUrl, natsUrl, log, stateDir }) {
     return result.body;
   };
 
-  // Sessions of earlier runs are kept in .linli/demo-sessions.json and refreshed, so starting again
-  // soon after does not trip the one-code-a-minute limit of sign-in by phone.
-  const sessionsFile = stateDir ? join(stateDir, 'demo-sessions.json') : undefined;
-  const sessions = sessionsFile && existsSync(sessionsFile) ? JSON.parse(readFileSync(sessionsFile, 'utf8')) : {};
-  const remember = (phone, tokens) => {
-    sessions[phone] = tokens.refreshToken;
-    if (sessionsFile) writeFileSync(sessionsFile, JSON.stringify(sessions), { mode: 0o600 });
-    return tokens;
+  // Demo accounts sign in through identity's development sign-in over NATS (answered only with the
+  // development SMS adapter), never by a one-time code: the demo phones' code window stays free, so the
+  // README's sign-in works the moment `npm start` is ready, and no used code is left as the latest.
+  const nc = await connect({ servers: natsUrl, name: 'demo-seed' });
+  const prefix = process.env.NATS_SUBJECT_PREFIX ? `${process.env.NATS_SUBJECT_PREFIX}.` : '';
+  const rpc = async (subject, payload) => {
+    const body = (await nc.request(`${prefix}${subject}`, JSON.stringify(payload), { timeout: 10_000 })).json();
+    if (!body.ok) throw new Error(`${subject}: ${JSON.stringify(body.error)}`);
+    return body.data;
   };
-
-  async function signIn(phone) {
-    if (sessions[phone]) {
-      const refreshed = await http('POST', '/v1/auth/refresh', { body: { refreshToken: sessions[phone] } });
-      if (refreshed.status === 200) return remember(phone, refreshed.body);
-    }
-    let requested = await http('POST', '/v1/auth/otp', { body: { phone } });
-    if (requested.body?.code === 'IDENTITY.OTP_RATE_LIMITED' && (requested.body.details?.retryAfterSeconds ?? 999) <= 60) {
-      await new Promise((resolve) => setTimeout(resolve, requested.body.details.retryAfterSeconds * 1000 + 200));
-      requested = await http('POST', '/v1/auth/otp', { body: { phone } });
-    }
-    if (requested.status >= 400) throw new Error(`OTP request failed: ${JSON.stringify(requested.body)}`);
-    const outbox = await must('GET', `/v1/dev/sms-outbox?phone=${encodeURIComponent(phone)}`);
-    return remember(phone, await must('POST', '/v1/auth/otp/verify', { body: { phone, code: outbox.messages[0].code } }));
+  const signIn = (phone) => rpc('rpc.identity.dev.sign-in.v1', { phone, device: 'demo loader' });
+  try {
+    return await seedWith({ http, must, signIn, rpc, log });
+  } finally {
+    await nc.close();
   }
+}
 
+/** Residents' declared profiles: only what a resident has not set is filled in (a changed nickname stays). */
+function profileOf(i, compounds) {
+  const household = i % 3 === 0 ? { adults: 2, children: [{ birthYear: 2024 }] } : i % 3 === 1 ? { adults: 2, elderly: 1 } : { adults: 1 };
+  return { nickname: `Resident ${i + 1}`, compoundId: compounds[i % compounds.length], building: `${(i % 4) + 1}`, household };
+}
+
+async function seedWith({ http, must, signIn, rpc, log }) {
   // 1. The first ops account: granted over NATS by a bootstrap operator.
   let ops = await signIn(DEMO_PHONES.ops);
   if (!ops.roles.includes('ops')) {
-    const nc = await connect({ servers: natsUrl, name: 'demo-seed' });
-    try {
-      const payload = { actor: { userId: randomUUID(), roles: ['ops'] }, userId: ops.userId, role: 'ops' };
-      const prefix = process.env.NATS_SUBJECT_PREFIX ? `${process.env.NATS_SUBJECT_PREFIX}.` : '';
-      const reply = await nc.request(`${prefix}rpc.identity.role.grant.v1`, JSON.stringify(payload), { timeout: 5000 });
-      const body = reply.json();
-      if (!body.ok) throw new Error(JSON.stringify(body.error));
-    } finally {
-      await nc.close();
-    }
-    ops = remember(DEMO_PHONES.ops, await must('POST', '/v1/auth/refresh', { body: { refreshToken: ops.refreshToken } }));
+    await rpc('rpc.identity.role.grant.v1', { actor: { userId: randomUUID(), roles: ['ops'] }, userId: ops.userId, role: 'ops' });
+    ops = await must('POST', '/v1/auth/refresh', { body: { refreshToken: ops.refreshToken } });
   }
   log(`ops account ${DEMO_PHONES.ops} (user ${ops.userId})`);
 
   // 2. Residents with declared profiles.
   const compounds = ['demo-sunshine-garden', 'demo-riverside', 'demo-maple-court'];
   const residents = [];
+  let filled = 0;
   for (const [i, phone] of DEMO_PHONES.residents.entries()) {
     const tokens = await signIn(phone);
-    const compoundId = compounds[i % compounds.length];
-    const household = i % 3 === 0 ? { adults: 2, children: [{ birthYear: 2024 }] } : i % 3 === 1 ? { adults: 2, elderly: 1 } : { adults: 1 };
-    await must('PATCH', '/v1/me/profile', { token: tokens.accessToken, body: { nickname: `Resident ${i + 1}`, compoundId, building: `${(i % 4) + 1}`, household } });
-    await must('PUT', '/v1/me/consents/profiling', { token: tokens.accessToken, body: { granted: i % 4 !== 3 } });
-    residents.push({ phone, compoundId, tokens });
+    const current = await must('GET', '/v1/me/profile', { token: tokens.accessToken });
+    const wanted = profileOf(i, compounds);
+    const missing = Object.fromEntries(Object.entries(wanted).filter(([field]) => current[field] === undefined || current[field] === null));
+    if (Object.keys(missing).length > 0) {
+      await must('PATCH', '/v1/me/profile', { token: tokens.accessToken, body: missing });
+      filled += 1;
+    }
+    if (!current.consents.some((c) => c.purpose === 'profiling')) {
+      await must('PUT', '/v1/me/consents/profiling', { token: tokens.accessToken, body: { granted: i % 4 !== 3 } });
+    }
+    residents.push({ phone, compoundId: current.compoundId ?? wanted.compoundId, tokens });
   }
-  log(`${residents.length} residents in ${compounds.length} compounds`);
+  log(`${residents.length} residents in ${compounds.length} compounds (${filled} profiles filled in)`);
 
   const context = { http, must, signIn, ops, residents, compounds, log };
   for (const step of extraSteps) await step(context);

@@ -114,6 +114,18 @@ describe('identity over NATS', () => {
     expect(await codeOf(rpc.request(identity.verifyOtp, { phone, code: good }))).toBe('IDENTITY.OTP_TOO_MANY_ATTEMPTS');
   });
 
+  it('signs a phone in for development without spending its code window, as the same user as by code', async () => {
+    const phone = aPhone();
+    const dev = await rpc.request(identity.devSignIn, { phone, device: 'demo loader' });
+    expect(dev.isNewUser).toBe(true);
+    expect((await rpc.request(identity.devSmsOutbox, { phone })).messages).toEqual([]);
+    // The phone's owner can ask for a code straight away and signs in as the same user.
+    await rpc.request(identity.requestOtp, { phone });
+    const byCode = await rpc.request(identity.verifyOtp, { phone, code: await lastCode(phone) });
+    expect(byCode).toMatchObject({ userId: dev.userId, isNewUser: false });
+    expect((await rpc.request(identity.devSignIn, { phone })).userId).toBe(dev.userId);
+  });
+
   it('lets only one of two concurrent replays of a code through', async () => {
     const phone = aPhone();
     await rpc.request(identity.requestOtp, { phone });

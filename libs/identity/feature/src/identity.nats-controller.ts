@@ -101,6 +101,12 @@ export class IdentityNatsController {
     return this.accounts.grantRole(req.actor, req.userId, req.role);
   }
 
+  @RpcHandler(c.devSignIn)
+  devSignIn(req: RpcRequest<typeof c.devSignIn>) {
+    if (!(this.sms instanceof LogSmsSender)) throw new LinliError('COMMON.NOT_FOUND', 'development sign-in exists only with the development SMS adapter');
+    return this.auth.devSignIn(req.phone, req.device);
+  }
+
   @RpcHandler(c.devSmsOutbox)
   async devSmsOutbox(req: RpcRequest<typeof c.devSmsOutbox>) {
     if (!(this.sms instanceof LogSmsSender)) throw new LinliError('COMMON.NOT_FOUND', 'the SMS outbox exists only with the development SMS adapter');

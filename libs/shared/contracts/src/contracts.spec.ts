@@ -434,6 +434,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   },
   'rpc.identity.user.erase.v1': { request: { actor: ops, userId: USER }, response: { userId: USER, erasedAt: AT } },
   'rpc.identity.role.grant.v1': { request: { actor: ops, userId: USER, role: 'leader' }, response: { userId: USER, roles: ['resident', 'leader'] } },
+  'rpc.identity.dev.sign-in.v1': { request: { phone: PHONE, device: 'demo loader' }, response: tokenPair },
   'rpc.identity.dev.sms-outbox.v1': { request: { phone: PHONE }, response: { messages: [{ phone: PHONE, code: '123456', sentAt: AT }] } },
   'identity.user.registered.v1': { data: { userId: USER, channel: 'phone', registeredAt: AT } },
   'identity.user.merged.v1': { data: { mergeId: ID1, sourceUserId: OTHER_USER, targetUserId: USER, mergedAt: AT } },

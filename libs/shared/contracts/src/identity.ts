@@ -245,6 +245,18 @@ export const devSmsOutbox = defineRpc(
   z.object({ messages: z.array(z.object({ phone: z.string(), code: z.string(), sentAt: IsoDateTimeSchema })) }),
 );
 
+/**
+ * Development only: signs a phone in without a one-time code, as if it had verified one. Answered
+ * only with the development SMS adapter (whose codes anyone on the bus can read through the outbox
+ * anyway); not routed by the gateway. `npm start`'s demo loader uses it, so the demo phones' code
+ * window stays free for the people trying the demo.
+ */
+export const devSignIn = defineRpc(
+  'rpc.identity.dev.sign-in.v1',
+  z.object({ phone: PhoneSchema, device: DeviceSchema }).strict(),
+  TokenPairSchema,
+);
+
 // ---------------------------------------------------------------- events
 
 export const userRegistered = defineEvent(
