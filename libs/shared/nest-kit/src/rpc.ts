@@ -206,14 +206,25 @@ export interface RpcRequestOptions {
 
 /** Calls RPC subjects: validates the request, injects trace context, and turns error envelopes back into LinliErrors. */
 export class RpcClient {
+  /** While the connection to NATS is lost, requests fail at once instead of waiting out their timeout. */
+  private disconnected = false;
+
   constructor(
     private readonly nats: NatsConnection,
     private readonly subjects: Subjects,
     private readonly defaultTimeoutMs: number,
-  ) {}
+  ) {
+    void (async () => {
+      for await (const status of nats.status()) {
+        if (status.type === 'disconnect') this.disconnected = true;
+        else if (status.type === 'reconnect') this.disconnected = false;
+      }
+    })().catch(() => undefined);
+  }
 
   async request<C extends RpcContract>(contract: C, payload: z.input<C['request']>, options: RpcRequestOptions = {}): Promise<z.infer<C['response']>> {
     const request = contract.request.parse(payload);
+    if (this.disconnected) throw new LinliError('COMMON.UNAVAILABLE', `NATS is unreachable; ${contract.subject} cannot be asked (reconnecting)`);
     return inSpan(
       `nats request ${contract.subject}`,
       { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject } },
