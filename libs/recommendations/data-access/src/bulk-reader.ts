@@ -47,7 +47,7 @@ export interface CampaignFact {
   cutoffAt: number;
   compoundIds: string[];
   pickupPointIds: string[];
-  offers: { itemId: string; kind: string; skuId: string | null; bundleId: string | null; productId: string | null; category: string | null; componentProductIds: string[] }[];
+  offers: { offerId: string; itemId: string; kind: string; skuId: string | null; bundleId: string | null; productId: string | null; category: string | null; componentProductIds: string[] }[];
 }
 
 /**
@@ -186,7 +186,7 @@ export class BulkReader {
   async campaigns(campaignId?: string): Promise<CampaignFact[]> {
     const result = await this.pool.query({
       text: `SELECT c.campaign_id, c.status, (extract(epoch FROM c.cutoff_at) * 1000)::float8, c.compound_ids, c.pickup_point_ids,
-                    coalesce(json_agg(json_build_object('itemId', o.item_id, 'kind', o.kind, 'skuId', o.sku_id, 'bundleId', o.bundle_id,
+                    coalesce(json_agg(json_build_object('offerId', o.offer_id, 'itemId', o.item_id, 'kind', o.kind, 'skuId', o.sku_id, 'bundleId', o.bundle_id,
                       'productId', o.product_id, 'category', o.category, 'componentProductIds', o.component_product_ids))
                       FILTER (WHERE o.offer_id IS NOT NULL), '[]')
                FROM campaigns c LEFT JOIN campaign_offers o ON o.campaign_id = c.campaign_id

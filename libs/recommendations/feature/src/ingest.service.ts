@@ -251,7 +251,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     const head = rows[0];
     if (!head) return;
     const offers = await tx.$queryRawUnsafe<CampaignFact['offers']>(
-      `SELECT item_id AS "itemId", kind, sku_id AS "skuId", bundle_id AS "bundleId", product_id AS "productId", category,
+      `SELECT offer_id AS "offerId", item_id AS "itemId", kind, sku_id AS "skuId", bundle_id AS "bundleId", product_id AS "productId", category,
               component_product_ids AS "componentProductIds" FROM campaign_offers WHERE campaign_id = $1`,
       campaignId,
     );

@@ -119,7 +119,9 @@ beforeAll(async () => {
     priceCents: 15_000,
     items: [cereal, diapers].map((s) => ({ skuId: s.skuId, productId: s.productId, categoryId: s.categoryId, quantity: 1 })),
   };
-  await publishAndWait(h, orders.campaignPublished, campaign(campaignId, new Date(Date.now() + 86_400_000).toISOString(), [...[milk, eggs, bread, cereal, apples, spinach].map(offer), kit]));
+  const live = [...[milk, eggs, bread, cereal, apples, spinach].map(offer), kit];
+  for (const o of live) offerOfItem.set(o.kind === 'bundle' ? `bundle:${o.bundleId}` : o.skuId!, o.offerId);
+  await publishAndWait(h, orders.campaignPublished, campaign(campaignId, new Date(Date.now() + 86_400_000).toISOString(), live));
   await publishAndWait(h, orders.campaignPublished, campaign(closedCampaignId, new Date(Date.now() + 86_400_000).toISOString(), [offer(milk)]));
   await publishAndWait(h, orders.campaignClosed, { campaignId: closedCampaignId, closedAt: new Date().toISOString(), lockedOrders: 0, cancelledOrders: 0, pickupPoints: [] });
   await h.engine.refresh();
@@ -129,6 +131,7 @@ afterAll(async () => {
   await h?.close();
 });
 
+const offerOfItem = new Map<string, string>();
 const onSale = () => new Set([milk, eggs, bread, cereal, apples, spinach].map((s) => s.skuId).concat(`bundle:${bundleId}`));
 const list = (userId: string, extra: Partial<Parameters<typeof h.rpc.request<typeof r.getRecommendations>>[1]> = {}) =>
   h.rpc.request(r.getRecommendations, { actor: resident(userId), campaignId, limit: 10, ...extra });
@@ -144,6 +147,8 @@ describe('recommendations', () => {
     for (const item of res.items) {
       expect(onSale().has(item.itemId)).toBe(true);
       expect(item.reason.text.length).toBeGreaterThan(3);
+      // Within a live campaign each item names the campaign's offer, to order it straight away.
+      expect([item.itemId, item.offerId]).toEqual([item.itemId, offerOfItem.get(item.itemId)]);
     }
     const m = res.items.find((i) => i.itemId === milk.skuId)!;
     expect(m.reason).toEqual({ kind: 'repurchase', text: 'you buy this every ~2 weeks' });
@@ -184,6 +189,7 @@ describe('recommendations', () => {
   it('restricts to given items, and answers closed or unknown campaigns and other residents properly', async () => {
     const res = await h.rpc.request(r.getRecommendations, { actor: resident(u1), itemIds: [spinach.skuId, apples.skuId], limit: 5 });
     expect(res.items.map((i) => i.itemId).sort()).toEqual([spinach.skuId, apples.skuId].sort());
+    expect(res.items.map((i) => i.offerId)).toEqual([null, null]); // no campaign asked for: no offer
     expect((await list(u1, { campaignId: closedCampaignId })).items).toEqual([]);
     expect(await codeOf(list(u1, { campaignId: randomUUID() }))).toBe('RECOMMENDATIONS.CAMPAIGN_NOT_FOUND');
     expect(await codeOf(h.rpc.request(r.getRecommendations, { actor: resident(u2), userId: u1, campaignId, limit: 5 }))).toBe('AUTH.FORBIDDEN');

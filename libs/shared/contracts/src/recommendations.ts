@@ -75,6 +75,8 @@ export const RecommendedItemSchema = z.object({
   skuId: z.string().nullable(),
   bundleId: z.string().nullable(),
   productId: z.string().nullable(),
+  /** With `campaignId` (a live campaign): the campaign's offer of the item, to order it straight away; else null. */
+  offerId: z.string().nullable(),
   name: z.string().nullable(),
   score: z.number(),
   reason: RecommendationReasonSchema,

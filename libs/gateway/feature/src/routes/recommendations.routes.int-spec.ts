@@ -41,7 +41,7 @@ const backtest = { backtestId: randomUUID(), ranAt: now(), status: 'ok', calibra
 
 /** A valid reply for each recommendations subject, built from the request. */
 const replies: [RpcContract, (req: any) => unknown][] = [
-  [r.getRecommendations, (req) => ({ userId: req.actor.userId, personalised: true, campaignId: req.campaignId ?? null, items: [{ itemId: 'sku-1', skuId: 'sku-1', bundleId: null, productId: null, name: '鲜牛奶', score: 1, reason: { kind: 'repurchase', text: 'you buy this every ~2 weeks' } }], modelFittedAt: now(), generatedAt: now() })],
+  [r.getRecommendations, (req) => ({ userId: req.actor.userId, personalised: true, campaignId: req.campaignId ?? null, items: [{ itemId: 'sku-1', skuId: 'sku-1', bundleId: null, productId: null, offerId: null, name: '鲜牛奶', score: 1, reason: { kind: 'repurchase', text: 'you buy this every ~2 weeks' } }], modelFittedAt: now(), generatedAt: now() })],
   [r.recordBehaviour, (req) => ({ accepted: req.events.length, duplicates: 0, parked: 0 })],
   [r.getCustomerAssets, (req) => ({ userId: req.userId, compoundId: null, pickupPointId: null, consent: { profiling: null, marketing: null }, rfm: null, lifecycle: null, predictions: null, tags: [], completeness: 0, computedAt: null })],
   [r.listSegments, (req) => ({ segments: [segment(req.actor.userId, segmentBody)] })],

@@ -34,7 +34,9 @@ export function servingCustomerOf(fact: CustomerFact, now: Date = new Date()): S
 }
 
 export function servingCampaignOf(c: CampaignFact): ServingCampaign {
-  return { campaignId: c.campaignId, status: c.status, cutoffAt: c.cutoffAt, itemIds: [...new Set(c.offers.map((o) => o.itemId))] };
+  const offerIds = new Map<string, string>();
+  for (const offer of c.offers) if (!offerIds.has(offer.itemId)) offerIds.set(offer.itemId, offer.offerId);
+  return { campaignId: c.campaignId, status: c.status, cutoffAt: c.cutoffAt, itemIds: [...offerIds.keys()], offerIds };
 }
 
 /**

@@ -26,8 +26,8 @@ const campaign = (over: Partial<CampaignFact> = {}): CampaignFact => ({
   compoundIds: ['A'],
   pickupPointIds: [],
   offers: [
-    ...['milk', 'bread', 'apple', 'spinach'].map((id) => ({ itemId: id, kind: 'sku', skuId: id, bundleId: null, productId: `p-${id}`, category: null, componentProductIds: [] })),
-    { itemId: 'bundle:kit', kind: 'bundle', skuId: null, bundleId: 'kit', productId: null, category: 'baby-food', componentProductIds: ['p-cereal'] },
+    ...['milk', 'bread', 'apple', 'spinach'].map((id) => ({ offerId: `offer-${id}`, itemId: id, kind: 'sku', skuId: id, bundleId: null, productId: `p-${id}`, category: null, componentProductIds: [] })),
+    { offerId: 'offer-kit', itemId: 'bundle:kit', kind: 'bundle', skuId: null, bundleId: 'kit', productId: null, category: 'baby-food', componentProductIds: ['p-cereal'] },
   ],
   ...over,
 });

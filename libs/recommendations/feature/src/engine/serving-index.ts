@@ -40,6 +40,8 @@ export interface ServingCampaign {
   /** Epoch ms; offers are on sale until then. */
   cutoffAt: number;
   itemIds: string[];
+  /** item → the campaign's offer of it, so a recommendation can be ordered straight away. */
+  offerIds: ReadonlyMap<string, string>;
 }
 
 /** Category preferences learnt with the model: top categories per customer and per compound. */
@@ -153,11 +155,13 @@ export class ServingIndex {
     const customer = this.customers.get(userId);
     const personalised = customer?.personalised === true;
     let candidates: readonly string[] | undefined = req.itemIds;
+    let offerIds: ReadonlyMap<string, string> | undefined;
     if (req.campaignId !== undefined) {
       const campaign = this.campaigns.get(req.campaignId);
       if (!campaign) return { ok: false, reason: 'campaign-not-found' };
       if (campaign.status !== 'published' || campaign.cutoffAt <= (req.now ?? Date.now())) return { ok: true, userId, personalised, items: [] };
       candidates = campaign.itemIds;
+      offerIds = campaign.offerIds;
     }
     const limit = req.limit;
     const group = customer?.compoundId ?? undefined;
@@ -175,7 +179,7 @@ export class ServingIndex {
     if (tagMask !== 0) this.steerByHousehold(picked, tagMask, candidates);
     if (candidates && picked.size < limit) this.fillFromCategories(picked, candidates, limit, personalised ? userId : null, group);
     const ranked = [...picked.values()].sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1)).slice(0, limit);
-    const items = ranked.map((s) => this.present(s));
+    const items = ranked.map((s) => this.present(s, offerIds));
     if (cacheKey !== null) {
       if (this.anonymousCache.size >= 20_000) this.anonymousCache.clear();
       this.anonymousCache.set(cacheKey, items);
@@ -237,7 +241,7 @@ export class ServingIndex {
     for (const s of extra.slice(0, limit - picked.size)) picked.set(s.itemId, s);
   }
 
-  private present(s: Scored): RecommendedItem {
+  private present(s: Scored, offerIds: ReadonlyMap<string, string> | undefined): RecommendedItem {
     const item = this.items.get(s.itemId);
     const reason: RecommendedItem['reason'] = { kind: s.kind, text: s.text };
     if (s.relatedItemId) reason.relatedItemId = s.relatedItemId;
@@ -246,6 +250,7 @@ export class ServingIndex {
       skuId: item?.skuId ?? null,
       bundleId: item?.bundleId ?? null,
       productId: item?.productId ?? null,
+      offerId: offerIds?.get(s.itemId) ?? null,
       name: item?.name ?? null,
       score: Math.round(s.score * 1e6) / 1e6,
       reason,
