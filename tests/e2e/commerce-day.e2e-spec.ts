@@ -523,11 +523,16 @@ describe('a whole group-buying day over HTTP', () => {
     const path = `/v1/leader/pickup-points/${point1.pickupPointId}/campaigns/${campaignId}/sorting-list`;
     const list = await ok('GET', path, { token: leader1.accessToken });
     const item = (sku: { skuId: string }, name: string, quantity: number) => ({ skuId: sku.skuId, name, spec: 'standard', quantity });
-    expect(list).toMatchObject({ campaignId, pickupPointId: point1.pickupPointId, pickupPointName: 'Gate 2 kiosk', deliveryDate });
+    expect(list).toMatchObject({ campaignId, pickupPointId: point1.pickupPointId, pickupPointName: 'Gate 2 kiosk', deliveryDate, campaignStatus: 'closed', preview: false });
+    const { code: pickupCodeA } = await ok('GET', `/v1/orders/${orderIds.a}/pickup-code`, { token: residents.a.accessToken });
     expect(list.residents).toEqual([
       {
         userId: residents.a.userId,
+        // The nickname the resident declared to identity, copied by orders from its profile event.
+        displayName: 'Resident A',
+        building: null,
         orderIds: [orderIds.a],
+        pickupCodes: [pickupCodeA],
         // The kit is expanded into its SKUs and added to the rice line.
         items: [
           expect.objectContaining(item(skus.puree, 'Carrot puree', 2)),
@@ -545,17 +550,19 @@ describe('a whole group-buying day over HTTP', () => {
     expect(download.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="sorting-list-${campaignId}-${point1.pickupPointId}.csv"`);
     expect(download.text.split('\r\n')).toEqual([
-      'delivery_date,pickup_point,resident,orders,sku_code,product,spec,quantity',
-      `${deliveryDate},Gate 2 kiosk,${residents.a.userId},${orderIds.a},${skus.puree.code},Carrot puree,standard,2`,
-      `${deliveryDate},Gate 2 kiosk,${residents.a.userId},${orderIds.a},${skus.milk.code},Fresh milk,standard,2`,
-      `${deliveryDate},Gate 2 kiosk,${residents.a.userId},${orderIds.a},${skus.rice.code},Rice porridge,standard,2`,
+      'delivery_date,pickup_point,preview,building,resident,pickup_codes,orders,sku_code,product,spec,quantity',
+      `${deliveryDate},Gate 2 kiosk,no,,Resident A,${pickupCodeA},${orderIds.a},${skus.puree.code},Carrot puree,standard,2`,
+      `${deliveryDate},Gate 2 kiosk,no,,Resident A,${pickupCodeA},${orderIds.a},${skus.milk.code},Fresh milk,standard,2`,
+      `${deliveryDate},Gate 2 kiosk,no,,Resident A,${pickupCodeA},${orderIds.a},${skus.rice.code},Rice porridge,standard,2`,
       '',
     ]);
 
     // The riverside point's list is not this leader's.
     refused(await http('GET', `/v1/leader/pickup-points/${point2.pickupPointId}/campaigns/${campaignId}/sorting-list`, { token: leader1.accessToken }), 403, 'AUTH.FORBIDDEN');
     const other = await ok('GET', `/v1/leader/pickup-points/${point2.pickupPointId}/campaigns/${campaignId}/sorting-list`, { token: leader2.accessToken });
-    expect(other.residents).toEqual([{ userId: residents.e.userId, orderIds: [orderIds.e], items: [expect.objectContaining(item(skus.milk, 'Fresh milk', 1))] }]);
+    expect(other.residents).toEqual([
+      expect.objectContaining({ userId: residents.e.userId, displayName: 'Resident E', orderIds: [orderIds.e], items: [expect.objectContaining(item(skus.milk, 'Fresh milk', 1))] }),
+    ]);
 
     const summary = await ok('GET', `/v1/ops/campaigns/${campaignId}/purchase-summary`, { token: ops.accessToken });
     expect(summary.skus.map((s: { code: string; quantity: number; pickupPoints: number }) => [s.code, s.quantity, s.pickupPoints])).toEqual([

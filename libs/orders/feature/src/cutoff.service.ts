@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { orders as contracts, type Actor } from '@linli/contracts';
 import { enqueueEvent } from '@linli/nest-kit';
+import { SortingListRepository } from '@linli/orders-data-access';
 import { assertOps } from './catalog.service.js';
 import { CampaignService } from './campaign.service.js';
 import { toCsv } from './csv.js';
@@ -26,6 +27,7 @@ export class CutoffService {
     @Inject(CampaignService) private readonly campaigns: CampaignService,
     @Inject(RefundService) private readonly refunds: RefundService,
     @Inject(ORDERS_OPTIONS) private readonly options: OrdersOptions,
+    @Inject(SortingListRepository) private readonly sorting: SortingListRepository,
   ) {}
 
   /** Expires unpaid orders past their time; returns how many. */
@@ -172,7 +174,10 @@ export class CutoffService {
 
   // ---------------------------------------------------------------- outputs
 
-  /** Who gets what at one pickup point: orders that go out with the delivery, per resident and in total. */
+  /**
+   * Who gets what at one pickup point, per resident (display name, building, pickup codes) and in
+   * total: the orders going out with the delivery, or before the cut-off a preview of those paid so far.
+   */
   async sortingList(actor: Actor, campaignId: string, pickupPointId: string, format: 'json' | 'csv'): Promise<contracts.SortingList> {
     const db = this.store.db;
     if (!isOps(actor) && !(await this.store.leaderPointIds(db, actor)).includes(pickupPointId)) {
@@ -181,41 +186,48 @@ export class CutoffService {
     const campaign = await this.campaigns.row(db, campaignId);
     if (!campaign) throw OrdersErrors.campaignNotFound(campaignId);
     const point = await db.pickupPoint.findUnique({ where: { id: pickupPointId } });
-    const rows = await db.$queryRawUnsafe<{ user_id: string; order_ids: string[]; sku_id: string; product_id: string; name: string; spec: string; code: string; quantity: number }[]>(
-      `SELECT o.user_id::text, array_agg(DISTINCT o.id::text ORDER BY o.id::text) AS order_ids, i.sku_id::text, i.product_id::text,
-              p.name, s.spec, s.code, sum(i.quantity)::int AS quantity
-         FROM orders o JOIN order_line_items i ON i.order_id = o.id JOIN skus s ON s.id = i.sku_id JOIN products p ON p.id = i.product_id
-        WHERE o.campaign_id = $1::uuid AND o.pickup_point_id = $2::uuid AND o.status IN ('locked', 'shipped', 'received', 'picked_up', 'completed')
-        GROUP BY o.user_id, i.sku_id, i.product_id, p.name, s.spec, s.code
-        ORDER BY o.user_id, p.name, s.spec`,
-      campaignId,
-      pickupPointId,
-    );
-    const residents = new Map<string, SortingResident>();
+    const preview = campaign.status === 'draft' || campaign.status === 'published';
+    const rows = await this.sorting.rows(db, campaignId, pickupPointId, preview ? PREVIEW_STATUSES : OUTGOING_STATUSES);
+    const residents = new Map<string, contracts.SortingList['residents'][number]>();
     const totals = new Map<string, { skuId: string; name: string; spec: string; quantity: number }>();
     for (const row of rows) {
-      const resident = residents.get(row.user_id) ?? { userId: row.user_id, orderIds: [], items: [] };
-      resident.orderIds = [...new Set([...resident.orderIds, ...row.order_ids])].sort();
-      resident.items.push({ skuId: row.sku_id, productId: row.product_id, name: row.name, spec: row.spec, quantity: Number(row.quantity) });
-      residents.set(row.user_id, resident);
-      const total = totals.get(row.sku_id) ?? { skuId: row.sku_id, name: row.name, spec: row.spec, quantity: 0 };
-      total.quantity += Number(row.quantity);
-      totals.set(row.sku_id, total);
+      const resident = residents.get(row.userId) ?? { userId: row.userId, displayName: row.displayName, building: row.building, orderIds: [], pickupCodes: [], items: [] };
+      resident.orderIds = [...new Set([...resident.orderIds, ...row.orderIds])].sort();
+      resident.pickupCodes = [...new Set([...resident.pickupCodes, ...row.pickupCodes])].sort();
+      resident.items.push({ skuId: row.skuId, productId: row.productId, name: row.name, spec: row.spec, quantity: row.quantity });
+      residents.set(row.userId, resident);
+      const total = totals.get(row.skuId) ?? { skuId: row.skuId, name: row.name, spec: row.spec, quantity: 0 };
+      total.quantity += row.quantity;
+      totals.set(row.skuId, total);
     }
     const list: contracts.SortingList = {
       campaignId,
       pickupPointId,
       pickupPointName: point?.name ?? pickupPointId,
       deliveryDate: campaign.delivery_date.toISOString().slice(0, 10),
+      campaignStatus: campaign.status as contracts.CampaignStatus,
+      preview,
       residents: [...residents.values()],
       totals: [...totals.values()].sort((a, b) => a.name.localeCompare(b.name) || a.spec.localeCompare(b.spec)),
     };
     if (format === 'csv') {
-      const codes = new Map(rows.map((row) => [row.sku_id, row.code]));
+      const codes = new Map(rows.map((row) => [row.skuId, row.code]));
       list.csv = toCsv(
-        ['delivery_date', 'pickup_point', 'resident', 'orders', 'sku_code', 'product', 'spec', 'quantity'],
+        ['delivery_date', 'pickup_point', 'preview', 'building', 'resident', 'pickup_codes', 'orders', 'sku_code', 'product', 'spec', 'quantity'],
         list.residents.flatMap((resident) =>
-          resident.items.map((item) => [list.deliveryDate, list.pickupPointName, resident.userId, resident.orderIds.join(' '), codes.get(item.skuId), item.name, item.spec, item.quantity]),
+          resident.items.map((item) => [
+            list.deliveryDate,
+            list.pickupPointName,
+            preview ? 'yes' : 'no',
+            resident.building ?? '',
+            resident.displayName ?? resident.userId,
+            resident.pickupCodes.join(' '),
+            resident.orderIds.join(' '),
+            codes.get(item.skuId),
+            item.name,
+            item.spec,
+            item.quantity,
+          ]),
         ),
       );
     }
@@ -258,8 +270,7 @@ export class CutoffService {
   }
 }
 
-interface SortingResident {
-  userId: string;
-  orderIds: string[];
-  items: { skuId: string; productId: string; name: string; spec: string; quantity: number }[];
-}
+/** After the cut-off: the orders that go out with the delivery. */
+const OUTGOING_STATUSES = ['locked', 'shipped', 'received', 'picked_up', 'completed'] as const;
+/** Before it: the orders paid so far (an unpaid order may still expire). */
+const PREVIEW_STATUSES = ['paid'] as const;

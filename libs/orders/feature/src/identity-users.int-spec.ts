@@ -13,7 +13,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const processed = (id: string) => waitUntil(async () => (await h.db.processedEvent.count({ where: { eventId: id, consumer: 'orders-identity-users' } })) === 1, 10_000, 'event processed');
+const processed = (id: string, consumer = 'orders-identity-users') =>
+  waitUntil(async () => (await h.db.processedEvent.count({ where: { eventId: id, consumer } })) === 1, 10_000, 'event processed');
 
 describe('identity events in orders', () => {
   it('moves a merged account’s orders, quota and binding to the surviving account', async () => {
@@ -38,15 +39,19 @@ describe('identity events in orders', () => {
     expect(mine.orders.map((o: { orderId: string }) => o.orderId)).toContain(order.orderId);
   });
 
-  it('unlinks an erased user’s orders and removes the binding and quotas', async () => {
+  it('unlinks an erased user’s orders and removes the binding, quotas and profile copy', async () => {
     const world = await aPickupPoint(h);
     const catalog = await aCatalog(h);
     const { campaign, riceOffer } = await aCampaign(h, world, catalog);
     const resident = await aResident(h, world);
     const order = await placePaid(h, resident, campaign.campaignId, [{ offerId: riceOffer, quantity: 1 }], 700);
+    const profile = await publishEvent(h, identity.profileUpdated, { userId: resident.userId, profile: { nickname: 'Neighbour', building: '7' }, declared: {} });
+    await processed(profile, 'orders-resident-profiles');
+    expect(await h.db.residentProfile.findUnique({ where: { userId: resident.userId } })).toMatchObject({ displayName: 'Neighbour', building: '7' });
 
     const id = await publishEvent(h, identity.userErased, { userId: resident.userId, erasedAt: new Date().toISOString() });
     await processed(id);
+    await processed(id, 'orders-resident-profiles');
 
     const kept = await h.db.order.findUniqueOrThrow({ where: { id: order.orderId } });
     expect(kept.userId).not.toBe(resident.userId); // the accounting record stays, linked to nobody
@@ -54,5 +59,6 @@ describe('identity events in orders', () => {
     expect(await h.db.order.count({ where: { userId: resident.userId } })).toBe(0);
     expect(await h.db.residentBinding.count({ where: { userId: resident.userId } })).toBe(0);
     expect(await h.db.customerQuota.count({ where: { userId: resident.userId } })).toBe(0);
+    expect(await h.db.residentProfile.count({ where: { userId: resident.userId } })).toBe(0);
   });
 });

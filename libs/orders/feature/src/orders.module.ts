@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { orders } from '@linli/contracts';
-import { OrdersDataModule } from '@linli/orders-data-access';
+import { OrdersDataModule, ResidentProfilesRepository, SortingListRepository } from '@linli/orders-data-access';
 import { RpcClient } from '@linli/nest-kit';
 import { CampaignService } from './campaign.service.js';
 import { CatalogService } from './catalog.service.js';
@@ -14,6 +14,7 @@ import { DevPaymentProvider, PAYMENT_PROVIDER, type PaymentProvider } from './pa
 import { PaymentService } from './payment.service.js';
 import { ReadModelConsumer } from './read-model.consumer.js';
 import { IdentityUsersConsumer } from './identity-users.consumer.js';
+import { ResidentProfilesConsumer } from './resident-profiles.consumer.js';
 import { RefundService } from './refund.service.js';
 import { OrdersPersonalDataHandlers } from './personal-data.handlers.js';
 
@@ -71,6 +72,9 @@ export class OrdersModule {
         OrdersScheduler,
         ReadModelConsumer,
         IdentityUsersConsumer,
+        ResidentProfilesConsumer,
+        SortingListRepository,
+        ResidentProfilesRepository,
         OrdersNatsController,
         OrdersPersonalDataHandlers,
       ],

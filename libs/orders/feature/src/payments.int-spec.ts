@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { orders } from '@linli/contracts';
+import { identity, orders } from '@linli/contracts';
 import { waitUntil } from '@linli/testing';
 import {
   aCampaign,
@@ -10,6 +10,7 @@ import {
   orderStatus,
   passCutoff,
   placePaid,
+  publishEvent,
   signed,
   startOrders,
   type Catalog,
@@ -244,6 +245,20 @@ describe('cut-off', () => {
     const orderB = await placePaid(h, b, campaign.campaignId, [{ offerId: milkOffer, quantity: 1 }], 990);
     const orderLonely = await placePaid(h, lonely, campaign.campaignId, [{ offerId: milkOffer, quantity: 1 }], 990);
     const unpaid = await placed(b, campaign.campaignId, milkOffer, 1);
+
+    // Before the cut-off the leader sees a preview from the paid orders, with names and buildings
+    // copied from identity's profile events.
+    await publishEvent(h, identity.profileUpdated, { userId: a.userId, profile: { nickname: 'Auntie A', building: '3' }, declared: {} });
+    await waitUntil(async () => (await h.db.residentProfile.findUnique({ where: { userId: a.userId } }))?.displayName === 'Auntie A', 10_000, 'the profile copy');
+    const preview = await h.rpc.request(orders.sortingList, { actor: world.leader, campaignId: campaign.campaignId, pickupPointId: world.pickupPointId });
+    expect(preview).toMatchObject({ campaignStatus: 'published', preview: true });
+    expect(preview.residents.map((r) => [r.userId, r.displayName, r.building, r.orderIds]).sort()).toEqual(
+      [
+        [a.userId, 'Auntie A', '3', [orderA.orderId]],
+        [b.userId, null, null, [orderB.orderId]],
+      ].sort(),
+    );
+
     await passCutoff(h, campaign.campaignId);
     // Two replicas tick at once: every order still moves exactly once.
     await Promise.all([h.scheduler.runOnce(), h.scheduler.runOnce()]);
@@ -280,9 +295,13 @@ describe('cut-off', () => {
     expect(byUser.get(a.userId)).toEqual({ [catalog.milk.skuId]: 2, [catalog.puree.skuId]: 2, [catalog.rice.skuId]: 1 });
     expect(byUser.get(b.userId)).toEqual({ [catalog.milk.skuId]: 1 });
     expect(list.residents.find((r) => r.userId === b.userId)!.orderIds).toEqual([orderB.orderId]);
+    expect(list).toMatchObject({ campaignStatus: 'closed', preview: false });
+    const codeOfOrder = async (id: string) => (await h.db.order.findUniqueOrThrow({ where: { id } })).pickupCode;
+    expect(list.residents.find((r) => r.userId === a.userId)).toMatchObject({ displayName: 'Auntie A', building: '3', pickupCodes: [await codeOfOrder(orderA.orderId)] });
     expect(Object.fromEntries(list.totals.map((t) => [t.skuId, t.quantity]))).toEqual({ [catalog.milk.skuId]: 3, [catalog.puree.skuId]: 2, [catalog.rice.skuId]: 1 });
     const csv = list.csv!.trim().split('\r\n');
-    expect(csv[0]).toBe('delivery_date,pickup_point,resident,orders,sku_code,product,spec,quantity');
+    expect(csv[0]).toBe('delivery_date,pickup_point,preview,building,resident,pickup_codes,orders,sku_code,product,spec,quantity');
+    expect(csv.filter((line) => line.includes('Auntie A'))).toHaveLength(3);
     expect(csv).toHaveLength(5);
     expect(csv.filter((line) => line.includes(b.userId))).toEqual([expect.stringMatching(/,Fresh milk,standard,1$/)]);
     expect(await codeOf(h.rpc.request(orders.sortingList, { actor: small.leader, campaignId: campaign.campaignId, pickupPointId: world.pickupPointId }))).toBe('AUTH.FORBIDDEN');

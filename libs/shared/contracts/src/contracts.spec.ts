@@ -580,7 +580,11 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
       pickupPointId: ID2,
       pickupPointName: '幸福里 3 号楼驿站',
       deliveryDate: '2025-06-03',
-      residents: [{ userId: USER, orderIds: [ID3], items: [{ skuId: ID1, productId: ID2, name: '有机菠菜', spec: '500 g', quantity: 2 }] }],
+      campaignStatus: 'closed',
+      preview: false,
+      residents: [
+        { userId: USER, displayName: '王阿姨', building: '3', orderIds: [ID3], pickupCodes: ['483920'], items: [{ skuId: ID1, productId: ID2, name: '有机菠菜', spec: '500 g', quantity: 2 }] },
+      ],
       totals: [{ skuId: ID1, name: '有机菠菜', spec: '500 g', quantity: 2 }],
     },
   },
@@ -705,8 +709,8 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
       personalised: true,
       campaignId: ID1,
       items: [
-        { itemId: ID1, skuId: ID1, bundleId: null, productId: ID2, name: '有机菠菜 500 g', score: 1.2, reason: { kind: 'repurchase', text: 'you buy this every ~2 weeks' } },
-        { itemId: `bundle:${ID3}`, skuId: null, bundleId: ID3, productId: null, name: null, score: 0.4, reason: { kind: 'bought_with', text: 'often bought with 鸡蛋', relatedItemId: ID2 } },
+        { itemId: ID1, skuId: ID1, bundleId: null, productId: ID2, offerId: ID3, name: '有机菠菜 500 g', score: 1.2, reason: { kind: 'repurchase', text: 'you buy this every ~2 weeks' } },
+        { itemId: `bundle:${ID3}`, skuId: null, bundleId: ID3, productId: null, offerId: null, name: null, score: 0.4, reason: { kind: 'bought_with', text: 'often bought with 鸡蛋', relatedItemId: ID2 } },
       ],
       modelFittedAt: AT,
       generatedAt: LATER,

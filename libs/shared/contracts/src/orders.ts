@@ -417,10 +417,21 @@ export const SortingListSchema = z.object({
   pickupPointId: Id,
   pickupPointName: z.string(),
   deliveryDate: IsoDateSchema,
+  campaignStatus: CampaignStatusSchema,
+  /**
+   * True before the cut-off (campaign `draft` or `published`): the list so far, from the orders paid
+   * until now, which may still change. After the cut-off it lists the orders going out.
+   */
+  preview: z.boolean(),
   residents: z.array(
     z.object({
       userId: UserIdSchema,
+      /** The nickname the resident declared (null when none). */
+      displayName: z.string().nullable(),
+      building: z.string().nullable(),
       orderIds: z.array(Id),
+      /** What the resident shows at pickup, one per order. */
+      pickupCodes: z.array(z.string()),
       items: z.array(z.object({ skuId: Id, productId: Id, name: z.string(), spec: z.string(), quantity: z.number().int() })),
     }),
   ),
@@ -430,7 +441,7 @@ export const SortingListSchema = z.object({
 });
 export type SortingList = z.infer<typeof SortingListSchema>;
 
-/** Leader (own point) or ops: who gets what at one pickup point after cut-off. */
+/** Leader (own point) or ops: who gets what at one pickup point (a preview before the cut-off). */
 export const sortingList = defineRpc(
   'rpc.orders.campaign.sorting-list.v1',
   z.object({ actor: ActorSchema, campaignId: Id, pickupPointId: Id, format: OutputFormatSchema }).strict(),

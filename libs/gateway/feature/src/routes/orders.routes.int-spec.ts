@@ -162,7 +162,7 @@ const replies: [RpcContract, (req: any) => unknown][] = [
   [orders.requestRefund, () => refundView],
   [orders.listRefunds, () => ({ refunds: [refundView] })],
   [orders.confirmReceipt, (req) => ({ campaignId: req.campaignId, pickupPointId: req.pickupPointId, receivedOrders: 3, refunds: [], unallocated: [] })],
-  [orders.sortingList, (req) => ({ campaignId, pickupPointId, pickupPointName: 'Gate 2', deliveryDate: '2026-11-25', residents: [], totals: [], ...(req.format === 'csv' ? { csv: 'a\r\n' } : {}) })],
+  [orders.sortingList, (req) => ({ campaignId, pickupPointId, pickupPointName: 'Gate 2', deliveryDate: '2026-11-25', campaignStatus: 'published', preview: true, residents: [], totals: [], ...(req.format === 'csv' ? { csv: 'a\r\n' } : {}) })],
   [orders.scanPickup, (req) => orderView(req.actor.userId, 'picked_up')],
   [orders.upsertCategory, (req) => ({ categoryId: req.categoryId, name: req.name, parentId: req.parentId })],
   [orders.upsertProduct, () => productView],
