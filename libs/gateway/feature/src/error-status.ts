@@ -114,6 +114,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'ORDERS.PRICE_MISMATCH':
     case 'ORDERS.STOCK_EXHAUSTED':
     case 'ORDERS.LIMIT_EXCEEDED':
+    case 'ORDERS.PICKUP_POINT_FULL':
     case 'ORDERS.IDEMPOTENCY_KEY_REUSED':
     case 'ORDERS.INVALID_TRANSITION':
     case 'ORDERS.ALREADY_PICKED_UP':

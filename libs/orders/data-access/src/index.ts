@@ -5,3 +5,4 @@ export * from './personal-data.repository.js';
 export * from './refund-policy.repository.js';
 export * from './resident-profiles.repository.js';
 export * from './sorting-list.repository.js';
+export * from './pickup-point-days.repository.js';

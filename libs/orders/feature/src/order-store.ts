@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { orders as contracts, type Actor } from '@linli/contracts';
-import { OrdersDb, type Prisma } from '@linli/orders-data-access';
+import { OrdersDb, PickupPointDaysRepository, type Prisma } from '@linli/orders-data-access';
 import { OutboxRelay, enqueueEvent } from '@linli/nest-kit';
 import { OrdersErrors } from './orders.exception.js';
 import { canTransition, type OrderStatus } from './state-machine.js';
@@ -58,6 +58,7 @@ export class OrderStore {
   constructor(
     @Inject(OrdersDb) readonly db: OrdersDb,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(PickupPointDaysRepository) private readonly days: PickupPointDaysRepository,
   ) {}
 
   /** Runs `fn` in a transaction (waiting for a pooled connection under load) and nudges the outbox relay after commit. */
@@ -263,8 +264,12 @@ export class OrderStore {
     return moved;
   }
 
-  /** Gives back what a cancelled or expired order held: its per-customer quota first, then its stock (one lock order everywhere). */
+  /**
+   * Gives back what a cancelled or expired order held: its parcel at the pickup point's delivery day
+   * first, then its per-customer quota, then its stock (one lock order everywhere).
+   */
   async releaseHoldings(tx: Tx, order: OrderRow): Promise<void> {
+    await this.days.release(tx, { pickupPointId: order.pickup_point_id, campaignId: order.campaign_id });
     await tx.$queryRawUnsafe(
       `SELECT q.offer_id FROM customer_quotas q JOIN order_lines l ON l.offer_id = q.offer_id
         WHERE l.order_id = $1::uuid AND q.campaign_id = $2::uuid AND q.user_id = $3::uuid ORDER BY q.offer_id FOR UPDATE OF q`,

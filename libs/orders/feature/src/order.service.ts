@@ -49,7 +49,8 @@ const PLACEMENT_CONTEXTS_SQL = 'SELECT existing, binding, campaign, serves, offe
  * migrations), each decided in turn as it would be alone: the order row, the per-customer quotas
  * and the stock, then — for the batch's placed orders together — their lines and items, first
  * transitions, `orders.order.placed.v1` outbox rows and stock reservations. Answers per order 'placed', 'duplicate' (the idempotency key is taken),
- * 'limit:<offer id>' (a per-customer limit) or 'short:<sku id>' (stock); a refused order writes nothing.
+ * 'limit:<offer id>' (a per-customer limit), 'short:<sku id>' (stock) or 'full:<pickup point id>' (the point's
+ * daily capacity for the delivery date); a refused order writes nothing.
  */
 const PLACE_ORDERS_SQL = 'SELECT orders_place_orders($1::jsonb) AS outcomes';
 
@@ -257,6 +258,7 @@ export class OrderService {
       if (over) throw OrdersErrors.limitExceeded(over.offer.offerId, over.offer.perCustomerLimit!);
     }
     if (outcome.startsWith('short:')) throw OrdersErrors.stockExhausted(outcome.slice('short:'.length));
+    if (outcome.startsWith('full:')) throw OrdersErrors.pickupPointFull(outcome.slice('full:'.length));
     if (outcome === 'duplicate') {
       const winner = await this.byKey(db, actor.userId, input.idempotencyKey);
       if (!winner) throw new Error(`order ${input.idempotencyKey} of ${actor.userId} was reported taken but cannot be read`);

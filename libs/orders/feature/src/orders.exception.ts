@@ -19,6 +19,8 @@ export const OrdersErrors = {
       totalCents,
     }),
   stockExhausted: (skuId: string) => new LinliError('ORDERS.STOCK_EXHAUSTED', 'not enough stock left', { skuId }),
+  pickupPointFull: (pickupPointId: string) =>
+    new LinliError('ORDERS.PICKUP_POINT_FULL', 'your pickup point takes no more parcels for this delivery day; try another point or a later campaign', { pickupPointId }),
   limitExceeded: (offerId: string, limit: number) =>
     new LinliError('ORDERS.LIMIT_EXCEEDED', `at most ${limit} per customer in this campaign`, { offerId, limit }),
   idempotencyKeyReused: () =>

@@ -99,7 +99,7 @@ export interface World {
 }
 
 /** A compound with one pickup point and its leader, known to orders through leader-ops events. */
-export async function aPickupPoint(h: OrdersHarness, compoundId = `compound-${randomUUID().slice(0, 8)}`): Promise<World> {
+export async function aPickupPoint(h: OrdersHarness, compoundId = `compound-${randomUUID().slice(0, 8)}`, capacity = 200): Promise<World> {
   const leader: Actor = { userId: randomUUID(), roles: ['resident', 'leader'] };
   const pickupPointId = randomUUID();
   await publishEvent(h, leaderOps.compoundUpserted, { compoundId, name: 'Sunny Garden', city: 'Hangzhou', timeZone: 'Asia/Shanghai' });
@@ -110,7 +110,7 @@ export async function aPickupPoint(h: OrdersHarness, compoundId = `compound-${ra
     address: 'Building 3, Sunny Garden',
     compoundIds: [compoundId],
     openingHours: [{ weekday: 1, opens: '08:00', closes: '20:00' }],
-    capacity: 200,
+    capacity,
     timeZone: 'Asia/Shanghai',
     status: 'active',
   });

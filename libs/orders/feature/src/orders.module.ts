@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { orders } from '@linli/contracts';
-import { OrdersDataModule, ResidentProfilesRepository, SortingListRepository } from '@linli/orders-data-access';
+import { OrdersDataModule, PickupPointDaysRepository, ResidentProfilesRepository, SortingListRepository } from '@linli/orders-data-access';
 import { RpcClient } from '@linli/nest-kit';
 import { CampaignService } from './campaign.service.js';
 import { CatalogService } from './catalog.service.js';
@@ -75,6 +75,7 @@ export class OrdersModule {
         ResidentProfilesConsumer,
         SortingListRepository,
         ResidentProfilesRepository,
+        PickupPointDaysRepository,
         OrdersNatsController,
         OrdersPersonalDataHandlers,
       ],

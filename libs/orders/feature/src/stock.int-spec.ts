@@ -176,6 +176,49 @@ describe('stock under concurrency', () => {
   }, 60_000);
 });
 
+describe('pickup point capacity', () => {
+  it('places no more parcels at a point on a delivery day than its capacity, frees one when an order is cancelled, and counts each day apart', async () => {
+    const world = await aPickupPoint(h, undefined, 12);
+    const catalog = await aCatalog(h);
+    const { campaign, milkOffer } = await aCampaign(h, world, catalog);
+    const place = (actor: Awaited<ReturnType<typeof aResident>>, campaignId = campaign.campaignId, offerId = milkOffer) =>
+      h.rpc.request(orders.placeOrder, { actor, campaignId, idempotencyKey: `k-${randomUUID()}`, lines: [{ offerId, quantity: 1 }], expectedTotalCents: 990 });
+    const residents = await Promise.all(Array.from({ length: 30 }, () => aResident(h, world, true)));
+    const results = await Promise.allSettled(residents.map((actor) => place(actor)));
+    const placed = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof place>>> => r.status === 'fulfilled').map((r) => r.value);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as LinliError);
+    expect(placed).toHaveLength(12);
+    expect(refused.map((e) => [e.code, e.details])).toEqual(Array(18).fill(['ORDERS.PICKUP_POINT_FULL', { pickupPointId: world.pickupPointId }]));
+    expect(await h.db.order.count({ where: { campaignId: campaign.campaignId } })).toBe(12);
+    // A refused order took nothing: stock went to the 12 only.
+    expect((await remaining(campaign.campaignId, catalog.milk.skuId)).reserved).toBe(12);
+
+    const late = residents.find((r) => !placed.some((o) => o.userId === r.userId))!;
+    expect(await place(late).catch((e: LinliError) => e.code)).toBe('ORDERS.PICKUP_POINT_FULL');
+    await h.rpc.request(orders.cancelOrder, { actor: residents.find((r) => r.userId === placed[0]!.userId)!, orderId: placed[0]!.orderId });
+    expect((await place(late)).status).toBe('pending_payment');
+    expect(await place(residents.find((r) => r.userId === placed[1]!.userId)!).catch((e: LinliError) => e.code)).toBe('ORDERS.PICKUP_POINT_FULL');
+
+    // Another campaign delivering on another day has the point's whole capacity.
+    const other = await h.rpc.request(orders.createCampaign, {
+      actor: h.ops,
+      campaign: {
+        title: 'The day after',
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        cutoffAt: new Date(Date.now() + 3600_000).toISOString(),
+        deliveryDate: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10),
+        targets: { compoundIds: [world.compoundId], pickupPointIds: [] },
+        offers: [{ kind: 'sku', skuId: catalog.milk.skuId, priceCents: 990 }],
+        stock: [{ skuId: catalog.milk.skuId, quantity: 100 }],
+      },
+    });
+    const published = await h.rpc.request(orders.publishCampaign, { actor: h.ops, campaignId: other.campaignId });
+    expect((await place(late, other.campaignId, published.offers[0]!.offerId)).status).toBe('pending_payment');
+    const days = await h.db.pickupPointDay.findMany({ where: { pickupPointId: world.pickupPointId }, orderBy: { deliveryDate: 'asc' } });
+    expect(days.map((d) => d.parcels)).toEqual([12, 1]);
+  }, 120_000);
+});
+
 describe('placement in batches', () => {
   const codeOf = (result: PromiseSettledResult<unknown>) =>
     result.status === 'fulfilled' ? 'placed' : result.reason instanceof LinliError ? result.reason.code : String(result.reason);
