@@ -21,7 +21,7 @@ export class OrdersPersonalDataRepository {
     return db.residentBinding.findUnique({ where: { userId }, select: { pickupPointId: true, compoundId: true } });
   }
 
-  /** Orders (with lines and history), payments, refunds, quotas and the pickup binding of these accounts. */
+  /** Orders (with lines and history), payments, refunds, quotas, the pickup binding and the copied display name and building of these accounts. */
   async sections(db: Client, userIds: string[]): Promise<Record<string, unknown>> {
     const orders = await db.order.findMany({
       where: { userId: { in: userIds } },
@@ -33,6 +33,7 @@ export class OrdersPersonalDataRepository {
     const refunds = await db.refund.findMany({ where: { orderId: { in: orderIds } }, orderBy: { createdAt: 'asc' }, include: { lines: true } });
     const quotas = await db.customerQuota.findMany({ where: { userId: { in: userIds } } });
     const bindings = await db.residentBinding.findMany({ where: { userId: { in: userIds } } });
+    const profiles = await db.residentProfile.findMany({ where: { userId: { in: userIds } } });
     return {
       orders: orders.map(({ requestHash: _hash, idempotencyKey: _key, transitions, ...order }) => ({
         ...order,
@@ -42,6 +43,7 @@ export class OrdersPersonalDataRepository {
       refunds,
       purchaseQuotas: quotas,
       pickupBindings: bindings,
+      sortingListProfiles: profiles.map(({ userId, displayName, building, updatedAt }) => ({ userId, displayName, building, updatedAt })),
     };
   }
 }

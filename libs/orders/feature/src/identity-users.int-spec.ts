@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { identity, orders } from '@linli/contracts';
+import { identity, orders, personalDataExport } from '@linli/contracts';
 import { waitUntil } from '@linli/testing';
 import { aCampaign, aCatalog, aPickupPoint, aResident, placePaid, publishEvent, startOrders, type OrdersHarness } from './orders.fixture.js';
 
@@ -48,6 +48,9 @@ describe('identity events in orders', () => {
     const profile = await publishEvent(h, identity.profileUpdated, { userId: resident.userId, profile: { nickname: 'Neighbour', building: '7' }, declared: {} });
     await processed(profile, 'orders-resident-profiles');
     expect(await h.db.residentProfile.findUnique({ where: { userId: resident.userId } })).toMatchObject({ displayName: 'Neighbour', building: '7' });
+    // The copy is part of the person's data export.
+    const copy = await h.rpc.request(personalDataExport.orders, { actor: resident, userId: resident.userId, userIds: [resident.userId] });
+    expect(copy.sections['sortingListProfiles']).toEqual([{ userId: resident.userId, displayName: 'Neighbour', building: '7', updatedAt: expect.anything() }]);
 
     const id = await publishEvent(h, identity.userErased, { userId: resident.userId, erasedAt: new Date().toISOString() });
     await processed(id);
