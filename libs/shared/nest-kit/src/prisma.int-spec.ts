@@ -7,7 +7,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createTestDatabase, type TestDatabase } from '@linli/testing';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { initTelemetry, type Telemetry } from './telemetry.js';
-import { serviceDatabase } from './prisma.js';
+import { databasePool, serviceDatabase } from './prisma.js';
 import { PgSql, fixtureMigrations, sleep } from '../test-fixtures/support.js';
 
 const exporter = new InMemorySpanExporter();
@@ -108,5 +108,35 @@ describe('serviceDatabase', () => {
     expect(await database.sql.$queryRawUnsafe<{ one: number }[]>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     await (database.client as unknown as { $disconnect(): Promise<void> }).$disconnect();
     expect(database.sql.pool.ended).toBe(true);
+  });
+});
+
+describe('databasePool', () => {
+  it('runs the queries sent at once on one connection in turn, in order, never queueing them inside pg (deprecated there)', async () => {
+    const pool = databasePool({ url: db.url, poolSize: 1 });
+    try {
+      const client = await pool.connect();
+      // pg warns "Calling client.query() when the client is already executing a query is deprecated"
+      // whenever its own queue is not empty as a query arrives.
+      const pgQueue = () => (client as unknown as { _queryQueue: unknown[] })._queryQueue.length;
+      try {
+        await client.query('BEGIN');
+        const order: number[] = [];
+        const pending = [3, 1, 2].map((n) => client.query('SELECT $1::int AS n, pg_sleep($2::float8 / 100)', [n, n]).then((r) => (order.push(n), r.rows[0].n as number)));
+        expect(pgQueue()).toBe(0);
+        expect(await Promise.all(pending)).toEqual([3, 1, 2]);
+        expect(order).toEqual([3, 1, 2]);
+        // A failed query fails alone; the next one still runs (here: refused inside the aborted transaction).
+        const failed = await Promise.allSettled([client.query('SELECT 1 / 0'), client.query('SELECT 1 AS one')]);
+        expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+        await client.query('ROLLBACK');
+        expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      } finally {
+        client.release();
+      }
+      expect((await pool.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
+    } finally {
+      await pool.end();
+    }
   });
 });

@@ -16,7 +16,28 @@ export interface PrismaConnectionOptions {
  * between bursts pays that on every burst.
  */
 export function databasePool(options: PrismaConnectionOptions): pg.Pool {
-  return new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, idleTimeoutMillis: 0 });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, idleTimeoutMillis: 0 });
+  pool.on('connect', (client) => serializeQueries(client));
+  return pool;
+}
+
+/**
+ * Queues a connection's promise-style queries one after another ourselves. Prisma's engine-free
+ * client sends the queries of one operation (a relation load, say) on a transaction's connection at
+ * once; `pg` runs them in turn either way, but warns that queueing them inside the client is
+ * deprecated (removed in pg 9). Callback-style and submittable queries (the pool's own `query`,
+ * cursors) pass through unchanged.
+ */
+export function serializeQueries(client: pg.PoolClient | pg.Client): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let tail: Promise<unknown> = Promise.resolve();
+  (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const first = args[0] as { submit?: unknown } | undefined;
+    if (typeof args[args.length - 1] === 'function' || typeof first?.submit === 'function') return query(...args);
+    const run = tail.then(() => query(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
 
 /** The driver adapter of a service's Prisma client (engine-free client) over its pool; disconnecting the client ends the pool. */
