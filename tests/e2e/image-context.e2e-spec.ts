@@ -10,9 +10,7 @@ import { join, relative } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { dropDatabase } from '@linli/nest-kit';
 import { natsTestUrl, testServerUrl, testSubjectPrefix } from '@linli/testing';
-// @ts-expect-error plain ESM tool module without type declarations
-import { buildImageContext } from '../../tools/image-context.mjs';
-import { buildApps, freePort, natsRpc } from './support.js';
+import { buildApps, freePort, natsRpc, root } from './support.js';
 
 let out: string;
 let databaseUrl: string;
@@ -32,7 +30,9 @@ function filesUnder(dir: string, skip: (path: string) => boolean, found: string[
 beforeAll(() => {
   buildApps();
   out = mkdtempSync(join(tmpdir(), 'linli-image-'));
-  buildImageContext({ out, build: false, log: () => undefined });
+  // What `npm run image:context -- --out <dir>` does, after the build above.
+  const laid = spawnSync(process.execPath, [join(root, 'tools', 'image-context.mjs'), '--out', out, '--no-build'], { cwd: root, encoding: 'utf8' });
+  if (laid.status !== 0) throw new Error(`image:context failed:\n${laid.stdout}${laid.stderr}`);
   const url = new URL(testServerUrl());
   url.pathname = `/linli_image_identity_${randomBytes(4).toString('hex')}`;
   databaseUrl = url.toString();
