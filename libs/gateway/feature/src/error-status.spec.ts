@@ -32,7 +32,7 @@ describe('error code → HTTP status', () => {
 
   it('keeps 401 for session credentials only, so a client that refreshes on 401 cannot loop', () => {
     const unauthorised = ERROR_CODES.filter((code) => errorStatus(code) === 401);
-    expect(unauthorised.sort()).toEqual(['AUTH.TOKEN_EXPIRED', 'AUTH.TOKEN_INVALID', 'AUTH.UNAUTHENTICATED', 'IDENTITY.REFRESH_TOKEN_INVALID']);
+    expect(unauthorised.sort()).toEqual(['AUTH.SESSION_REVOKED', 'AUTH.TOKEN_EXPIRED', 'AUTH.TOKEN_INVALID', 'AUTH.UNAUTHENTICATED', 'IDENTITY.REFRESH_TOKEN_INVALID']);
   });
 
   it('fails loudly on a code that is not in the contracts', () => {

@@ -19,6 +19,8 @@ export function errorStatus(code: ErrorCode): number {
       return 400;
     case 'COMMON.PAYLOAD_TOO_LARGE':
       return 413;
+    case 'COMMON.HEADERS_TOO_LARGE':
+      return 431;
     case 'COMMON.NOT_FOUND':
     case 'COMMON.ROUTE_NOT_FOUND':
       return 404;
@@ -35,6 +37,7 @@ export function errorStatus(code: ErrorCode): number {
     case 'AUTH.UNAUTHENTICATED':
     case 'AUTH.TOKEN_EXPIRED':
     case 'AUTH.TOKEN_INVALID':
+    case 'AUTH.SESSION_REVOKED':
       return 401;
     case 'AUTH.FORBIDDEN':
       return 403;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { defineEvent } from './define.js';
 import { IsoDateTimeSchema, UserIdSchema } from './common.js';
 

@@ -442,6 +442,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'identity.consent.changed.v1': { data: { userId: USER, purpose: 'profiling', granted: true, changedAt: AT } },
   'identity.user.erased.v1': { data: { userId: USER, erasedAt: AT } },
   'identity.role.granted.v1': { data: { userId: USER, role: 'leader', grantedAt: AT } },
+  'identity.session.revoked.v1': { data: { sessionId: ID1, userId: USER, reason: 'signed-out', revokedAt: AT, accessTokenExpiresAt: AT } },
 
   // ------------------------------------------------------------ leader-ops
   'rpc.leader-ops.compound.upsert.v1': { request: { actor: ops, compound }, response: { ...compound, created: true } },

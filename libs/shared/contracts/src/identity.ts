@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { defineEvent, defineRpc } from './define.js';
 import {
   ActorSchema,
@@ -293,4 +293,20 @@ export const userErased = defineEvent(
 export const roleGranted = defineEvent(
   'identity.role.granted.v1',
   z.object({ userId: UserIdSchema, role: RoleSchema, grantedAt: IsoDateTimeSchema }),
+);
+
+/**
+ * A session ended before its access tokens did: signed out, a reused refresh token, merged into another
+ * account, or erased. The gateway refuses the session's access tokens from then until
+ * `accessTokenExpiresAt` (the latest expiry any of them can have).
+ */
+export const sessionRevoked = defineEvent(
+  'identity.session.revoked.v1',
+  z.object({
+    sessionId: z.string().uuid(),
+    userId: UserIdSchema,
+    reason: z.enum(['signed-out', 'refresh-reused', 'merged', 'erased']),
+    revokedAt: IsoDateTimeSchema,
+    accessTokenExpiresAt: IsoDateTimeSchema,
+  }),
 );

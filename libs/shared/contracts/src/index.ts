@@ -11,3 +11,4 @@ export * as leaderCustomers from './leader-customers.js';
 export * as orders from './orders.js';
 export * as recommendations from './recommendations.js';
 export { registry, rpcContracts, eventContracts } from './registry.js';
+export { isSafeText, unsafeTextPaths, UNSAFE_TEXT_MESSAGE } from './zod.js';

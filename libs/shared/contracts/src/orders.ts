@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { defineEvent, defineRpc } from './define.js';
 import { ActorSchema, CentsSchema, IsoDateSchema, IsoDateTimeSchema, UserIdSchema } from './common.js';
 
