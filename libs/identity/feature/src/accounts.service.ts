@@ -4,6 +4,7 @@ import { DATA_SERVICES, identity as contracts, personalDataExport, type Actor, t
 import { IdentityDb, Prisma } from '@linli/identity-data-access';
 import { OutboxRelay, RpcClient, enqueueEvent, redactPublishedEvents } from '@linli/nest-kit';
 import { IdentityErrors, assertSelfOrOps } from './identity.exception.js';
+import { SessionRevocations } from './session-revocations.js';
 
 export type Tx = Prisma.TransactionClient;
 type Channel = contracts.Channel;
@@ -24,6 +25,7 @@ export class AccountsService {
     @Inject(IdentityDb) private readonly db: IdentityDb,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(RpcClient) private readonly rpc: RpcClient,
+    @Inject(SessionRevocations) private readonly sessions: SessionRevocations,
   ) {}
 
   /** Runs `fn` in a transaction and nudges the outbox relay after commit. */
@@ -222,7 +224,7 @@ export class AccountsService {
     await tx.consent.deleteMany({ where: { userId: source.id } });
     await tx.consentChange.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
     await tx.channelIdentity.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
-    await tx.session.updateMany({ where: { userId: source.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.sessions.revoke(tx, { userId: source.id }, 'merged');
     await tx.user.update({ where: { id: source.id }, data: { status: 'merged', mergedInto: target.id } });
     const mergeId = randomUUID();
     const mergedAt = new Date();
@@ -357,9 +359,10 @@ export class AccountsService {
       await tx.devSmsMessage.deleteMany({ where: { phone: { in: phones } } });
       await tx.smsSend.deleteMany({ where: { phone: { in: phones } } });
       await tx.memberCardCode.deleteMany({ where: { OR: [{ holderUserId: user.id }, { usedBy: user.id }] } });
-      const sessions = await tx.session.findMany({ where: { userId: user.id }, select: { id: true } });
+      const sessions = await tx.session.findMany({ where: { userId: user.id }, select: { id: true, userId: true, revokedAt: true } });
       await tx.refreshToken.deleteMany({ where: { sessionId: { in: sessions.map((s) => s.id) } } });
       await tx.session.deleteMany({ where: { userId: user.id } });
+      await this.sessions.announce(tx, sessions.filter((s) => !s.revokedAt), 'erased');
       const mergedAway = await tx.user.findMany({ where: { mergedInto: user.id }, select: { id: true } });
       const related = [user.id, ...mergedAway.map((m) => m.id)];
       await tx.merge.updateMany({

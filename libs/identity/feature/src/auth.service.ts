@@ -10,6 +10,7 @@ import { RpcClient, issueAccessToken } from '@linli/nest-kit';
 import { AccountsService, maskIdentity, privilegedRoles, rolesReason, type Tx } from './accounts.service.js';
 import { IdentityErrors } from './identity.exception.js';
 import { IDENTITY_OPTIONS, type IdentityOptions } from './identity.options.js';
+import { SessionRevocations } from './session-revocations.js';
 import { SmsSender } from './sms-sender.js';
 import { WechatAuth, type WechatApp, type WechatSession } from './wechat-auth.js';
 
@@ -21,6 +22,7 @@ export class AuthService {
   constructor(
     @Inject(IdentityDb) private readonly db: IdentityDb,
     @Inject(AccountsService) private readonly accounts: AccountsService,
+    @Inject(SessionRevocations) private readonly sessions: SessionRevocations,
     @Inject(SmsSender) private readonly sms: SmsSender,
     @Inject(WechatAuth) private readonly wechat: WechatAuth,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions,
@@ -300,7 +302,7 @@ export class AuthService {
     if (!token || token.session.revokedAt || token.expiresAt.getTime() <= Date.now()) throw IdentityErrors.refreshInvalid();
     if (token.rotatedAt) {
       // A rotated token came back: someone holds a copy. Revoke the whole session.
-      await this.db.session.update({ where: { id: token.sessionId }, data: { revokedAt: new Date() } });
+      await this.accounts.transaction((tx) => this.sessions.revoke(tx, { id: token.sessionId }, 'refresh-reused'));
       throw IdentityErrors.refreshInvalid();
     }
     return this.accounts.transaction(async (tx) => {
@@ -315,7 +317,7 @@ export class AuthService {
   async signOut(actor: Actor, refreshToken: string): Promise<{ revoked: boolean }> {
     const token = await this.db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) }, include: { session: true } });
     if (!token || token.session.userId !== actor.userId) return { revoked: false };
-    await this.db.session.update({ where: { id: token.sessionId }, data: { revokedAt: new Date() } });
+    await this.accounts.transaction((tx) => this.sessions.revoke(tx, { id: token.sessionId }, 'signed-out'));
     return { revoked: true };
   }
 

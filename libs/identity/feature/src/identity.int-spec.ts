@@ -161,6 +161,42 @@ describe('identity over NATS', () => {
     expect(await codeOf(rpc.request(identity.refreshToken, { refreshToken: tokens.refreshToken }))).toBe('IDENTITY.REFRESH_TOKEN_INVALID');
   });
 
+  it('announces every revoked session (sign-out, refresh reuse, merge, erasure) with the latest expiry of its access tokens', async () => {
+    const sessionOf = (accessToken: string) => (JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { sid: string }).sid;
+    const revocations = (sessionId: string) => events.ofSubject('identity.session.revoked.v1').filter((e) => (e.data as { sessionId: string }).sessionId === sessionId);
+    const signedOut = await signUpByPhone();
+    const reused = await signUpByPhone();
+    const merged = await signUpByPhone();
+    const survivor = await signUpByPhone();
+    const erased = await signUpByPhone();
+
+    await rpc.request(identity.signOut, { actor: actorOf(signedOut), refreshToken: signedOut.refreshToken });
+    await rpc.request(identity.signOut, { actor: actorOf(signedOut), refreshToken: signedOut.refreshToken }); // already revoked: no second event
+    await rpc.request(identity.refreshToken, { refreshToken: reused.refreshToken });
+    await codeOf(rpc.request(identity.refreshToken, { refreshToken: reused.refreshToken }));
+    await rpc.request(identity.mergeUsers, { actor: { userId: survivor.userId, roles: ['ops'] }, sourceUserId: merged.userId, targetUserId: survivor.userId, reason: 'same person' });
+    await rpc.request(identity.eraseUser, { actor: actorOf(erased), userId: erased.userId });
+
+    const expected = [
+      [signedOut, 'signed-out'],
+      [reused, 'refresh-reused'],
+      [merged, 'merged'],
+      [erased, 'erased'],
+    ] as const;
+    for (const [tokens] of expected) await events.waitFor(() => revocations(sessionOf(tokens.accessToken)).length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const [tokens, reason] of expected) {
+      const [event, ...more] = revocations(sessionOf(tokens.accessToken));
+      expect(more).toHaveLength(0);
+      const data = event!.data as { userId: string; reason: string; revokedAt: string; accessTokenExpiresAt: string };
+      expect({ userId: data.userId, reason: data.reason }).toEqual({ userId: tokens.userId, reason });
+      // never earlier than the access token issued with the session
+      expect(Date.parse(data.accessTokenExpiresAt)).toBeGreaterThanOrEqual(Date.parse(tokens.accessTokenExpiresAt));
+      expect(Date.parse(data.accessTokenExpiresAt) - Date.parse(data.revokedAt)).toBe(15 * 60 * 1000);
+    }
+    expect(revocations(sessionOf(survivor.accessToken))).toHaveLength(0);
+  });
+
   it('signs in with WeChat deterministically and rejects forged login codes', async () => {
     const a = await rpc.request(identity.wechatSignIn, { app: 'mini-program', loginCode: 'dev:alice-1' });
     const b = await rpc.request(identity.wechatSignIn, { app: 'official-account', loginCode: 'dev:alice-1' });

@@ -5,6 +5,7 @@ import { AuthService } from './auth.service.js';
 import { IdentityNatsController } from './identity.nats-controller.js';
 import { DEFAULT_IDENTITY_OPTIONS, IDENTITY_OPTIONS, type IdentityOptions } from './identity.options.js';
 import { LeaderApprovalsConsumer } from './leader-approvals.consumer.js';
+import { SessionRevocations } from './session-revocations.js';
 import { LogSmsSender, SmsSender } from './sms-sender.js';
 import { DevWechatAuth, WechatAuth } from './wechat-auth.js';
 
@@ -28,6 +29,7 @@ export class IdentityModule {
         { provide: IDENTITY_OPTIONS, useValue: identityOptions },
         { provide: SmsSender, inject: [IdentityDb], useFactory: (db: IdentityDb) => (smsAdapter === 'log' ? new LogSmsSender(db) : new LogSmsSender(db)) },
         { provide: WechatAuth, useValue: wechatAdapter === 'dev' ? new DevWechatAuth() : wechatAdapter.adapter },
+        SessionRevocations,
         AccountsService,
         AuthService,
         IdentityNatsController,

@@ -5,3 +5,4 @@ export * from './accounts.service.js';
 export * from './auth.service.js';
 export * from './sms-sender.js';
 export * from './wechat-auth.js';
+export * from './session-revocations.js';

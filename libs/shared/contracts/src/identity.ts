@@ -295,6 +295,9 @@ export const roleGranted = defineEvent(
   z.object({ userId: UserIdSchema, role: RoleSchema, grantedAt: IsoDateTimeSchema }),
 );
 
+export const SessionRevokedReasonSchema = z.enum(['signed-out', 'refresh-reused', 'merged', 'erased']);
+export type SessionRevokedReason = z.infer<typeof SessionRevokedReasonSchema>;
+
 /**
  * A session ended before its access tokens did: signed out, a reused refresh token, merged into another
  * account, or erased. The gateway refuses the session's access tokens from then until
@@ -305,7 +308,7 @@ export const sessionRevoked = defineEvent(
   z.object({
     sessionId: z.string().uuid(),
     userId: UserIdSchema,
-    reason: z.enum(['signed-out', 'refresh-reused', 'merged', 'erased']),
+    reason: SessionRevokedReasonSchema,
     revokedAt: IsoDateTimeSchema,
     accessTokenExpiresAt: IsoDateTimeSchema,
   }),
