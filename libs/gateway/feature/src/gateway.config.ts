@@ -24,6 +24,11 @@ export const gatewayConfigFragment = {
   DEV_ROUTES: z.stringbool().default(false),
   /** Trust `X-Forwarded-For` from the ingress, so per-client limits see the real client address. */
   TRUST_PROXY: z.stringbool().default(false),
+  /**
+   * How far back a starting gateway reads session revocations: at least identity's
+   * ACCESS_TOKEN_TTL_SECONDS, so no revoked session's token is honoured after a restart.
+   */
+  REVOCATION_REPLAY_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 };
 
 /** The parsed configuration `createGateway` needs (what `apps/gateway/src/config.ts` produces). */

@@ -69,6 +69,46 @@ describe('request bodies', () => {
   });
 });
 
+describe('hostile text and framework refusals', () => {
+  it('refuses a NUL character or a lone surrogate anywhere in the request with 400 before any service is called', async () => {
+    const token = tokenFor(['resident']);
+    const nul = await http(main.url, 'PATCH', '/v1/me/profile', { token, body: { nickname: 'Wang\u0000' } });
+    expect(nul.status).toBe(400);
+    expectEnvelope(nul.body, 'COMMON.VALIDATION_FAILED');
+    expect(nul.body.details.fields).toEqual([{ path: 'body.nickname', message: expect.stringContaining('NUL') }]);
+    const surrogate = await http(main.url, 'PATCH', '/v1/me/profile', { token, rawBody: '{"building":"3\\ud800"}', headers: { 'content-type': 'application/json' } });
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.details.fields).toEqual([{ path: 'body.building', message: expect.any(String) }]);
+    const query = await http(main.url, 'GET', '/v1/compounds?city=Hang%00zhou', { token });
+    expect(query.status).toBe(400);
+    expect(query.body.details.fields).toEqual([{ path: 'query.city', message: expect.any(String) }]);
+    const param = await http(main.url, 'GET', '/v1/compounds/a%00b/insights', { token: tokenFor(['ops']) });
+    expect(param.status).toBe(400);
+    expectEnvelope(param.body, 'COMMON.VALIDATION_FAILED');
+    const key = await http(main.url, 'POST', '/v1/behaviour', { token, body: { ['events\u0000']: [] } });
+    expect(key.status).toBe(400);
+    expect(fakes.calls).toHaveLength(0);
+  });
+
+  it('answers a URL it cannot decode with 400 in the envelope', async () => {
+    for (const path of ['/v1/users/%ED%A0%80/profile', '/v1/users/%E0%A4%A/profile']) {
+      const res = await http(main.url, 'GET', path, { token: tokenFor(['ops']) });
+      expect(res.status).toBe(400);
+      expectEnvelope(res.body, 'COMMON.VALIDATION_FAILED');
+    }
+  });
+
+  it('answers an over-long URL or header block with 431 COMMON.HEADERS_TOO_LARGE in the envelope', async () => {
+    for (const res of [
+      await http(main.url, 'GET', `/v1/products?tag=${'a'.repeat(20_000)}`),
+      await http(main.url, 'GET', '/v1/me/profile', { headers: { 'x-padding': 'a'.repeat(20_000) } }),
+    ]) {
+      expect(res.status).toBe(431);
+      expect(res.body).toMatchObject({ code: 'COMMON.HEADERS_TOO_LARGE', message: expect.any(String), traceId: expect.stringMatching(/^[0-9a-f]{32}$/), requestId: expect.any(String) });
+    }
+  });
+});
+
 describe('authentication', () => {
   it('answers a missing token with 401 AUTH.UNAUTHENTICATED', async () => {
     const res = await http(main.url, 'GET', '/v1/me/profile');

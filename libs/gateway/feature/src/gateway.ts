@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { maxHeaderSize } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   Catch,
@@ -14,11 +15,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { HealthService, LinliKitModule, RpcClient, createLogger, initTelemetry } from '@linli/nest-kit';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { HealthService, LinliKitModule, NATS_CONNECTION, RpcClient, Subjects, createLogger, initTelemetry } from '@linli/nest-kit';
 import type { GatewayConfig } from './gateway.config.js';
 import { registerGatewayHttp } from './http.js';
-import { ErrorResponder } from './http-errors.js';
+import { ErrorResponder, clientErrorHandler } from './http-errors.js';
 import { requestIdFor } from './request-context.js';
+import { RevokedSessions, SessionRevocationFeed } from './revocations.js';
 import type { GatewayRoute } from './route.js';
 import { routes as allRoutes } from './routes/index.js';
 
@@ -76,6 +79,7 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   // A no-op when the process already set tracing up (main.ts does, first); tests get it here.
   const telemetry = initTelemetry({ serviceName: 'gateway', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, exporter: options.exporter });
+  const errors = new ErrorResponder(config.BODY_LIMIT_BYTES);
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
@@ -88,13 +92,19 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // No Nest middleware runs here (routes are Fastify routes; CORS is a Fastify plugin), so no
     // @fastify/middie either: it sat in every request's onRequest hooks for nothing.
     skipMiddie: true,
+    // Refusals before routing get the error envelope too: a URL the router cannot decode or an
+    // over-long path parameter (frameworkErrors), and what Node's HTTP parser refuses — an over-long
+    // URL or header block (431), a forbidden character in a header (clientErrorHandler).
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+      errors.send(request, reply, error);
+    },
+    clientErrorHandler: clientErrorHandler(maxHeaderSize),
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: options.logger ?? createLogger('gateway', config.LOG_LEVEL, false),
   });
-  const errors = new ErrorResponder(config.BODY_LIMIT_BYTES);
   app.useGlobalFilters(new GatewayExceptionFilter(errors));
   const origins = config.CORS_ORIGINS;
   if (origins === '*' || origins.length > 0) {
@@ -106,6 +116,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       maxAge: 600,
     });
   }
+  // Revoked sessions are known before the first request is served.
+  const revoked = new RevokedSessions();
+  const feed = await SessionRevocationFeed.start(app.get<NatsConnection>(NATS_CONNECTION), app.get(Subjects), revoked, {
+    replaySeconds: config.REVOCATION_REPLAY_SECONDS,
+  });
   await registerGatewayHttp(app.getHttpAdapter().getInstance(), {
     config,
     rpc: app.get(RpcClient),
@@ -114,6 +129,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     errors,
     healthTimeoutMs: options.healthTimeoutMs ?? 1500,
     shutdown: app.get(GatewayShutdown),
+    revoked,
   });
   await app.init();
   return {
@@ -124,6 +140,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       return `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${address.port}`;
     },
     async close() {
+      await feed.stop();
       await app.close();
       await telemetry.shutdown();
     },

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -63,6 +64,14 @@ export class ErrorResponder {
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return new LinliError('COMMON.MALFORMED_JSON', 'the request body is not valid JSON');
+      case 'FST_ERR_BAD_URL':
+        return new LinliError('COMMON.VALIDATION_FAILED', 'the request URL is not valid (a malformed percent-encoding or a character that is not text)', {
+          fields: [{ path: 'url', message: 'is not valid' }],
+        });
+      case 'FST_ERR_MAX_PARAM_LENGTH':
+        return new LinliError('COMMON.VALIDATION_FAILED', 'a path parameter of the request URL is too long', {
+          fields: [{ path: 'params', message: 'is too long' }],
+        });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return new LinliError('COMMON.VALIDATION_FAILED', 'send the request body as application/json', {
           fields: [{ path: 'headers.content-type', message: 'must be application/json' }],
@@ -97,4 +106,36 @@ export class ErrorResponder {
     void reply.code(status).type('application/json; charset=utf-8').send(body);
     return body;
   }
+}
+
+/** Node's `clientError` codes Fastify would answer in its own format, with the envelope's code and status instead. */
+function clientErrorAnswer(error: { code?: string }, maxHeaderBytes: number): { status: number; code: ErrorCode; message: string } {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return { status: errorStatus('COMMON.HEADERS_TOO_LARGE'), code: 'COMMON.HEADERS_TOO_LARGE', message: `the request line and headers are larger than ${maxHeaderBytes} bytes` };
+  }
+  // The client took too long to send its request: 408, not the 504 of a service timeout.
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, code: 'COMMON.TIMEOUT', message: 'the request did not arrive in time' };
+  return { status: errorStatus('COMMON.VALIDATION_FAILED'), code: 'COMMON.VALIDATION_FAILED', message: 'the request is not valid HTTP' };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses before any route sees it (an
+ * over-long URL or header block, a header with a forbidden character, a malformed request line) is
+ * answered with the error envelope, then the connection closes.
+ */
+export function clientErrorHandler(maxHeaderBytes: number): (error: Error & { code?: string }, socket: Socket) => void {
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const answer = clientErrorAnswer(error, maxHeaderBytes);
+    const body: HttpErrorBody = { code: answer.code, message: answer.message, traceId: randomBytes(16).toString('hex'), requestId: randomUUID() };
+    const json = JSON.stringify(body);
+    const reason = answer.status === 431 ? 'Request Header Fields Too Large' : answer.status === 408 ? 'Request Timeout' : 'Bad Request';
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\n` +
+          `x-request-id: ${body.requestId}\r\nx-trace-id: ${body.traceId}\r\nConnection: close\r\n\r\n${json}`,
+      );
+    }
+    socket.destroy(error);
+  };
 }

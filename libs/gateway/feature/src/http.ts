@@ -11,6 +11,7 @@ import { healthRoute, platformHealth } from './health.js';
 import { ErrorResponder } from './http-errors.js';
 import { buildOpenApi } from './openapi.js';
 import { requestState } from './request-context.js';
+import type { RevokedSessions } from './revocations.js';
 import type { GatewayRoute, RouteDoc } from './route.js';
 import { parseRequest } from './validation.js';
 
@@ -24,6 +25,8 @@ export interface GatewayHttpOptions {
   healthTimeoutMs: number;
   /** Set once shutdown begins. */
   shutdown: { readonly closing: boolean };
+  /** Sessions whose access tokens are refused before they expire. */
+  revoked: RevokedSessions;
 }
 
 type Limiter = (request: FastifyRequest) => Promise<
@@ -153,7 +156,7 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
       url: route.path,
       handler: (request, reply) =>
         serve(request, reply, route, errors, async () => {
-          const actor = authenticate(route.auth, request.headers.authorization, tokens);
+          const actor = authenticate(route.auth, request.headers.authorization, tokens, new Date(), options.revoked);
           if (actor) {
             actors.set(request, actor);
             await spend(userLimit, request, reply, 'user');

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { LinliError, type FieldIssue } from '@linli/contracts';
+import { LinliError, UNSAFE_TEXT_MESSAGE, unsafeTextPaths, type FieldIssue } from '@linli/contracts';
 import { NoBody, NoParams, NoQuery, type RouteDoc } from './route.js';
 
 export type RequestPart = 'params' | 'query' | 'body';
@@ -20,8 +20,21 @@ export interface ParsedRequest {
   body: unknown;
 }
 
+/**
+ * Every string of the request (path parameters, query, body — keys too) that holds a NUL character or a
+ * lone surrogate, as field issues. Contract strings refuse them as well; this check covers the gateway's
+ * own schemas and anything a schema does not look at, before a service or PostgreSQL sees it.
+ */
+export function unsafeTextIssues(raw: { params: unknown; query: unknown; body: unknown }): FieldIssue[] {
+  return (['params', 'query', 'body'] as const).flatMap((part) =>
+    unsafeTextPaths(raw[part]).map((path) => ({ path: [part, ...path.map(String)].join('.'), message: UNSAFE_TEXT_MESSAGE })),
+  );
+}
+
 /** Validates path parameters, query and body against the route's schemas; every offending field is reported at once. */
 export function parseRequest(route: RouteDoc, raw: { params: unknown; query: unknown; body: unknown }): ParsedRequest {
+  const unsafe = unsafeTextIssues(raw);
+  if (unsafe.length > 0) throw new LinliError('COMMON.VALIDATION_FAILED', 'the request holds text that is not valid (a NUL character or an unpaired surrogate)', { fields: unsafe });
   const parts: [RequestPart, z.ZodType, unknown][] = [
     ['params', route.params ?? NoParams, raw.params ?? {}],
     ['query', route.query ?? NoQuery, raw.query ?? {}],

@@ -11,6 +11,7 @@ export * from 'zod';
 export const UNSAFE_TEXT_MESSAGE = 'must not contain NUL characters or unpaired surrogates';
 
 /** A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** True when the text has no NUL character and no lone surrogate. */
@@ -30,7 +31,7 @@ export function unsafeTextPaths(value: unknown, path: readonly (string | number)
     value.forEach((item, index) => unsafeTextPaths(item, [...path, index], found, depth + 1));
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (!isSafeText(key)) found.push([...path, key.replace(/\u0000/g, '\\u0000').replace(/[\ud800-\udfff]/g, '\\ufffd')]);
+      if (!isSafeText(key)) found.push([...path, key.replaceAll('\u0000', '\\u0000').replace(/[\ud800-\udfff]/g, '\\ufffd')]);
       else unsafeTextPaths(item, [...path, key], found, depth + 1);
     }
   }

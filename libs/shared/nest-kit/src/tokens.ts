@@ -55,8 +55,8 @@ export function verifyAccessToken(token: string, secret: string, now: Date = new
  * {@link verifyAccessToken} that remembers the tokens it verified, up to `maxEntries` (oldest forgotten
  * first), so a client sending the same token on every request pays for its signature and claims once.
  * Only verified tokens are kept, and a remembered token is still checked for expiry at every use; a
- * token that fails is checked in full every time. Tokens are stateless (no revocation list), so the
- * answer for a token string never changes but by expiry.
+ * token that fails is checked in full every time. The answer for a token string never changes but by
+ * expiry; a session that ends early (sign-out) is refused by the gateway's revoked-session set on top.
  */
 export class AccessTokenVerifier {
   private readonly verified = new Map<string, AccessClaims>();
