@@ -1,5 +1,6 @@
-// One Jest config, three tiers: unit (*.spec.ts beside the code), int (*.int-spec.ts against the
-// machine's real PostgreSQL and NATS) and e2e (tests/e2e, real service processes).
+// One Jest config, four tiers: unit (*.spec.ts beside the code), int (*.int-spec.ts against the
+// machine's real PostgreSQL and NATS), e2e (tests/e2e, real service processes) and security
+// (tests/security: every route of the gateway's table probed against the real platform).
 const fs = require('node:fs');
 const path = require('node:path');
 const swcrc = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc'), 'utf8'));
@@ -19,8 +20,9 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,tests}/**/*.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,tests}/**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tools/jest/int-timeout.cjs'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e-timeout.cjs'] },
+    { ...common, displayName: 'security', testMatch: ['<rootDir>/tests/security/**/*.security-spec.ts'], setupFilesAfterEnv: ['<rootDir>/tools/jest/e2e-timeout.cjs'] },
   ],
 };

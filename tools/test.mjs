@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in order of cost.
 //   build (Prisma clients, then type-checks every app and lib) → lint (module boundaries) →
-//   unit tests → integration tests (real PostgreSQL + NATS) → end-to-end tests (real processes).
+//   unit tests → integration tests (real PostgreSQL + NATS) → end-to-end tests (real processes) →
+//   security tests (every route of the gateway's table probed against the real platform).
 // Integration and e2e tiers need PostgreSQL on 127.0.0.1:5432 and NATS with JetStream on 127.0.0.1:4222
 // (override with TEST_DATABASE_SERVER / TEST_NATS_URL).
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,7 @@ const steps = [
   ['unit tests', [bin('jest'), '--selectProjects', 'unit', '--maxWorkers=2']],
   ['integration tests', [bin('jest'), '--selectProjects', 'int', '--maxWorkers=2']],
   ['end-to-end tests', [bin('jest'), '--selectProjects', 'e2e', '--runInBand']],
+  ['security tests', [bin('jest'), '--selectProjects', 'security', '--runInBand']],
 ];
 const only = process.argv.slice(2);
 const results = [];

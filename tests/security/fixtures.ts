@@ -1,0 +1,58 @@
+/**
+ * What the route table cannot say by itself: whose resource each path parameter names, the routes
+ * whose resource every signed-in user may read, and valid bodies for the routes another actor is
+ * probed on. A new route with known parameter names needs nothing here.
+ */
+import type { Role } from '@linli/contracts';
+import type { ActorName, SecurityFixtures } from './generate.js';
+
+/** Path parameter → the seeded actor whose resource it names (null: shared, nobody's private data). */
+export const PARAM_OWNERS: Record<string, 'residentA' | 'leaderA' | null> = {
+  orderId: 'residentA',
+  userId: 'residentA',
+  applicationId: 'leaderA',
+  pickupPointId: 'leaderA',
+  segmentId: 'leaderA',
+  compoundId: 'leaderA',
+  campaignId: null,
+  productId: null,
+  bundleId: null,
+  categoryId: null,
+  purpose: null,
+};
+
+/** Routes that answer every signed-in user about a resource A owns, on purpose. */
+export const SHARED_READS: Record<string, string> = {
+  'GET /v1/pickup-points/:pickupPointId': 'a pickup point is public: residents choose theirs from the list',
+};
+
+export const ROLES: Record<ActorName, readonly Role[]> = {
+  residentA: ['resident'],
+  residentB: ['resident'],
+  leaderA: ['resident', 'leader'],
+  leaderB: ['resident', 'leader'],
+  ops: ['resident', 'ops'],
+};
+
+/** The ids seeded for A, by parameter name. */
+export type SeededIds = Record<keyof typeof PARAM_OWNERS, string>;
+
+export function securityFixtures(ids: SeededIds, extra: { orderLineId: string; skuId: string }): SecurityFixtures {
+  return {
+    params: Object.fromEntries(Object.entries(PARAM_OWNERS).map(([name, ownedBy]) => [name, { ownedBy, value: ids[name]! }])),
+    sharedReads: SHARED_READS,
+    bodies: {
+      'PATCH /v1/pickup-points/:pickupPointId': { name: 'Taken over by another leader' },
+      'POST /v1/orders/:orderId/cancel': { reason: 'not mine to cancel' },
+      'POST /v1/orders/:orderId/refunds': {
+        refundKey: 'security-probe-refund',
+        lines: [{ lineId: extra.orderLineId, quantity: 1 }],
+        description: 'not my order',
+        photoUrls: ['https://example.com/photo.jpg'],
+      },
+      'POST /v1/leader/pickup-points/:pickupPointId/campaigns/:campaignId/receipt': { shortages: [{ skuId: extra.skuId, quantity: 1 }] },
+      'PUT /v1/segments/:segmentId': { name: 'Taken over', rule: { all: [{ tag: 'has_children', eq: true }] } },
+    },
+    roles: ROLES,
+  };
+}
