@@ -10,12 +10,18 @@ type Io = 'input' | 'output';
 
 /** Error responses every route documents, by status. */
 const ERROR_RESPONSES = {
-  BadRequest: { status: '400', description: 'COMMON.VALIDATION_FAILED (with `details.fields`), COMMON.MALFORMED_JSON or a domain error' },
-  Unauthenticated: { status: '401', description: 'AUTH.UNAUTHENTICATED, AUTH.TOKEN_EXPIRED or AUTH.TOKEN_INVALID' },
+  BadRequest: {
+    status: '400',
+    description: 'COMMON.VALIDATION_FAILED (with `details.fields`; also for text holding a NUL character or an unpaired surrogate), COMMON.MALFORMED_JSON or a domain error',
+  },
+  Unauthenticated: { status: '401', description: 'AUTH.UNAUTHENTICATED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID or AUTH.SESSION_REVOKED (signed out)' },
   Forbidden: { status: '403', description: 'AUTH.FORBIDDEN: the caller lacks the role, or may not act on this resource' },
   PayloadTooLarge: { status: '413', description: 'COMMON.PAYLOAD_TOO_LARGE' },
   RateLimited: { status: '429', description: 'COMMON.RATE_LIMITED (per client address or per user); see `Retry-After`' },
-  Error: { status: 'default', description: 'Any other error, e.g. COMMON.UNAVAILABLE (503), COMMON.TIMEOUT (504), COMMON.INTERNAL (500)' },
+  Error: {
+    status: 'default',
+    description: 'Any other error, e.g. COMMON.HEADERS_TOO_LARGE (431: URL or headers too long), COMMON.UNAVAILABLE (503), COMMON.TIMEOUT (504), COMMON.INTERNAL (500)',
+  },
 } as const;
 
 /**
