@@ -14,6 +14,13 @@ export const PARAM_OWNERS: Record<string, 'residentA' | 'leaderA' | null> = {
   pickupPointId: 'leaderA',
   segmentId: 'leaderA',
   compoundId: 'leaderA',
+  // A merge request is the requesting resident's; only ops decide it, so others are refused by role
+  // before any lookup and the tier does not seed one (its value is an id nothing holds).
+  mergeRequestId: 'residentA',
+  // A refund under review belongs to the order's pickup point (leader A reviews it). Seeding one takes
+  // a picked-up order past the auto-approval limit, a whole campaign day: the value is an id nothing
+  // holds, so leader B's refusal here shows no data leaks, not that the service checks the point.
+  refundId: 'leaderA',
   campaignId: null,
   productId: null,
   bundleId: null,
@@ -51,6 +58,8 @@ export function securityFixtures(ids: SeededIds, extra: { orderLineId: string; s
         photoUrls: ['https://example.com/photo.jpg'],
       },
       'POST /v1/leader/pickup-points/:pickupPointId/campaigns/:campaignId/receipt': { shortages: [{ skuId: extra.skuId, quantity: 1 }] },
+      'POST /v1/refund-reviews/:refundId/approve': { reason: 'approved by another leader' },
+      'POST /v1/refund-reviews/:refundId/reject': { reason: 'rejected by another leader' },
       'PUT /v1/segments/:segmentId': { name: 'Taken over', rule: { all: [{ tag: 'has_children', eq: true }] } },
     },
     roles: ROLES,

@@ -258,6 +258,9 @@ export async function startPlatform(): Promise<Platform> {
         bundleId: bundle.bundleId,
         categoryId: 'sec-dairy',
         purpose: 'marketing',
+        // not seeded (see PARAM_OWNERS)
+        mergeRequestId: randomUUID(),
+        refundId: randomUUID(),
       },
       orderLineId: order.lines[0].lineId,
       skuId,
