@@ -260,12 +260,18 @@ describe('a resident\'s data across every service (PIPL)', () => {
       };
       const holding = await until(`${service} forgets the resident`, async () => ((await leftovers()).length === 0 ? [] : undefined), 20_000).catch(leftovers);
       expect([service, holding]).toEqual([service, []]);
-      // what stays in the outbox under the id is the erasure event and nothing else
+      // what stays in the outbox under the id is the erasure's own notices and nothing else: the erasure
+      // event and the revocation of the sessions it deleted (both name only the tombstone's id)
       const db = new pg.Client({ connectionString: url });
       await db.connect();
-      const kept = await db.query<{ subject: string }>(`SELECT subject FROM outbox_events WHERE payload::text LIKE '%' || $1 || '%'`, [resident.userId]);
+      const kept = await db.query<{ subject: string; reason: string | null }>(
+        `SELECT subject, payload->>'reason' AS reason FROM outbox_events WHERE payload::text LIKE '%' || $1 || '%'`,
+        [resident.userId],
+      );
       await db.end();
-      expect([service, kept.rows.map((r) => r.subject).filter((s) => s !== 'identity.user.erased.v1')]).toEqual([service, []]);
+      const erasureNotice = (row: { subject: string; reason: string | null }) =>
+        row.subject === 'identity.user.erased.v1' || (row.subject === 'identity.session.revoked.v1' && row.reason === 'erased');
+      expect([service, kept.rows.filter((row) => !erasureNotice(row)).map((row) => row.subject)]).toEqual([service, []]);
     }
     const identityDb = new pg.Client({ connectionString: env.databases['identity']!.url });
     await identityDb.connect();
