@@ -21,7 +21,13 @@ export const PARAM_OWNERS: Record<string, 'residentA' | 'leaderA' | null> = {
   // a picked-up order past the auto-approval limit, a whole campaign day: the value is an id nothing
   // holds, so leader B's refusal here shows no data leaks, not that the service checks the point.
   refundId: 'leaderA',
+  reminderId: 'leaderA',
+  draftId: 'leaderA',
+  messageId: 'residentA',
+  leaderUserId: 'leaderA',
   campaignId: null,
+  // a calendar month (YYYY-MM) names nobody; the leader in the path (or the caller) does
+  month: null,
   productId: null,
   bundleId: null,
   categoryId: null,
@@ -60,6 +66,9 @@ export function securityFixtures(ids: SeededIds, extra: { orderLineId: string; s
       'POST /v1/leader/pickup-points/:pickupPointId/campaigns/:campaignId/receipt': { shortages: [{ skuId: extra.skuId, quantity: 1 }] },
       'POST /v1/refund-reviews/:refundId/approve': { reason: 'approved by another leader' },
       'POST /v1/refund-reviews/:refundId/reject': { reason: 'rejected by another leader' },
+      'PUT /v1/leader/customers/:userId/notes': { notes: 'written by another leader' },
+      'POST /v1/leader/reminders/:reminderId/close': { status: 'done' },
+      'PATCH /v1/leader/drafts/:draftId': { text: 'rewritten by another leader' },
       'PUT /v1/segments/:segmentId': { name: 'Taken over', rule: { all: [{ tag: 'has_children', eq: true }] } },
     },
     roles: ROLES,

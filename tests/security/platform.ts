@@ -217,6 +217,27 @@ export async function startPlatform(): Promise<Platform> {
       return reply.status === 201 ? reply.body : undefined;
     });
 
+    // Leader A's care of resident A: a reminder, a draft left as a draft, and a message sent to A's inbox
+    // (the drafts need A's marketing consent; leader-ops learns A as leader A's customer from events).
+    await ok('PATCH', '/v1/me/profile', { token: signed.residentA.accessToken, body: { birthday: `1962-${deliveryDate.slice(5)}` } });
+    await ok('PUT', '/v1/me/consents/marketing', { token: signed.residentA.accessToken, body: { granted: true } });
+    const leaderA = signed.leaderA.accessToken;
+    const draftFor = () =>
+      until('a care draft for resident A', async () => {
+        const reply = await http('POST', '/v1/leader/drafts', { token: leaderA, body: { kind: 'birthday', userId: signed.residentA.userId } });
+        return reply.status === 201 ? (reply.body.drafts[0].draftId as string) : undefined;
+      });
+    const sentDraft = await draftFor();
+    await ok('POST', `/v1/leader/drafts/${sentDraft}/approve`, { token: leaderA });
+    const sent = await ok('POST', `/v1/leader/drafts/${sentDraft}/send`, { token: leaderA });
+    const draftId = await draftFor();
+    const reminder = await ok(
+      'POST',
+      '/v1/leader/reminders',
+      { token: leaderA, body: { userId: signed.residentA.userId, text: 'ask about the milk', dueAt: new Date(now + 86_400_000).toISOString() } },
+      201,
+    );
+
     // Credentials the probes send: A's, twisted.
     const [, claims, signature] = signed.residentA.accessToken.split('.');
     const decoded = JSON.parse(Buffer.from(claims!, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -258,6 +279,11 @@ export async function startPlatform(): Promise<Platform> {
         bundleId: bundle.bundleId,
         categoryId: 'sec-dairy',
         purpose: 'marketing',
+        reminderId: reminder.reminderId,
+        draftId,
+        messageId: sent.message.messageId,
+        leaderUserId: signed.leaderA.userId,
+        month: new Date(now).toISOString().slice(0, 7),
         // not seeded (see PARAM_OWNERS)
         mergeRequestId: randomUUID(),
         refundId: randomUUID(),

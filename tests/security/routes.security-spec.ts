@@ -131,6 +131,10 @@ describe('every route of the gateway table', () => {
     expect(point.body?.name).toBe(`${platform.actors.leaderA.name}'s kiosk`);
     const segment = await platform.http('GET', `/v1/segments/${platform.ids.segmentId}`, { token: platform.actors.leaderA.accessToken });
     expect({ status: segment.status, name: segment.body?.name }).toEqual({ status: 200, name: 'Families of A' });
+    const drafts = await platform.http('GET', '/v1/leader/drafts?status=draft', { token: platform.actors.leaderA.accessToken });
+    expect(drafts.body?.drafts?.map((d: { draftId: string }) => d.draftId)).toContain(platform.ids.draftId);
+    const reminders = await platform.http('GET', '/v1/leader/reminders?status=open', { token: platform.actors.leaderA.accessToken });
+    expect(reminders.body?.reminders?.map((r: { reminderId: string }) => r.reminderId)).toContain(platform.ids.reminderId);
   });
 });
 
