@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { ERROR_CODES } from '@linli/contracts';
 import { routes } from '@linli/gateway-feature';
@@ -177,5 +178,54 @@ describe('sign-out', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     // other users' sessions are untouched
     expect((await platform.http('GET', '/v1/me/profile', { token: resident.accessToken })).status).toBe(200);
+  });
+});
+
+/** `POST /v1/auth/otp` sent from another loopback address, so each probe is a client of its own. */
+async function otpFrom(localAddress: string, phone: string): Promise<{ status: number; body: any }> {
+  const url = new URL('/v1/auth/otp', platform.base);
+  const payload = JSON.stringify({ phone });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('SMS pumping', () => {
+  const four = () => String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
+
+  it('one client cannot have codes sent to any number of phones: the client budget stops it with a code', async () => {
+    const sent: number[] = [];
+    let refused: { status: number; body: any } | undefined;
+    // the report: 110 distinct numbers went through from one client
+    for (let i = 0; i < 110 && !refused; i++) {
+      const reply = await otpFrom('127.0.0.2', `+86137${four()}${String(i).padStart(4, '0')}`);
+      if (reply.status === 200) sent.push(i);
+      else refused = reply;
+    }
+    expect(sent.length).toBeLessThanOrEqual(30);
+    expect({ status: refused?.status, code: refused?.body?.code, scope: refused?.body?.details?.scope }).toEqual({ status: 429, code: 'IDENTITY.SMS_BUDGET_EXHAUSTED', scope: 'client' });
+    expect(refused!.body.details.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('many clients cannot pump one number prefix: the prefix budget stops them with a code', async () => {
+    const prefix = `+86135${four()}`; // +86 and the first seven national digits
+    let refused: { status: number; body: any } | undefined;
+    let sent = 0;
+    for (let i = 0; i < 130 && !refused; i++) {
+      const reply = await otpFrom(`127.0.${3 + Math.floor(i / 250)}.${(i % 250) + 1}`, `${prefix}${String(i).padStart(4, '0')}`);
+      if (reply.status === 200) sent += 1;
+      else refused = reply;
+    }
+    expect(sent).toBeLessThanOrEqual(100);
+    expect({ status: refused?.status, code: refused?.body?.code, scope: refused?.body?.details?.scope }).toEqual({ status: 429, code: 'IDENTITY.SMS_BUDGET_EXHAUSTED', scope: 'number-prefix' });
   });
 });
