@@ -98,6 +98,77 @@ const application = {
 };
 const binding = { userId: USER, pickupPointId: ID1, compoundId: 'compound-1', boundAt: AT, unboundAt: null, endReason: null };
 
+// communities
+const community = {
+  communityId: ID1,
+  name: '轻食生活圈',
+  description: '',
+  scope: 'pickup-point',
+  compoundId: 'compound-1',
+  pickupPointId: ID2,
+  tags: ['light-food'],
+  memberCount: 12,
+  createdBy: USER,
+  createdAt: AT,
+  myRole: 'owner',
+};
+const member = { userId: USER, displayName: '王阿姨', role: 'member', joinedAt: AT };
+const post = {
+  postId: ID2,
+  communityId: ID1,
+  authorUserId: USER,
+  authorName: '王阿姨',
+  body: '今天的沙拉配方',
+  imageRefs: ['posts/salad.jpg'],
+  linkedSkuId: ID3,
+  linkedCampaignId: null,
+  status: 'visible',
+  reactions: { like: 3 },
+  commentCount: 1,
+  openReports: 0,
+  createdAt: AT,
+};
+const comment = { commentId: ID3, postId: ID2, authorUserId: OTHER_USER, authorName: '李叔', body: '收藏了', createdAt: LATER };
+const communityEvent = {
+  eventId: ID3,
+  communityId: ID1,
+  title: '轻食分享会',
+  description: '',
+  startsAt: AT,
+  endsAt: LATER,
+  pickupPointId: ID2,
+  address: null,
+  compoundId: 'compound-1',
+  capacity: 10,
+  waitlistCapacity: 100,
+  confirmed: 10,
+  waitlisted: 3,
+  organiserUserId: USER,
+  checkInCode: '123456',
+  createdAt: AT,
+};
+const rsvp = { eventId: ID3, userId: USER, status: 'waitlisted', waitlistPosition: 2, createdAt: AT, confirmedAt: null, checkedInAt: null };
+const conversion = { coCreators: 10, coCreatorBuyers: 4, coCreatorRate: 0.4, members: 40, memberBuyers: 8, memberRate: 0.2, buyers: 11 };
+const proposal = {
+  proposalId: ID2,
+  communityId: ID1,
+  proposerUserId: USER,
+  kind: 'new-product',
+  title: '低糖全麦面包',
+  description: '',
+  productId: null,
+  status: 'open',
+  votes: 12,
+  feedback: { responses: 5, meanTaste: 4.2, medianPriceCents: 1590, packSizes: { '400 g': 3, '800 g': 2 } },
+  skuIds: [],
+  campaignId: null,
+  launchedAt: null,
+  conversion: null,
+  myVote: false,
+  createdAt: AT,
+};
+const survey = { surveyId: ID1, kind: 'generic', title: '配送时间', question: '您更喜欢几点取货？', scored: false, compoundId: null, createdAt: AT };
+
 // orders
 const category = { categoryId: 'fresh-vegetables', name: '新鲜蔬菜', parentId: null };
 const sku = { skuId: ID1, code: 'VEG-SPINACH-500', spec: '500 g', priceCents: 1290, active: true };
@@ -397,6 +468,62 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'communities.proposal.voted.v1': { data: { proposalId: ID2, userId: USER, weight: 2, votedAt: AT } },
   'communities.proposal.launched.v1': { data: { proposalId: ID2, communityId: ID1, proposerUserId: USER, skuIds: [ID1], campaignId: ID2, launchedAt: AT } },
   'communities.survey.answered.v1': { data: { surveyId: ID1, responseId: ID2, userId: USER, kind: 'nps', score: 9, trigger: 'pickup', compoundId: 'compound-1', pickupPointId: ID1, leaderUserId: OTHER_USER, answeredAt: AT } },
+  'rpc.communities.community.create.v1': {
+    request: { actor: leader, name: '轻食生活圈', scope: 'pickup-point', pickupPointId: ID2, tags: ['light-food'] },
+    response: community,
+  },
+  'rpc.communities.community.list.v1': { request: { actor: resident, compoundId: 'compound-1' }, response: { communities: [community] } },
+  'rpc.communities.community.get.v1': { request: { actor: resident, communityId: ID1 }, response: community },
+  'rpc.communities.member.join.v1': { request: { actor: resident, communityId: ID1 }, response: { community, member } },
+  'rpc.communities.member.leave.v1': { request: { actor: resident, communityId: ID1 }, response: { communityId: ID1, left: true } },
+  'rpc.communities.member.list.v1': { request: { actor: resident, communityId: ID1, limit: 20 }, response: { members: [member] } },
+  'rpc.communities.member.appoint-moderator.v1': { request: { actor: leader, communityId: ID1, userId: OTHER_USER }, response: { ...member, userId: OTHER_USER, role: 'moderator' } },
+  'rpc.communities.member.invite.v1': { request: { actor: leader, communityId: ID1, segment: 'bound-customers' }, response: { invited: 12 } },
+  'rpc.communities.community.suggest.v1': {
+    request: { actor: resident },
+    response: { suggestions: [{ community, score: 2, reasons: ['light-food'] }], usedInferredTags: true },
+  },
+  'rpc.communities.post.create.v1': { request: { actor: resident, communityId: ID1, body: '今天的沙拉配方', imageRefs: ['posts/salad.jpg'], linkedSkuId: ID3 }, response: post },
+  'rpc.communities.post.list.v1': { request: { actor: resident, communityId: ID1 }, response: { posts: [post] } },
+  'rpc.communities.post.get.v1': { request: { actor: resident, postId: ID2 }, response: { post, comments: [comment] } },
+  'rpc.communities.comment.create.v1': { request: { actor: resident, postId: ID2, body: '收藏了' }, response: comment },
+  'rpc.communities.reaction.set.v1': { request: { actor: resident, postId: ID2, kind: 'like' }, response: { postId: ID2, reactions: { like: 4 } } },
+  'rpc.communities.post.report.v1': { request: { actor: resident, postId: ID2, reason: 'advertising' }, response: { reportId: ID3, postId: ID2, openReports: 1 } },
+  'rpc.communities.moderation.queue.v1': { request: { actor: leader, communityId: ID1 }, response: { items: [{ post, reasons: ['advertising'] }] } },
+  'rpc.communities.moderation.post.v1': { request: { actor: leader, postId: ID2, action: 'hide', reason: 'advertising' }, response: { ...post, status: 'hidden' } },
+  'rpc.communities.moderation.ban.v1': {
+    request: { actor: leader, communityId: ID1, userId: OTHER_USER, until: LATER, reason: 'spam' },
+    response: { communityId: ID1, userId: OTHER_USER, until: LATER },
+  },
+  'rpc.communities.moderation.audit.v1': {
+    request: { actor: leader, communityId: ID1 },
+    response: { entries: [{ auditId: ID3, communityId: ID1, actorUserId: USER, action: 'ban', targetKind: 'member', targetId: OTHER_USER, reason: 'spam', at: AT }] },
+  },
+  'rpc.communities.event.create.v1': {
+    request: { actor: leader, communityId: ID1, title: '轻食分享会', startsAt: AT, endsAt: LATER, pickupPointId: ID2, capacity: 10 },
+    response: communityEvent,
+  },
+  'rpc.communities.event.list.v1': { request: { actor: resident, communityId: ID1 }, response: { events: [{ ...communityEvent, checkInCode: null }] } },
+  'rpc.communities.event.get.v1': { request: { actor: resident, eventId: ID3 }, response: { event: { ...communityEvent, checkInCode: null }, myRsvp: rsvp } },
+  'rpc.communities.rsvp.create.v1': { request: { actor: resident, eventId: ID3 }, response: rsvp },
+  'rpc.communities.rsvp.cancel.v1': { request: { actor: resident, eventId: ID3 }, response: { rsvp: { ...rsvp, status: 'cancelled' }, promotedUserId: OTHER_USER } },
+  'rpc.communities.event.check-in.v1': { request: { actor: resident, eventId: ID3, code: '123456' }, response: { ...rsvp, checkedInAt: LATER } },
+  'rpc.communities.rsvp.mine.v1': { request: { actor: resident }, response: { rsvps: [{ ...rsvp, title: '轻食分享会', startsAt: AT }] } },
+  'rpc.communities.proposal.create.v1': { request: { actor: resident, communityId: ID1, title: '低糖全麦面包' }, response: proposal },
+  'rpc.communities.proposal.list.v1': { request: { actor: resident, status: 'open' }, response: { proposals: [proposal] } },
+  'rpc.communities.proposal.get.v1': { request: { actor: resident, proposalId: ID2 }, response: proposal },
+  'rpc.communities.proposal.vote.v1': { request: { actor: resident, proposalId: ID2 }, response: { ...proposal, votes: 13, myVote: true } },
+  'rpc.communities.proposal.feedback.v1': { request: { actor: resident, proposalId: ID2, taste: 4, priceCents: 1590, packSize: '400 g' }, response: proposal },
+  'rpc.communities.proposal.launch.v1': {
+    request: { actor: ops, proposalId: ID2, skuIds: [ID1], campaignId: ID3 },
+    response: { ...proposal, status: 'launched', skuIds: [ID1], campaignId: ID3, launchedAt: LATER, conversion },
+  },
+  'rpc.communities.survey.create.v1': { request: { actor: ops, title: '配送时间', question: '您更喜欢几点取货？' }, response: survey },
+  'rpc.communities.survey.pending.v1': { request: { actor: resident }, response: { surveys: [{ ...survey, trigger: 'ops', offeredAt: AT }] } },
+  'rpc.communities.survey.answer.v1': {
+    request: { actor: resident, surveyId: ID1, score: 9, reason: '团长很热心' },
+    response: { responseId: ID2, surveyId: ID1, score: 9, reason: '团长很热心', trigger: 'pickup', answeredAt: AT },
+  },
 
   // ------------------------------------------------------------ identity
   'rpc.identity.otp.request.v1': { request: { phone: '138 0013 8000' }, response: { expiresAt: AT, resendAfterSeconds: 60 } },
