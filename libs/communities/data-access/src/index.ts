@@ -7,3 +7,4 @@ export * from './events.repository.js';
 export * from './cocreation.repository.js';
 export * from './surveys.repository.js';
 export { Prisma } from './generated/prisma/client.js';
+export * from './personal-data.repository.js';

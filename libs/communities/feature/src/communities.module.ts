@@ -1,20 +1,45 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CommunitiesDataModule } from '@linli/communities-data-access';
+import { CocreationService } from './cocreation.service.js';
+import { CommunitiesConsumers } from './communities.consumers.js';
+import { CommunitiesContext } from './communities.context.js';
+import { CommunitiesNatsController } from './communities.nats-controller.js';
+import { COMMUNITIES_OPTIONS, DEFAULT_COMMUNITIES_OPTIONS, type CommunitiesOptions } from './communities.options.js';
+import { CommunitiesService } from './communities.service.js';
+import { ContentService } from './content.service.js';
+import { EventsService } from './events.service.js';
+import { SurveysService } from './surveys.service.js';
 import { CommunitiesPersonalDataHandlers } from './personal-data.handlers.js';
 
-export interface CommunitiesModuleOptions {
+export interface CommunitiesModuleOptions extends Partial<CommunitiesOptions> {
   databaseUrl: string;
   databasePoolSize?: number;
 }
 
-/** The communities service. It owns its database and answers its health subject; its domain grows here. */
+/**
+ * The communities service: interest communities and members, posts and moderation, events with
+ * RSVPs and check-in, co-creation with launch conversion, and surveys (NPS). Needs `LinliKitModule`.
+ */
 @Module({})
 export class CommunitiesModule {
   static forRoot(options: CommunitiesModuleOptions): DynamicModule {
+    const { databaseUrl, databasePoolSize, ...rest } = options;
     return {
       module: CommunitiesModule,
-      imports: [CommunitiesDataModule.forRoot({ databaseUrl: options.databaseUrl, poolSize: options.databasePoolSize })],
-      providers: [CommunitiesPersonalDataHandlers],
+      imports: [CommunitiesDataModule.forRoot({ databaseUrl, poolSize: databasePoolSize })],
+      providers: [
+        { provide: COMMUNITIES_OPTIONS, useValue: { ...DEFAULT_COMMUNITIES_OPTIONS, ...rest } },
+        CommunitiesContext,
+        CommunitiesService,
+        ContentService,
+        SurveysService,
+        EventsService,
+        CocreationService,
+        CommunitiesConsumers,
+        CommunitiesNatsController,
+        CommunitiesPersonalDataHandlers,
+      ],
+      exports: [CommunitiesContext, CommunitiesService, EventsService, SurveysService],
     };
   }
 }

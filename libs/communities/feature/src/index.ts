@@ -1,1 +1,3 @@
 export * from './communities.module.js';
+export * from './communities.options.js';
+export * from './communities.consumers.js';
