@@ -111,7 +111,15 @@ export class EventsRepository {
       'UPDATE community_events SET waitlisted = waitlisted + 1 WHERE id = $1::uuid AND waitlisted < waitlist_capacity AND starts_at > now()',
       eventId,
     );
-    if (place > 0) return { kind: 'waitlisted', rsvp: rows[0]! };
+    if (place > 0) {
+      // Numbered now, under the event row's lock, so the queue is in the order places were taken.
+      const queued = await tx.$queryRawUnsafe<RsvpRow[]>(
+        `UPDATE event_rsvps SET seq = nextval(pg_get_serial_sequence('event_rsvps', 'seq')) WHERE event_id = $1::uuid AND user_id = $2::uuid RETURNING ${RSVP_COLUMNS}`,
+        eventId,
+        userId,
+      );
+      return { kind: 'waitlisted', rsvp: queued[0]! };
+    }
     const open = await tx.$queryRawUnsafe<{ open: boolean }[]>('SELECT starts_at > now() AS open FROM community_events WHERE id = $1::uuid', eventId);
     return open[0]?.open ? { kind: 'full' } : { kind: 'closed' };
   }
