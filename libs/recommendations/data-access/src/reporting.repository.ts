@@ -33,6 +33,21 @@ export class ReportingRepository {
     return { customers: r.customers, orders: r.orders, revenueCents: r.revenue, repeaters: r.repeaters, crossBuyers: r.cross_buyers };
   }
 
+  /**
+   * NPS answers in the range (local days, `to` inclusive) and scope: all of them, one compound's, or
+   * one pickup point's (its leader's). Promoters score 9–10, detractors 0–6.
+   */
+  async npsCounts(tx: SqlExecutor, s: ReportScope): Promise<{ responses: number; promoters: number; detractors: number }> {
+    const rows = await tx.$queryRawUnsafe<{ responses: number; promoters: number; detractors: number }[]>(
+      `SELECT count(*)::int AS responses, count(*) FILTER (WHERE score >= 9)::int AS promoters, count(*) FILTER (WHERE score <= 6)::int AS detractors
+         FROM nps_responses
+        WHERE answered_at >= ($1::date::timestamp AT TIME ZONE $3) AND answered_at < (($2::date + 1)::timestamp AT TIME ZONE $3)
+          AND ($4::text IS NULL OR compound_id = $4) AND ($5::text IS NULL OR pickup_point_id = $5)`,
+      ...args(s),
+    );
+    return rows[0]!;
+  }
+
   /** Predicted CLV (cents) of the customers active in the scope and range, ascending. */
   async clvOfActive(tx: SqlExecutor, s: ReportScope): Promise<number[]> {
     const rows = await tx.$queryRawUnsafe<{ clv: number }[]>(

@@ -181,6 +181,7 @@ export class StoreRepository {
       targetUserId,
       mergedAt,
     );
+    await tx.$executeRawUnsafe('UPDATE nps_responses SET user_id = $2 WHERE user_id = $1', sourceUserId, targetUserId);
     // Earlier merges into the source now lead to the target in one hop.
     await tx.$executeRawUnsafe('UPDATE user_merges SET target_user_id = $2 WHERE target_user_id = $1', sourceUserId, targetUserId);
     await tx.$executeRawUnsafe(
@@ -215,11 +216,32 @@ export class StoreRepository {
   }
 
   /** Deletes everything about the user and remembers the erasure so later events are ignored. */
+  /** Stores one NPS answer (again: nothing changes). */
+  async recordNps(
+    tx: SqlExecutor,
+    r: { responseId: string; userId: string; score: number; trigger: string; compoundId: string | null; pickupPointId: string | null; leaderUserId: string | null; answeredAt: Date },
+  ): Promise<void> {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO nps_responses (response_id, user_id, score, trigger, compound_id, pickup_point_id, leader_user_id, answered_at)
+       VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (response_id) DO NOTHING`,
+      r.responseId,
+      r.userId,
+      r.score,
+      r.trigger,
+      r.compoundId,
+      r.pickupPointId,
+      r.leaderUserId,
+      r.answeredAt,
+    );
+  }
+
   async erase(tx: SqlExecutor, userId: string, erasedAt: Date): Promise<void> {
     for (const table of ['purchases', 'behaviour_events', 'parked_events', 'customer_assets', 'customers']) {
       await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE user_id = $1`, userId);
     }
     await tx.$executeRawUnsafe("UPDATE segments SET created_by = '00000000-0000-0000-0000-000000000000' WHERE created_by = $1", userId);
+    // NPS answers stay as anonymous answers, so the reported NPS does not change.
+    await tx.$executeRawUnsafe('UPDATE nps_responses SET user_id = NULL WHERE user_id = $1', userId);
     await tx.$executeRawUnsafe(
       'INSERT INTO erased_users (user_id, erased_at) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING',
       userId,

@@ -45,12 +45,23 @@ export function monthsBetween(a: string, b: string): number {
   return (yb - ya) * 12 + (mb - ma);
 }
 
+/**
+ * NPS = % promoters (9–10) − % detractors (0–6) of the answers, from −100 to 100, one decimal; null
+ * without answers.
+ */
+export function npsMetric(c: { responses: number; promoters: number; detractors: number }): { value: number | null; note: string | null } {
+  if (c.responses === 0) return { value: null, note: 'no NPS answers in this range and scope' };
+  const value = Math.round(((c.promoters - c.detractors) / c.responses) * 1000) / 10;
+  return { value, note: `${c.responses} answer(s): ${c.promoters} promoter(s), ${c.detractors} detractor(s)` };
+}
+
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
 
 /**
  * Asset metrics over a date range for the platform, a compound or a pickup point (definitions in
  * the README): customers, orders, revenue, repurchase and cross-purchase rates, ARPU, the predicted
- * LTV distribution, cohort retention; NPS and K-factor are null until survey and referral events exist.
+ * LTV distribution, cohort retention, NPS from the communities service's survey answers; K-factor is
+ * null until referral events exist.
  */
 @Injectable()
 export class MetricsService {
@@ -72,10 +83,11 @@ export class MetricsService {
     const tz = this.options.reportingTimeZone;
     const { from, to } = rangeOf(req.from, req.to, tz, DEFAULT_RANGE_DAYS);
     const scope: ReportScope = { from, to, timeZone: tz, compoundId: req.compoundId ?? null, pickupPointId: req.pickupPointId ?? null };
-    const [totals, clv, cohortRows] = await Promise.all([
+    const [totals, clv, cohortRows, nps] = await Promise.all([
       this.reporting.totals(this.db, scope),
       this.reporting.clvOfActive(this.db, scope),
       this.reporting.cohorts(this.db, scope),
+      this.reporting.npsCounts(this.db, scope),
     ]);
     const lastMonth = to.slice(0, 7);
     const cohortMap = new Map<string, Map<number, number>>();
@@ -118,7 +130,7 @@ export class MetricsService {
           : null,
         histogram,
       },
-      nps: { value: null, note: 'no survey events exist yet' },
+      nps: npsMetric(nps),
       kFactor: { value: null, note: 'no referral events exist yet' },
       cohorts,
       notes,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { identity, leaderOps, orders, type EventData } from '@linli/contracts';
+import { communities, identity, leaderOps, orders, type EventData } from '@linli/contracts';
 import { EventConsumers, redactPublishedEvents, type ReceivedEvent } from '@linli/nest-kit';
 import { RecommendationEngine } from './engine/recommendation-engine.js';
 import { IngestService, itemIdOf, type Tx } from './ingest.service.js';
@@ -9,6 +9,7 @@ export const CONSUMERS = {
   identity: 'recommendations-identity',
   orders: 'recommendations-orders',
   leaderOps: 'recommendations-leader-ops',
+  communities: 'recommendations-communities',
 } as const;
 
 const ORDER_EVENTS = [
@@ -26,7 +27,8 @@ const ORDER_EVENTS = [
 
 /**
  * Keeps the behaviour store in step with identity (profiles, consents, merges, erasures),
- * leader-ops (pickup points, residents' bindings) and orders (purchases, catalogue, campaigns).
+ * leader-ops (pickup points, residents' bindings), orders (purchases, catalogue, campaigns) and
+ * communities (NPS answers).
  * Each event is handled once (nest-kit records its id in the handler's transaction).
  */
 @Injectable()
@@ -55,6 +57,33 @@ export class RecommendationsConsumers implements OnApplicationBootstrap {
       domain: 'orders',
       contracts: [...ORDER_EVENTS, orders.productUpserted, orders.campaignPublished, orders.campaignClosed],
       handle: (event, tx) => this.onOrders(event, tx),
+    });
+    await this.consumers.start({
+      durable: CONSUMERS.communities,
+      domain: 'communities',
+      contracts: [communities.surveyAnswered],
+      handle: (event, tx) => this.onCommunities(event, tx),
+    });
+  }
+
+  /** NPS answers (kind `nps` with a score) for the asset metrics; an erased resident's late answer is dropped. */
+  async onCommunities(event: ReceivedEvent, tx: Tx): Promise<void> {
+    if (event.subject !== communities.surveyAnswered.subject) return;
+    const d = event.data as EventData<typeof communities.surveyAnswered>;
+    if (d.kind !== 'nps' || d.score === null) return;
+    const store = this.ingest.store;
+    await store.lockUser(tx, d.userId);
+    const user = await store.resolveUser(tx, d.userId);
+    if (user.kind === 'erased') return;
+    await store.recordNps(tx, {
+      responseId: d.responseId,
+      userId: user.userId,
+      score: d.score,
+      trigger: d.trigger,
+      compoundId: d.compoundId,
+      pickupPointId: d.pickupPointId,
+      leaderUserId: d.leaderUserId,
+      answeredAt: new Date(d.answeredAt),
     });
   }
 
