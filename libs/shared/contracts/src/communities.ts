@@ -269,24 +269,25 @@ const Actor = ActorSchema;
  * Create a community. A leader creates `pickup-point` communities for a pickup point they run; ops
  * create any scope. The creator becomes its owner.
  */
+export const CommunityFieldsSchema = z.object({
+  name: Text(60),
+  description: z.string().trim().max(1000).default(''),
+  scope: CommunityScopeSchema,
+  compoundId: CompoundIdSchema.optional(),
+  pickupPointId: Id.optional(),
+  tags: z.array(CommunityTagSchema).max(10).default([]),
+});
+
+/** A compound community names its compound, a pickup-point one its point, a city-wide one neither. */
+export function communityScopeRule(req: { scope: string; compoundId?: string; pickupPointId?: string }, ctx: z.RefinementCtx): void {
+  if (req.scope === 'compound' && !req.compoundId) ctx.addIssue({ code: 'custom', path: ['compoundId'], message: 'a compound community names its compound' });
+  if (req.scope === 'pickup-point' && !req.pickupPointId) ctx.addIssue({ code: 'custom', path: ['pickupPointId'], message: 'a pickup-point community names its pickup point' });
+  if (req.scope === 'city' && (req.compoundId || req.pickupPointId)) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a city-wide community names no compound or pickup point' });
+}
+
 export const createCommunity = defineRpc(
   'rpc.communities.community.create.v1',
-  z
-    .object({
-      actor: Actor,
-      name: Text(60),
-      description: z.string().trim().max(1000).default(''),
-      scope: CommunityScopeSchema,
-      compoundId: CompoundIdSchema.optional(),
-      pickupPointId: Id.optional(),
-      tags: z.array(CommunityTagSchema).max(10).default([]),
-    })
-    .strict()
-    .superRefine((req, ctx) => {
-      if (req.scope === 'compound' && !req.compoundId) ctx.addIssue({ code: 'custom', path: ['compoundId'], message: 'a compound community names its compound' });
-      if (req.scope === 'pickup-point' && !req.pickupPointId) ctx.addIssue({ code: 'custom', path: ['pickupPointId'], message: 'a pickup-point community names its pickup point' });
-      if (req.scope === 'city' && (req.compoundId || req.pickupPointId)) ctx.addIssue({ code: 'custom', path: ['scope'], message: 'a city-wide community names no compound or pickup point' });
-    }),
+  CommunityFieldsSchema.extend({ actor: Actor }).strict().superRefine(communityScopeRule),
   CommunitySchema,
 );
 
@@ -429,29 +430,26 @@ export const moderationAudit = defineRpc(
  * Create an event: owners and moderators of the community, the leader of the pickup point, or ops.
  * The place is a pickup point or an address.
  */
-export const createEvent = defineRpc(
-  'rpc.communities.event.create.v1',
-  z
-    .object({
-      actor: Actor,
-      communityId: CommunityIdSchema.optional(),
-      title: Text(100),
-      description: z.string().trim().max(2000).default(''),
-      startsAt: IsoDateTimeSchema,
-      endsAt: IsoDateTimeSchema,
-      pickupPointId: Id.optional(),
-      address: Text(300).optional(),
-      compoundId: CompoundIdSchema.optional(),
-      capacity: z.number().int().min(1).max(10_000),
-      waitlistCapacity: z.number().int().min(0).max(10_000).default(100),
-    })
-    .strict()
-    .superRefine((req, ctx) => {
-      if (!req.pickupPointId === !req.address) ctx.addIssue({ code: 'custom', path: ['address'], message: 'give either a pickupPointId or an address' });
-      if (Date.parse(req.endsAt) <= Date.parse(req.startsAt)) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must end after it starts' });
-    }),
-  CommunityEventSchema,
-);
+export const EventFieldsSchema = z.object({
+  communityId: CommunityIdSchema.optional(),
+  title: Text(100),
+  description: z.string().trim().max(2000).default(''),
+  startsAt: IsoDateTimeSchema,
+  endsAt: IsoDateTimeSchema,
+  pickupPointId: Id.optional(),
+  address: Text(300).optional(),
+  compoundId: CompoundIdSchema.optional(),
+  capacity: z.number().int().min(1).max(10_000),
+  waitlistCapacity: z.number().int().min(0).max(10_000).default(100),
+});
+
+/** An event takes place at a pickup point or an address (one of them) and ends after it starts. */
+export function eventPlaceRule(req: { pickupPointId?: string; address?: string; startsAt: string; endsAt: string }, ctx: z.RefinementCtx): void {
+  if (!req.pickupPointId === !req.address) ctx.addIssue({ code: 'custom', path: ['address'], message: 'give either a pickupPointId or an address' });
+  if (Date.parse(req.endsAt) <= Date.parse(req.startsAt)) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'must end after it starts' });
+}
+
+export const createEvent = defineRpc('rpc.communities.event.create.v1', EventFieldsSchema.extend({ actor: Actor }).strict().superRefine(eventPlaceRule), CommunityEventSchema);
 
 export const listEvents = defineRpc(
   'rpc.communities.event.list.v1',
@@ -492,21 +490,20 @@ export const myEvents = defineRpc(
 // ---------------------------------------------------------------- RPC: co-creation
 
 /** Residents (members of the community, when one is named) or ops propose a product or a change to one. */
-export const createProposal = defineRpc(
-  'rpc.communities.proposal.create.v1',
-  z
-    .object({
-      actor: Actor,
-      communityId: CommunityIdSchema.optional(),
-      kind: z.enum(['new-product', 'change']).default('new-product'),
-      title: Text(200),
-      description: z.string().trim().max(2000).default(''),
-      productId: Id.optional(),
-    })
-    .strict()
-    .refine((req) => req.kind !== 'change' || req.productId !== undefined, { path: ['productId'], message: 'a change names the product' }),
-  ProposalSchema,
-);
+export const ProposalFieldsSchema = z.object({
+  communityId: CommunityIdSchema.optional(),
+  kind: z.enum(['new-product', 'change']).default('new-product'),
+  title: Text(200),
+  description: z.string().trim().max(2000).default(''),
+  productId: Id.optional(),
+});
+
+/** A change names the product it changes. */
+export function proposalKindRule(req: { kind?: string; productId?: string }, ctx: z.RefinementCtx): void {
+  if (req.kind === 'change' && req.productId === undefined) ctx.addIssue({ code: 'custom', path: ['productId'], message: 'a change names the product' });
+}
+
+export const createProposal = defineRpc('rpc.communities.proposal.create.v1', ProposalFieldsSchema.extend({ actor: Actor }).strict().superRefine(proposalKindRule), ProposalSchema);
 
 export const listProposals = defineRpc(
   'rpc.communities.proposal.list.v1',

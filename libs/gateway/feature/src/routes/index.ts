@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { GatewayRoute } from '../route.js';
+import { communitiesRoutes, communitiesSchemaNames } from './communities.routes.js';
 import { identityRoutes, identitySchemaNames } from './identity.routes.js';
 import { leaderCustomersRoutes, leaderCustomersSchemaNames } from './leader-customers.routes.js';
 import { leaderOpsRoutes, leaderOpsSchemaNames } from './leader-ops.routes.js';
@@ -10,7 +11,14 @@ import { recommendationsRoutes, recommendationsSchemaNames } from './recommendat
  * Every RPC-backed route of the gateway, one file per domain. A domain adds its routes in
  * `<domain>.routes.ts` and one line here; the route-table test and the OpenAPI document pick them up.
  */
-export const routes: readonly GatewayRoute[] = [...identityRoutes, ...leaderOpsRoutes, ...leaderCustomersRoutes, ...ordersRoutes, ...recommendationsRoutes];
+export const routes: readonly GatewayRoute[] = [...identityRoutes, ...leaderOpsRoutes, ...leaderCustomersRoutes, ...ordersRoutes, ...recommendationsRoutes, ...communitiesRoutes];
 
 /** Response schemas documented once, by name, in the OpenAPI components (one map per domain). */
-export const schemaNames: ReadonlyMap<z.ZodType, string> = new Map([...identitySchemaNames, ...leaderOpsSchemaNames, ...leaderCustomersSchemaNames, ...ordersSchemaNames, ...recommendationsSchemaNames]);
+export const schemaNames: ReadonlyMap<z.ZodType, string> = new Map([
+  ...identitySchemaNames,
+  ...leaderOpsSchemaNames,
+  ...leaderCustomersSchemaNames,
+  ...ordersSchemaNames,
+  ...recommendationsSchemaNames,
+  ...communitiesSchemaNames,
+]);
