@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DEMO_PHONES } from './lib/demo-accounts.mjs';
 import { seedCommerce } from './seed-commerce.mjs';
 import { seedLeader } from './seed-leader.mjs';
+import { seedCommunities } from './seed-communities.mjs';
 
 export { DEMO_PHONES };
 
@@ -96,3 +97,5 @@ export function addSeedStep(step) {
 addSeedStep(seedCommerce);
 // Customers, attention lists, drafts and last month's statements of the demo leaders.
 addSeedStep(seedLeader);
+// Communities with members, posts, events with RSVPs and check-ins, NPS answers, co-creation proposals.
+addSeedStep(seedCommunities);
