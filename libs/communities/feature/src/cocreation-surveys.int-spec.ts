@@ -127,3 +127,33 @@ describe('erasure', () => {
     expect(await h.db.surveyResponse.count({ where: { userId: null, score: 2 } })).toBe(1);
   });
 });
+
+describe('merges', () => {
+  it("moves a merged account's memberships, posts, votes and RSVPs to the survivor, once each", async () => {
+    const community = await h.rpc.request(c.createCommunity, { actor: ops, name: 'Merge City', scope: 'city' });
+    const [source, target] = [await aResident(h, place), await aResident(h, place)];
+    for (const actor of [source, target]) await h.rpc.request(c.joinCommunity, { actor, communityId: community.communityId });
+    const post = await h.rpc.request(c.createPost, { actor: source, communityId: community.communityId, body: 'from the old account' });
+    const proposal = await h.rpc.request(c.createProposal, { actor: ops, communityId: community.communityId, title: 'Merge bread' });
+    for (const actor of [source, target]) await h.rpc.request(c.voteProposal, { actor, proposalId: proposal.proposalId });
+    const event = await h.rpc.request(c.createEvent, {
+      actor: ops,
+      title: 'Two seats',
+      startsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+      address: 'Gate 2',
+      capacity: 2,
+    });
+    const waiting = anActor();
+    for (const actor of [source, target, waiting]) await h.rpc.request(c.rsvp, { actor, eventId: event.eventId });
+
+    await feed(h, identity.userMerged, { mergeId: randomUUID(), sourceUserId: source.userId, targetUserId: target.userId, mergedAt: new Date().toISOString() });
+    expect((await h.rpc.request(c.getCommunity, { actor: target, communityId: community.communityId })).memberCount).toBe(2); // ops (owner) and the survivor
+    expect((await h.rpc.request(c.getPost, { actor: target, postId: post.postId })).post.authorUserId).toBe(target.userId);
+    expect((await h.rpc.request(c.getProposal, { actor: target, proposalId: proposal.proposalId })).votes).toBe(1);
+    const { event: after } = await h.rpc.request(c.getEvent, { actor: target, eventId: event.eventId });
+    expect([after.confirmed, after.waitlisted]).toEqual([2, 0]);
+    expect((await h.rpc.request(c.getEvent, { actor: waiting, eventId: event.eventId })).myRsvp?.status).toBe('confirmed');
+    expect(await h.db.communityMember.count({ where: { userId: source.userId } })).toBe(0);
+  });
+});

@@ -17,7 +17,7 @@ export const COMMUNITIES_CONSUMERS = {
 /**
  * Keeps the service's copies in step with the others, by their events only:
  * - leader-ops: compounds, pickup points (with their leader), residents' bindings;
- * - identity: display names, households and diets (profile), profiling consent, erasure;
+ * - identity: display names, households and diets (profile), profiling consent, merges, erasure;
  * - orders: a paid order counts for the launch conversion of proposals launched in its campaign and
  *   for the resident's purchase categories; a picked-up order offers the NPS question.
  * Each event is handled once, in the transaction that records it as processed.
@@ -44,7 +44,7 @@ export class CommunitiesConsumers implements OnApplicationBootstrap {
     await this.consumers.start({
       durable: COMMUNITIES_CONSUMERS.identity,
       domain: 'identity',
-      contracts: [identity.profileUpdated, identity.consentChanged, identity.userErased],
+      contracts: [identity.profileUpdated, identity.consentChanged, identity.userMerged, identity.userErased],
       handle: (event, tx) => this.onIdentity(event, tx),
     });
     await this.consumers.start({
@@ -88,6 +88,11 @@ export class CommunitiesConsumers implements OnApplicationBootstrap {
         if (d.purpose === 'profiling') await this.ctx.replicas.setConsent(tx, d.userId, d.granted);
         return;
       }
+      case identity.userMerged.subject: {
+        const d = event.data as EventData<typeof identity.userMerged>;
+        await this.merge(tx, d.sourceUserId, d.targetUserId);
+        return;
+      }
       case identity.userErased.subject: {
         const d = event.data as EventData<typeof identity.userErased>;
         await this.erase(tx, d.userId);
@@ -100,7 +105,20 @@ export class CommunitiesConsumers implements OnApplicationBootstrap {
   /** Cancels the user's RSVPs first (seats pass to the waiting list), then deletes their data. */
   async erase(tx: Tx, userId: string): Promise<void> {
     await lockKey(tx, `user:${userId}`);
-    for (const eventId of await this.personal.activeRsvpEvents(tx, userId)) {
+    await this.cancelRsvps(tx, userId, await this.personal.activeRsvpEvents(tx, userId));
+    await this.personal.erase(tx, userId);
+  }
+
+  /** Moves the merged account's data to the survivor; where both RSVPed to an event, the merged account's RSVP is cancelled first. */
+  async merge(tx: Tx, sourceUserId: string, targetUserId: string): Promise<void> {
+    if (sourceUserId === targetUserId) return;
+    for (const id of [sourceUserId, targetUserId].sort()) await lockKey(tx, `user:${id}`);
+    await this.cancelRsvps(tx, sourceUserId, await this.personal.clashingRsvpEvents(tx, sourceUserId, targetUserId));
+    await this.personal.merge(tx, sourceUserId, targetUserId);
+  }
+
+  private async cancelRsvps(tx: Tx, userId: string, eventIds: string[]): Promise<void> {
+    for (const eventId of eventIds) {
       const result = await this.ctx.events.cancel(tx, eventId, userId);
       const event = await this.ctx.events.get(tx, eventId);
       if (result?.promoted && event) {
@@ -116,7 +134,6 @@ export class CommunitiesConsumers implements OnApplicationBootstrap {
         });
       }
     }
-    await this.personal.erase(tx, userId);
   }
 
   async onOrders(event: ReceivedEvent, tx: Tx): Promise<void> {
