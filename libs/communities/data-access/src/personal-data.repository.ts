@@ -107,4 +107,21 @@ export class PersonalDataRepository {
     // PostgreSQL refuses a parameter a statement does not use, so each gets the ones it names.
     for (const sql of statements) await tx.$executeRawUnsafe(sql, ...(sql.includes('$2') ? [sourceUserId, targetUserId] : [sourceUserId]));
   }
+
+  /** What the service holds about these user ids (a user and the accounts merged into them), by section. */
+  async export(tx: Executor, userIds: string[]): Promise<Record<string, unknown[]>> {
+    const q = (sql: string) => tx.$queryRawUnsafe<Record<string, unknown>[]>(sql, userIds);
+    const [memberships, posts, comments, rsvps, proposals, votes, feedback, surveyAnswers, profile] = await Promise.all([
+      q(`SELECT c.name AS community, m.role, m.joined_at AS "joinedAt" FROM community_members m JOIN communities c ON c.id = m.community_id WHERE m.user_id = ANY($1::uuid[])`),
+      q(`SELECT id AS "postId", body, image_refs AS "imageRefs", status, created_at AS "createdAt" FROM community_posts WHERE author_user_id = ANY($1::uuid[])`),
+      q(`SELECT id AS "commentId", post_id AS "postId", body, created_at AS "createdAt" FROM community_comments WHERE author_user_id = ANY($1::uuid[])`),
+      q(`SELECT e.title, e.starts_at AS "startsAt", r.status, r.checked_in_at AS "checkedInAt" FROM event_rsvps r JOIN community_events e ON e.id = r.event_id WHERE r.user_id = ANY($1::uuid[])`),
+      q(`SELECT id AS "proposalId", title, description, created_at AS "createdAt" FROM proposals WHERE proposer_user_id = ANY($1::uuid[])`),
+      q(`SELECT proposal_id AS "proposalId", voted_at AS "votedAt" FROM proposal_votes WHERE user_id = ANY($1::uuid[])`),
+      q(`SELECT proposal_id AS "proposalId", taste, price_cents AS "priceCents", pack_size AS "packSize", comment FROM proposal_feedback WHERE user_id = ANY($1::uuid[])`),
+      q(`SELECT survey_id AS "surveyId", score, reason, answered_at AS "answeredAt" FROM survey_responses WHERE user_id = ANY($1::uuid[])`),
+      q(`SELECT display_name AS "displayName", compound_id AS "compoundId", household, dietary, profiling_consent AS "profilingConsent" FROM cm_residents WHERE user_id = ANY($1::uuid[])`),
+    ]);
+    return { profile, memberships, posts, comments, rsvps, proposals, votes, feedback, surveyAnswers };
+  }
 }

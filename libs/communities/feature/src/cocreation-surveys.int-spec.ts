@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { communities as c, identity, orders } from '@linli/contracts';
+import { communities as c, identity, orders, personalDataExport } from '@linli/contracts';
 import { anActor } from '@linli/testing';
 import { aPlace, aResident, anOrder, codeOf, feed, ops, paid, rawRequest, startCommunities, waitForEvent, type Harness, type Place } from './communities.test-harness.js';
 
@@ -96,6 +96,21 @@ describe('surveys', () => {
     expect(await codeOf(h.rpc.request(c.answerSurvey, { actor: resident, surveyId: survey.surveyId, reason: 'again' }))).toBe('COMMUNITIES.ALREADY_ANSWERED');
     expect(await codeOf(h.rpc.request(c.answerSurvey, { actor: anActor(), surveyId: survey.surveyId }))).toBe('COMMUNITIES.SURVEY_NOT_OFFERED');
     expect((await h.rpc.request(c.pendingSurveys, { actor: resident })).surveys.map((s) => s.surveyId)).not.toContain(survey.surveyId);
+  });
+});
+
+describe('personal data', () => {
+  it("exports a resident's memberships, posts and answers, to themselves or ops only", async () => {
+    const community = await h.rpc.request(c.createCommunity, { actor: ops, name: 'Export City', scope: 'city' });
+    const resident = await aResident(h, place, { nickname: '导出' });
+    await h.rpc.request(c.joinCommunity, { actor: resident, communityId: community.communityId });
+    await h.rpc.request(c.createPost, { actor: resident, communityId: community.communityId, body: 'mine' });
+    const copy = await h.rpc.request(personalDataExport.communities, { actor: resident, userId: resident.userId, userIds: [resident.userId] });
+    expect(copy.service).toBe('communities');
+    expect(copy.sections.memberships).toEqual([expect.objectContaining({ community: 'Export City', role: 'member' })]);
+    expect(copy.sections.posts).toEqual([expect.objectContaining({ body: 'mine' })]);
+    expect(copy.sections.profile).toEqual([expect.objectContaining({ displayName: '导出' })]);
+    expect(await codeOf(h.rpc.request(personalDataExport.communities, { actor: anActor(), userId: resident.userId, userIds: [resident.userId] }))).toBe('AUTH.FORBIDDEN');
   });
 });
 
