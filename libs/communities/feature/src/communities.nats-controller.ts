@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LinliError, communities as c, personalDataExport, type RpcRequest } from '@linli/contracts';
-import { PersonalDataRepository } from '@linli/communities-data-access';
+import { communities as c, type RpcRequest } from '@linli/contracts';
 import { RpcHandler } from '@linli/nest-kit';
 import { CocreationService } from './cocreation.service.js';
-import { CommunitiesContext } from './communities.context.js';
 import { CommunitiesService } from './communities.service.js';
 import { ContentService } from './content.service.js';
 import { EventsService } from './events.service.js';
@@ -20,17 +18,7 @@ export class CommunitiesNatsController {
     @Inject(EventsService) private readonly events: EventsService,
     @Inject(CocreationService) private readonly cocreation: CocreationService,
     @Inject(SurveysService) private readonly surveys: SurveysService,
-    @Inject(CommunitiesContext) private readonly ctx: CommunitiesContext,
   ) {}
-
-  private readonly personal = new PersonalDataRepository();
-
-  /** The user's part of their personal-data copy (asked by identity for the user or ops). */
-  @RpcHandler(personalDataExport.communities)
-  async exportPersonalData(req: Req<typeof personalDataExport.communities>) {
-    if (req.actor.userId !== req.userId && !req.actor.roles.includes('ops')) throw new LinliError('AUTH.FORBIDDEN', 'only the user or ops may export their data');
-    return { service: 'communities' as const, sections: await this.personal.export(this.ctx.reader, req.userIds) };
-  }
 
   @RpcHandler(c.createCommunity)
   createCommunity(req: Req<typeof c.createCommunity>) {

@@ -1,16 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LinliError, personalDataExport, type RpcRequest } from '@linli/contracts';
+import { PersonalDataRepository } from '@linli/communities-data-access';
 import { RpcHandler } from '@linli/nest-kit';
+import { CommunitiesContext } from './communities.context.js';
 
 /**
- * The communities service's part of a person's data copy (PIPL). Each table that holds personal data adds
- * its section here as the service grows.
+ * The communities service's part of a person's data copy (PIPL): the resident copy, memberships,
+ * posts, comments, RSVPs, proposals, votes, feedback and survey answers of the user and the accounts
+ * merged into them.
  */
 @Injectable()
 export class CommunitiesPersonalDataHandlers {
+  private readonly personal = new PersonalDataRepository();
+
+  constructor(@Inject(CommunitiesContext) private readonly ctx: CommunitiesContext) {}
+
   @RpcHandler(personalDataExport['communities'])
   async export(req: RpcRequest<(typeof personalDataExport)['communities']>) {
     if (req.actor.userId !== req.userId && !req.actor.roles.includes('ops')) throw new LinliError('AUTH.FORBIDDEN', 'you may not read data about another user');
-    return { service: 'communities' as const, sections: {} };
+    return { service: 'communities' as const, sections: await this.personal.export(this.ctx.reader, req.userIds) };
   }
 }
