@@ -11,6 +11,7 @@ export interface ProposalRow {
   productId: string | null;
   status: string;
   votes: number;
+  feedbackRound: number;
   skuIds: string[];
   campaignId: string | null;
   launchedAt: Date | null;
@@ -18,6 +19,7 @@ export interface ProposalRow {
 }
 
 export interface FeedbackSummary {
+  round: number;
   responses: number;
   meanTaste: number | null;
   medianPriceCents: number | null;
@@ -58,10 +60,12 @@ export class CocreationRepository {
     return (await tx.proposalVote.count({ where: { proposalId, userId } })) > 0;
   }
 
-  /** Structured feedback, once per resident and proposal; false when already given. */
+  /** Structured feedback in the proposal's open round, once per resident and round; false when already given. */
   async feedback(tx: Executor, f: { proposalId: string; userId: string; taste: number; priceCents: number; packSize: string; comment: string | null }): Promise<boolean> {
     const n = await tx.$executeRawUnsafe(
-      `INSERT INTO proposal_feedback (proposal_id, user_id, taste, price_cents, pack_size, comment) VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      `INSERT INTO proposal_feedback (proposal_id, user_id, round, taste, price_cents, pack_size, comment)
+       SELECT $1::uuid, $2::uuid, p.feedback_round, $3, $4, $5, $6 FROM proposals p WHERE p.id = $1::uuid
+       ON CONFLICT DO NOTHING`,
       f.proposalId,
       f.userId,
       f.taste,
@@ -72,16 +76,26 @@ export class CocreationRepository {
     return n > 0;
   }
 
-  async feedbackSummary(tx: Executor, proposalId: string): Promise<FeedbackSummary> {
-    const rows = await tx.$queryRawUnsafe<{ n: number; taste: number | null; price: number | null; packs: Record<string, number> | null }[]>(
-      `SELECT count(*)::int AS n, avg(taste)::float8 AS taste,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY price_cents)::int AS price,
-              (SELECT jsonb_object_agg(pack_size, c) FROM (SELECT pack_size, count(*)::int AS c FROM proposal_feedback WHERE proposal_id = $1::uuid GROUP BY pack_size) p) AS packs
-         FROM proposal_feedback WHERE proposal_id = $1::uuid`,
+  /** Opens the next feedback round of an open proposal; null when it is not open. */
+  async nextRound(tx: Executor, id: string): Promise<ProposalRow | null> {
+    const n = await tx.$executeRawUnsafe(`UPDATE proposals SET feedback_round = feedback_round + 1 WHERE id = $1::uuid AND status = 'open'`, id);
+    return n > 0 ? this.get(tx, id) : null;
+  }
+
+  /** The summary of every round from 1 to `upTo` (rounds without answers included), the first first. */
+  async feedbackRounds(tx: Executor, proposalId: string, upTo: number): Promise<FeedbackSummary[]> {
+    const rows = await tx.$queryRawUnsafe<{ round: number; n: number; taste: number | null; price: number | null; packs: Record<string, number> | null }[]>(
+      `SELECT r.round, count(f.user_id)::int AS n, avg(f.taste)::float8 AS taste,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY f.price_cents)::int AS price,
+              (SELECT jsonb_object_agg(pack_size, c) FROM (SELECT pack_size, count(*)::int AS c FROM proposal_feedback
+                 WHERE proposal_id = $1::uuid AND round = r.round GROUP BY pack_size) p) AS packs
+         FROM generate_series(1, $2::int) AS r(round)
+         LEFT JOIN proposal_feedback f ON f.proposal_id = $1::uuid AND f.round = r.round
+        GROUP BY r.round ORDER BY r.round`,
       proposalId,
+      upTo,
     );
-    const r = rows[0]!;
-    return { responses: r.n, meanTaste: r.taste === null ? null : Math.round(r.taste * 100) / 100, medianPriceCents: r.price, packSizes: r.packs ?? {} };
+    return rows.map((r) => ({ round: r.round, responses: r.n, meanTaste: r.taste === null ? null : Math.round(r.taste * 100) / 100, medianPriceCents: r.price, packSizes: r.packs ?? {} }));
   }
 
   /** Launches an open proposal; null when it is not open any more (launched concurrently). */

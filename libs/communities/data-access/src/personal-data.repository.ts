@@ -91,7 +91,7 @@ export class PersonalDataRepository {
          SELECT s.proposal_id FROM proposal_votes s JOIN proposal_votes t ON t.proposal_id = s.proposal_id AND t.user_id = $2::uuid WHERE s.user_id = $1::uuid)`,
       `DELETE FROM proposal_votes s USING proposal_votes t WHERE s.user_id = $1::uuid AND t.user_id = $2::uuid AND t.proposal_id = s.proposal_id`,
       `UPDATE proposal_votes SET user_id = $2::uuid WHERE user_id = $1::uuid`,
-      `DELETE FROM proposal_feedback s USING proposal_feedback t WHERE s.user_id = $1::uuid AND t.user_id = $2::uuid AND t.proposal_id = s.proposal_id`,
+      `DELETE FROM proposal_feedback s USING proposal_feedback t WHERE s.user_id = $1::uuid AND t.user_id = $2::uuid AND t.proposal_id = s.proposal_id AND t.round = s.round`,
       `UPDATE proposal_feedback SET user_id = $2::uuid WHERE user_id = $1::uuid`,
       `DELETE FROM proposal_buyers s USING proposal_buyers t WHERE s.user_id = $1::uuid AND t.user_id = $2::uuid AND t.proposal_id = s.proposal_id`,
       `UPDATE proposal_buyers SET user_id = $2::uuid WHERE user_id = $1::uuid`,
@@ -118,7 +118,7 @@ export class PersonalDataRepository {
       q(`SELECT e.title, e.starts_at AS "startsAt", r.status, r.checked_in_at AS "checkedInAt" FROM event_rsvps r JOIN community_events e ON e.id = r.event_id WHERE r.user_id = ANY($1::uuid[])`),
       q(`SELECT id AS "proposalId", title, description, created_at AS "createdAt" FROM proposals WHERE proposer_user_id = ANY($1::uuid[])`),
       q(`SELECT proposal_id AS "proposalId", voted_at AS "votedAt" FROM proposal_votes WHERE user_id = ANY($1::uuid[])`),
-      q(`SELECT proposal_id AS "proposalId", taste, price_cents AS "priceCents", pack_size AS "packSize", comment FROM proposal_feedback WHERE user_id = ANY($1::uuid[])`),
+      q(`SELECT proposal_id AS "proposalId", round, taste, price_cents AS "priceCents", pack_size AS "packSize", comment FROM proposal_feedback WHERE user_id = ANY($1::uuid[])`),
       q(`SELECT survey_id AS "surveyId", score, reason, answered_at AS "answeredAt" FROM survey_responses WHERE user_id = ANY($1::uuid[])`),
       q(`SELECT display_name AS "displayName", compound_id AS "compoundId", household, dietary, profiling_consent AS "profilingConsent" FROM cm_residents WHERE user_id = ANY($1::uuid[])`),
     ]);

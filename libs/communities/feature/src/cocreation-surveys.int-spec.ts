@@ -34,8 +34,17 @@ describe('co-creation', () => {
 
     await h.rpc.request(c.giveFeedback, { actor: proposer, proposalId: proposal.proposalId, taste: 4, priceCents: 1500, packSize: '400 g' });
     const withFeedback = await h.rpc.request(c.giveFeedback, { actor: voter, proposalId: proposal.proposalId, taste: 5, priceCents: 1800, packSize: '400 g' });
-    expect(withFeedback.feedback).toEqual({ responses: 2, meanTaste: 4.5, medianPriceCents: 1500, packSizes: { '400 g': 2 } });
+    expect(withFeedback.feedback).toEqual({ round: 1, responses: 2, meanTaste: 4.5, medianPriceCents: 1500, packSizes: { '400 g': 2 } });
     expect(await codeOf(h.rpc.request(c.giveFeedback, { actor: voter, proposalId: proposal.proposalId, taste: 1, priceCents: 1, packSize: 'x' }))).toBe('COMMUNITIES.FEEDBACK_ALREADY_GIVEN');
+
+    // ops open a second round (the recipe changed): the voter answers again; round 1 stays as it was
+    expect(await codeOf(h.rpc.request(c.nextFeedbackRound, { actor: proposer, proposalId: proposal.proposalId }))).toBe('AUTH.FORBIDDEN');
+    expect((await h.rpc.request(c.nextFeedbackRound, { actor: ops, proposalId: proposal.proposalId })).feedback).toMatchObject({ round: 2, responses: 0 });
+    const second = await h.rpc.request(c.giveFeedback, { actor: voter, proposalId: proposal.proposalId, taste: 3, priceCents: 1200, packSize: '200 g' });
+    expect(second.feedbackRounds).toEqual([
+      { round: 1, responses: 2, meanTaste: 4.5, medianPriceCents: 1500, packSizes: { '400 g': 2 } },
+      { round: 2, responses: 1, meanTaste: 3, medianPriceCents: 1200, packSizes: { '200 g': 1 } },
+    ]);
 
     const [sku, otherSku, campaignId] = [randomUUID(), randomUUID(), randomUUID()];
     expect(await codeOf(h.rpc.request(c.launchProposal, { actor: place.leader, proposalId: proposal.proposalId, skuIds: [sku], campaignId }))).toBe('AUTH.FORBIDDEN');

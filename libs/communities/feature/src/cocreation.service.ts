@@ -17,8 +17,8 @@ export class CocreationService {
   ) {}
 
   async view(tx: Tx, p: ProposalRow, actor: Actor): Promise<c.Proposal> {
-    const [feedback, myVote, conversion] = await Promise.all([
-      this.ctx.cocreation.feedbackSummary(tx, p.id),
+    const [rounds, myVote, conversion] = await Promise.all([
+      this.ctx.cocreation.feedbackRounds(tx, p.id, p.feedbackRound),
       this.ctx.cocreation.hasVoted(tx, p.id, actor.userId),
       p.status === 'launched' ? this.ctx.cocreation.conversion(tx, p) : Promise.resolve(null),
     ]);
@@ -32,7 +32,8 @@ export class CocreationService {
       productId: p.productId,
       status: p.status as 'open' | 'launched',
       votes: p.votes,
-      feedback,
+      feedback: rounds.at(-1)!,
+      feedbackRounds: rounds,
       skuIds: p.skuIds,
       campaignId: p.campaignId,
       launchedAt: p.launchedAt?.toISOString() ?? null,
@@ -116,7 +117,17 @@ export class CocreationService {
         packSize: req.packSize,
         comment: req.comment ?? null,
       });
-      if (!given) throw E.feedbackGiven(p.id);
+      if (!given) throw E.feedbackGiven(p.id, p.feedbackRound);
+      return this.view(tx, p, actor);
+    });
+  }
+
+  async nextRound(actor: Actor, proposalId: string) {
+    if (!isOps(actor)) throw E.forbidden('only ops open feedback rounds');
+    return this.ctx.run(async (tx) => {
+      await this.require(tx, proposalId);
+      const p = await this.ctx.cocreation.nextRound(tx, proposalId);
+      if (!p) throw E.proposalClosed(proposalId);
       return this.view(tx, p, actor);
     });
   }

@@ -30,7 +30,8 @@ export const CommunitiesErrors = {
   proposalNotFound: (proposalId: string) => new LinliError('COMMUNITIES.PROPOSAL_NOT_FOUND', 'no such proposal', { proposalId }),
   proposalClosed: (proposalId: string) => new LinliError('COMMUNITIES.PROPOSAL_CLOSED', 'the proposal is launched; it takes no more votes or feedback', { proposalId }),
   alreadyVoted: (proposalId: string) => new LinliError('COMMUNITIES.ALREADY_VOTED', 'you already voted for this proposal', { proposalId }),
-  feedbackGiven: (proposalId: string) => new LinliError('COMMUNITIES.FEEDBACK_ALREADY_GIVEN', 'you already gave feedback on this proposal', { proposalId }),
+  feedbackGiven: (proposalId: string, round: number) =>
+    new LinliError('COMMUNITIES.FEEDBACK_ALREADY_GIVEN', `you already gave feedback in round ${round} of this proposal`, { proposalId, round }),
   surveyNotFound: (surveyId: string) => new LinliError('COMMUNITIES.SURVEY_NOT_FOUND', 'no such survey', { surveyId }),
   surveyNotOffered: (surveyId: string) => new LinliError('COMMUNITIES.SURVEY_NOT_OFFERED', 'this survey is not waiting for your answer', { surveyId }),
   scoreRequired: () => new LinliError('COMMUNITIES.SCORE_REQUIRED', 'this survey needs a score from 0 to 10', { fields: [{ path: 'score', message: 'required' }] }),

@@ -175,6 +175,11 @@ export class CommunitiesNatsController {
     return this.cocreation.feedback(req);
   }
 
+  @RpcHandler(c.nextFeedbackRound)
+  nextRound(req: Req<typeof c.nextFeedbackRound>) {
+    return this.cocreation.nextRound(req.actor, req.proposalId);
+  }
+
   @RpcHandler(c.launchProposal)
   launch(req: Req<typeof c.launchProposal>) {
     return this.cocreation.launch(req);

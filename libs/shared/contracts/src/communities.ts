@@ -208,6 +208,15 @@ export const ProposalConversionSchema = z.object({
   buyers: z.number().int(),
 });
 
+/** Structured feedback of one round: how many answered, mean taste (1–5), the median price they would pay, pack sizes asked for. */
+export const FeedbackRoundSchema = z.object({
+  round: z.number().int(),
+  responses: z.number().int(),
+  meanTaste: z.number().nullable(),
+  medianPriceCents: z.number().int().nullable(),
+  packSizes: z.record(z.string(), z.number().int()),
+});
+
 export const ProposalSchema = z.object({
   proposalId: Id,
   communityId: CommunityIdSchema.nullable(),
@@ -219,12 +228,10 @@ export const ProposalSchema = z.object({
   productId: Id.nullable(),
   status: z.enum(['open', 'launched']),
   votes: z.number().int(),
-  feedback: z.object({
-    responses: z.number().int(),
-    meanTaste: z.number().nullable(),
-    medianPriceCents: z.number().int().nullable(),
-    packSizes: z.record(z.string(), z.number().int()),
-  }),
+  /** Summary of the feedback round now open. */
+  feedback: FeedbackRoundSchema,
+  /** Every round so far, the first first. */
+  feedbackRounds: z.array(FeedbackRoundSchema),
   skuIds: z.array(Id),
   campaignId: Id.nullable(),
   launchedAt: IsoDateTimeSchema.nullable(),
@@ -516,7 +523,7 @@ export const getProposal = defineRpc('rpc.communities.proposal.get.v1', z.object
 /** One vote per resident and proposal, while it is open. */
 export const voteProposal = defineRpc('rpc.communities.proposal.vote.v1', z.object({ actor: Actor, proposalId: Id }).strict(), ProposalSchema);
 
-/** Structured feedback (taste 1–5, the price they would pay, pack size), once per resident and proposal. */
+/** Structured feedback (taste 1–5, the price they would pay, pack size), once per resident in each feedback round. */
 export const giveFeedback = defineRpc(
   'rpc.communities.proposal.feedback.v1',
   z
@@ -531,6 +538,9 @@ export const giveFeedback = defineRpc(
     .strict(),
   ProposalSchema,
 );
+
+/** Ops open the next feedback round of an open proposal (e.g. after the recipe changed); earlier rounds stay. */
+export const nextFeedbackRound = defineRpc('rpc.communities.proposal.next-round.v1', z.object({ actor: Actor, proposalId: Id }).strict(), ProposalSchema);
 
 /** Ops launch a proposal: it links to real catalogue SKUs sold in a campaign; conversion is counted from then on. */
 export const launchProposal = defineRpc(

@@ -159,7 +159,11 @@ const proposal = {
   productId: null,
   status: 'open',
   votes: 12,
-  feedback: { responses: 5, meanTaste: 4.2, medianPriceCents: 1590, packSizes: { '400 g': 3, '800 g': 2 } },
+  feedback: { round: 2, responses: 5, meanTaste: 4.2, medianPriceCents: 1590, packSizes: { '400 g': 3, '800 g': 2 } },
+  feedbackRounds: [
+    { round: 1, responses: 8, meanTaste: 3.1, medianPriceCents: 1290, packSizes: { '800 g': 8 } },
+    { round: 2, responses: 5, meanTaste: 4.2, medianPriceCents: 1590, packSizes: { '400 g': 3, '800 g': 2 } },
+  ],
   skuIds: [],
   campaignId: null,
   launchedAt: null,
@@ -514,6 +518,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'rpc.communities.proposal.get.v1': { request: { actor: resident, proposalId: ID2 }, response: proposal },
   'rpc.communities.proposal.vote.v1': { request: { actor: resident, proposalId: ID2 }, response: { ...proposal, votes: 13, myVote: true } },
   'rpc.communities.proposal.feedback.v1': { request: { actor: resident, proposalId: ID2, taste: 4, priceCents: 1590, packSize: '400 g' }, response: proposal },
+  'rpc.communities.proposal.next-round.v1': { request: { actor: ops, proposalId: ID2 }, response: proposal },
   'rpc.communities.proposal.launch.v1': {
     request: { actor: ops, proposalId: ID2, skuIds: [ID1], campaignId: ID3 },
     response: { ...proposal, status: 'launched', skuIds: [ID1], campaignId: ID3, launchedAt: LATER, conversion },

@@ -410,7 +410,7 @@ export const communitiesRoutes: GatewayRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/proposals/:proposalId/feedback',
-    summary: 'Give structured feedback: taste 1–5, the price you would pay (cents), pack size (once)',
+    summary: 'Give structured feedback: taste 1–5, the price you would pay (cents), pack size (once per round)',
     tags: cocreation,
     auth: { roles: 'any-signed-in' },
     params: ProposalParams,
@@ -419,6 +419,19 @@ export const communitiesRoutes: GatewayRoute[] = [
     status: 201,
     rpc: c.giveFeedback,
     toRpc: ({ params, body, actor }) => ({ actor, proposalId: params.proposalId, ...body }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/ops/proposals/:proposalId/feedback-rounds',
+    summary: 'Open the next feedback round of a proposal (earlier rounds stay)',
+    description: 'Residents then give feedback again, once in each round; the proposal shows every round’s summary.',
+    tags: ops,
+    auth: { roles: ['ops'] },
+    params: ProposalParams,
+    response: c.nextFeedbackRound.response,
+    status: 201,
+    rpc: c.nextFeedbackRound,
+    toRpc: ({ params, actor }) => ({ actor, proposalId: params.proposalId }),
   }),
   defineRoute({
     method: 'POST',

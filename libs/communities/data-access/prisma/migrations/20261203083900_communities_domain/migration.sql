@@ -211,6 +211,7 @@ CREATE TABLE "proposals" (
     "product_id" UUID,
     "status" TEXT NOT NULL DEFAULT 'open',
     "votes" INTEGER NOT NULL DEFAULT 0,
+    "feedback_round" INTEGER NOT NULL DEFAULT 1,
     "sku_ids" TEXT[],
     "campaign_id" UUID,
     "launched_at" TIMESTAMPTZ(3),
@@ -234,11 +235,12 @@ CREATE TABLE "proposal_feedback" (
     "user_id" UUID NOT NULL,
     "taste" INTEGER NOT NULL,
     "price_cents" INTEGER NOT NULL,
+    "round" INTEGER NOT NULL DEFAULT 1,
     "pack_size" TEXT NOT NULL,
     "comment" TEXT,
     "given_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "proposal_feedback_pkey" PRIMARY KEY ("proposal_id","user_id")
+    CONSTRAINT "proposal_feedback_pkey" PRIMARY KEY ("proposal_id","user_id","round")
 );
 
 -- CreateTable
