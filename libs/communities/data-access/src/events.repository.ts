@@ -173,6 +173,16 @@ export class EventsRepository {
     );
   }
 
+  /** An event's RSVPs: confirmed ones in the order they got their seat, then the waiting list in order, then cancelled ones. */
+  async rsvpsOfEvent(tx: Executor, eventId: string, limit: number): Promise<RsvpRow[]> {
+    return tx.$queryRawUnsafe(
+      `SELECT ${RSVP_COLUMNS} FROM event_rsvps WHERE event_id = $1::uuid
+        ORDER BY CASE status WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, confirmed_at NULLS LAST, seq LIMIT $2`,
+      eventId,
+      limit,
+    );
+  }
+
   async counts(tx: Executor, eventId: string): Promise<{ confirmedRows: number; waitlistedRows: number }> {
     const rows = await tx.$queryRawUnsafe<{ c: number; w: number }[]>(
       `SELECT count(*) FILTER (WHERE status = 'confirmed')::int AS c, count(*) FILTER (WHERE status = 'waitlisted')::int AS w FROM event_rsvps WHERE event_id = $1::uuid`,

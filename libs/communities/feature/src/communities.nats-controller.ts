@@ -145,6 +145,11 @@ export class CommunitiesNatsController {
     return this.events.checkIn(req.actor, req.eventId, req.code);
   }
 
+  @RpcHandler(c.listRsvps)
+  listRsvps(req: Req<typeof c.listRsvps>) {
+    return this.events.rsvps(req.actor, req.eventId, req.limit);
+  }
+
   @RpcHandler(c.myEvents)
   myEvents(req: Req<typeof c.myEvents>) {
     return this.events.mine(req.actor, req.limit);

@@ -90,6 +90,16 @@ describe('RSVP capacity', () => {
     expect(await codeOf(h.rpc.request(c.cancelRsvp, { actor: b, eventId: event.eventId }))).toBe('COMMUNITIES.RSVP_NOT_FOUND');
     // a cancelled resident may RSVP again, at the back
     expect((await h.rpc.request(c.rsvp, { actor: a, eventId: event.eventId })).status).toBe('confirmed');
+    const e = anActor();
+    await h.rpc.request(c.rsvp, { actor: e, eventId: event.eventId });
+    const { rsvps } = await h.rpc.request(c.listRsvps, { actor: place.leader, eventId: event.eventId });
+    expect(rsvps.map((r) => [r.userId, r.status, r.waitlistPosition])).toEqual([
+      [a.userId, 'confirmed', null],
+      [e.userId, 'waitlisted', 1],
+      [b.userId, 'cancelled', null],
+      [d.userId, 'cancelled', null],
+    ]);
+    expect(await codeOf(h.rpc.request(c.listRsvps, { actor: a, eventId: event.eventId }))).toBe('AUTH.FORBIDDEN');
   });
 
   it('keeps the seats within capacity when cancels and RSVPs race', async () => {

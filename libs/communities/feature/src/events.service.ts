@@ -166,6 +166,20 @@ export class EventsService {
     });
   }
 
+  /** The organiser, moderators of the event's community and ops see who comes (display names only). */
+  async rsvps(actor: Actor, eventId: string, limit: number) {
+    const tx = this.ctx.reader;
+    const event = await this.require(tx, eventId);
+    if (event.organiserUserId !== actor.userId && !isOps(actor)) {
+      if (!event.communityId) throw E.forbidden('only the organiser (or ops) sees who comes');
+      await this.communities.assertModerator(tx, actor, event.communityId);
+    }
+    const rows = await this.ctx.events.rsvpsOfEvent(tx, eventId, limit);
+    const name = await this.ctx.names(tx, rows.map((r) => r.userId));
+    let position = 0;
+    return { rsvps: rows.map((r) => ({ ...toRsvp(r, r.status === 'waitlisted' ? ++position : null), displayName: name(r.userId) })) };
+  }
+
   async mine(actor: Actor, limit: number) {
     const rows = await this.ctx.events.rsvpsOf(this.ctx.reader, actor.userId, limit);
     return { rsvps: rows.map((r) => ({ ...toRsvp(r, null), title: r.title, startsAt: r.startsAt.toISOString() })) };

@@ -487,6 +487,13 @@ export const checkIn = defineRpc(
   RsvpSchema,
 );
 
+/** An event's RSVPs for its organiser, the community's moderators and ops: seats first, then the waiting list in order. */
+export const listRsvps = defineRpc(
+  'rpc.communities.rsvp.list.v1',
+  z.object({ actor: Actor, eventId: Id, limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
+  z.object({ rsvps: z.array(RsvpSchema.extend({ displayName: z.string() })) }),
+);
+
 /** The caller's RSVPs and attendance, newest event first. */
 export const myEvents = defineRpc(
   'rpc.communities.rsvp.mine.v1',

@@ -512,6 +512,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'rpc.communities.rsvp.create.v1': { request: { actor: resident, eventId: ID3 }, response: rsvp },
   'rpc.communities.rsvp.cancel.v1': { request: { actor: resident, eventId: ID3 }, response: { rsvp: { ...rsvp, status: 'cancelled' }, promotedUserId: OTHER_USER } },
   'rpc.communities.event.check-in.v1': { request: { actor: resident, eventId: ID3, code: '123456' }, response: { ...rsvp, checkedInAt: LATER } },
+  'rpc.communities.rsvp.list.v1': { request: { actor: leader, eventId: ID3 }, response: { rsvps: [{ ...rsvp, displayName: '王阿姨' }] } },
   'rpc.communities.rsvp.mine.v1': { request: { actor: resident }, response: { rsvps: [{ ...rsvp, title: '轻食分享会', startsAt: AT }] } },
   'rpc.communities.proposal.create.v1': { request: { actor: resident, communityId: ID1, title: '低糖全麦面包' }, response: proposal },
   'rpc.communities.proposal.list.v1': { request: { actor: resident, status: 'open' }, response: { proposals: [proposal] } },
