@@ -124,6 +124,7 @@ describe('posts and moderation', () => {
     expect((await h.rpc.request(c.listPosts, { actor: reporter, communityId: community.communityId })).posts.map((p) => p.postId)).not.toContain(post.postId);
     expect((await h.rpc.request(c.listPosts, { actor: mod, communityId: community.communityId })).posts.map((p) => p.postId)).toContain(post.postId);
     expect(await codeOf(h.rpc.request(c.getPost, { actor: reporter, postId: post.postId }))).toBe('COMMUNITIES.POST_NOT_FOUND');
+    expect(await codeOf(h.rpc.request(c.listPosts, { actor: anActor(), communityId: community.communityId }))).toBe('COMMUNITIES.NOT_MEMBER');
     expect((await h.rpc.request(c.moderatePost, { actor: mod, postId: post.postId, action: 'restore' })).status).toBe('visible');
     expect((await h.rpc.request(c.getPost, { actor: reporter, postId: post.postId })).comments.map((m) => m.body)).toEqual(['广告？']);
 

@@ -44,9 +44,10 @@ export class ContentService {
     return post;
   }
 
-  /** A post a caller may see: visible ones for everyone, hidden ones for its moderators and ops. */
+  /** A post a caller may see: visible ones for members of its community, hidden ones for its author, moderators and ops. */
   private async visiblePost(tx: Tx, actor: Actor, postId: string): Promise<PostRow> {
     const post = await this.requirePost(tx, postId);
+    await this.communities.assertMember(tx, actor, post.communityId);
     if (post.status === 'hidden' && post.authorUserId !== actor.userId) {
       await this.communities.assertModerator(tx, actor, post.communityId).catch(() => {
         throw E.postNotFound(postId);
@@ -89,6 +90,7 @@ export class ContentService {
   async list(actor: Actor, communityId: string, limit: number) {
     const tx = this.ctx.reader;
     await this.communities.require(tx, communityId);
+    await this.communities.assertMember(tx, actor, communityId);
     const moderator = await this.communities.assertModerator(tx, actor, communityId).then(
       () => true,
       () => false,

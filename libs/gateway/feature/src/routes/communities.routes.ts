@@ -160,7 +160,7 @@ export const communitiesRoutes: GatewayRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/communities/:communityId/posts',
-    summary: 'Posts of a community, newest first (moderators also see hidden ones)',
+    summary: 'Posts of a community, newest first, for its members (moderators also see hidden ones)',
     tags: posts,
     auth: { roles: 'any-signed-in' },
     params: CommunityParams,
@@ -172,7 +172,7 @@ export const communitiesRoutes: GatewayRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/posts/:postId',
-    summary: 'A post with its comments',
+    summary: 'A post with its comments (members of its community)',
     tags: posts,
     auth: { roles: 'any-signed-in' },
     params: PostParams,
