@@ -1,5 +1,8 @@
 import type { Executor } from './executor.js';
 
+/** Stands in for an erased user where a row must keep an actor (who created a community, organised an event, …). */
+export const NOBODY = '00000000-0000-0000-0000-000000000000';
+
 /** Erasure of a user's personal data across the communities tables (PIPL). */
 export class PersonalDataRepository {
   /** Events where the user holds a seat or a waiting-list place (to be cancelled first, so seats pass on). */
@@ -11,7 +14,8 @@ export class PersonalDataRepository {
   /**
    * Deletes what the user wrote and did (posts with their comments, reactions and reports, comments,
    * memberships, invitations, bans, RSVPs, votes, feedback, offers, the resident copy). Survey scores
-   * stay as anonymous answers (user id cleared), so past NPS does not change; vote counts stay as counts.
+   * stay as anonymous answers (user id cleared), so past NPS does not change; vote counts stay as counts;
+   * communities, events and proposals they created stay, under the {@link NOBODY} id.
    */
   async erase(tx: Executor, userId: string): Promise<void> {
     const statements = [
@@ -33,6 +37,16 @@ export class PersonalDataRepository {
       `DELETE FROM survey_offers WHERE user_id = $1::uuid`,
       `DELETE FROM nps_offer_clock WHERE user_id = $1::uuid`,
       `UPDATE survey_responses SET user_id = NULL, reason = NULL WHERE user_id = $1::uuid`,
+      // where the user only acted (created, organised, moderated, invited): the id becomes the nobody id
+      `UPDATE communities SET created_by = '${NOBODY}' WHERE created_by = $1::uuid`,
+      `UPDATE community_events SET organiser_user_id = '${NOBODY}' WHERE organiser_user_id = $1::uuid`,
+      `UPDATE proposals SET proposer_user_id = '${NOBODY}' WHERE proposer_user_id = $1::uuid`,
+      `UPDATE community_bans SET banned_by = '${NOBODY}' WHERE banned_by = $1::uuid`,
+      `UPDATE community_invitations SET invited_by = '${NOBODY}' WHERE invited_by = $1::uuid`,
+      `UPDATE moderation_audit SET actor_user_id = '${NOBODY}' WHERE actor_user_id = $1::uuid`,
+      `UPDATE moderation_audit SET target_id = 'erased' WHERE target_kind = 'member' AND target_id = $1::text`,
+      `UPDATE surveys SET created_by = NULL WHERE created_by = $1::uuid`,
+      `UPDATE survey_offers SET leader_user_id = NULL WHERE leader_user_id = $1::uuid`,
       `DELETE FROM cm_purchase_categories WHERE user_id = $1::uuid`,
       `DELETE FROM cm_residents WHERE user_id = $1::uuid`,
     ];

@@ -129,6 +129,7 @@ describe('erasure', () => {
     const [gone, next] = [await aResident(h, place), await aResident(h, place)];
     await h.rpc.request(c.joinCommunity, { actor: gone, communityId: community.communityId });
     await h.rpc.request(c.createPost, { actor: gone, communityId: community.communityId, body: 'hi' });
+    const idea = await h.rpc.request(c.createProposal, { actor: gone, communityId: community.communityId, title: 'An idea that stays' });
     const event = await h.rpc.request(c.createEvent, {
       actor: ops,
       title: 'One seat',
@@ -149,6 +150,19 @@ describe('erasure', () => {
     expect((await h.rpc.request(c.getCommunity, { actor: ops, communityId: community.communityId })).memberCount).toBe(1);
     expect((await h.rpc.request(c.getEvent, { actor: next, eventId: event.eventId })).myRsvp?.status).toBe('confirmed');
     expect(await h.db.surveyResponse.count({ where: { userId: null, score: 2 } })).toBe(1);
+    expect((await h.rpc.request(c.getProposal, { actor: ops, proposalId: idea.proposalId })).proposerUserId).toBe('00000000-0000-0000-0000-000000000000');
+    // no table of the service names the erased resident any more (published events included)
+    const tables = await h.db.$queryRawUnsafe<{ table_name: string; column_name: string }[]>(
+      `SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns WHERE table_schema = 'public' AND data_type IN ('text', 'uuid', 'jsonb', 'ARRAY')`,
+    );
+    const holding: string[] = [];
+    for (const { table_name: table, column_name: column } of tables) {
+      // published events are redacted; one still in the outbox waits for the relay (and the stream keeps the copy)
+      const onlyPublished = table === 'outbox_events' ? ' AND published_at IS NOT NULL' : '';
+      const hit = await h.db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "${table}" WHERE "${column}"::text LIKE '%' || $1 || '%'${onlyPublished} LIMIT 1`, gone.userId);
+      if (hit.length) holding.push(`${table}.${column}`);
+    }
+    expect(holding).toEqual([]);
   });
 });
 

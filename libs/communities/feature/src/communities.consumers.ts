@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { identity, leaderOps, orders, type EventData } from '@linli/contracts';
 import { PersonalDataRepository, lockKey } from '@linli/communities-data-access';
-import { EventConsumers, enqueueEvent, type ReceivedEvent } from '@linli/nest-kit';
+import { EventConsumers, enqueueEvent, redactPublishedEvents, type ReceivedEvent } from '@linli/nest-kit';
 import { communities as c } from '@linli/contracts';
 import { CocreationService } from './cocreation.service.js';
 import { CommunitiesContext, type Tx } from './communities.context.js';
@@ -107,6 +107,7 @@ export class CommunitiesConsumers implements OnApplicationBootstrap {
     await lockKey(tx, `user:${userId}`);
     await this.cancelRsvps(tx, userId, await this.personal.activeRsvpEvents(tx, userId));
     await this.personal.erase(tx, userId);
+    await redactPublishedEvents(tx, userId);
   }
 
   /** Moves the merged account's data to the survivor; where both RSVPed to an event, the merged account's RSVP is cancelled first. */
