@@ -26,7 +26,7 @@ export interface FeedbackSummary {
   packSizes: Record<string, number>;
 }
 
-/** Co-creation: proposals, votes, structured feedback, and the buyers counted for launch conversion. */
+/** Co-creation: proposals, votes, structured feedback, and the purchases counted for launch conversion. */
 export class CocreationRepository {
   async create(tx: Executor, p: Pick<ProposalRow, 'communityId' | 'proposerUserId' | 'kind' | 'title' | 'description' | 'productId'>): Promise<ProposalRow> {
     return tx.proposal.create({ data: { id: randomUUID(), ...p } });
@@ -120,14 +120,20 @@ export class CocreationRepository {
     return rows.map((r) => r.id);
   }
 
-  async addBuyer(tx: Executor, proposalId: string, userId: string, orderId: string, at: Date): Promise<void> {
+  /** Records an order that bought a launched proposal's SKU (again: nothing changes). */
+  async addPurchase(tx: Executor, proposalId: string, userId: string, orderId: string, at: Date): Promise<void> {
     await tx.$executeRawUnsafe(
-      'INSERT INTO proposal_buyers (proposal_id, user_id, first_order_id, bought_at) VALUES ($1::uuid, $2::uuid, $3::uuid, $4) ON CONFLICT DO NOTHING',
+      'INSERT INTO proposal_purchases (proposal_id, order_id, user_id, bought_at) VALUES ($1::uuid, $2::uuid, $3::uuid, $4) ON CONFLICT DO NOTHING',
       proposalId,
-      userId,
       orderId,
+      userId,
       at,
     );
+  }
+
+  /** An order cancelled or refunded in full stops counting for every proposal it counted for. */
+  async cancelPurchase(tx: Executor, orderId: string, at: Date): Promise<void> {
+    await tx.$executeRawUnsafe('UPDATE proposal_purchases SET cancelled_at = $2 WHERE order_id = $1::uuid AND cancelled_at IS NULL', orderId, at);
   }
 
   /**
@@ -139,7 +145,7 @@ export class CocreationRepository {
       `WITH co AS (
          SELECT $2::uuid AS user_id UNION SELECT user_id FROM proposal_votes WHERE proposal_id = $1::uuid
           UNION SELECT user_id FROM proposal_feedback WHERE proposal_id = $1::uuid),
-       buyers AS (SELECT user_id FROM proposal_buyers WHERE proposal_id = $1::uuid),
+       buyers AS (SELECT DISTINCT user_id FROM proposal_purchases WHERE proposal_id = $1::uuid AND cancelled_at IS NULL),
        members AS (SELECT user_id FROM community_members WHERE community_id = $3::uuid)
        SELECT (SELECT count(*) FROM co)::int AS co,
               (SELECT count(*) FROM co JOIN buyers USING (user_id))::int AS co_buyers,

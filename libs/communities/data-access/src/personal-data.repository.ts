@@ -33,7 +33,7 @@ export class PersonalDataRepository {
       `DELETE FROM event_rsvps WHERE user_id = $1::uuid`,
       `DELETE FROM proposal_votes WHERE user_id = $1::uuid`,
       `DELETE FROM proposal_feedback WHERE user_id = $1::uuid`,
-      `DELETE FROM proposal_buyers WHERE user_id = $1::uuid`,
+      `DELETE FROM proposal_purchases WHERE user_id = $1::uuid`,
       `DELETE FROM survey_offers WHERE user_id = $1::uuid`,
       `DELETE FROM nps_offer_clock WHERE user_id = $1::uuid`,
       `UPDATE survey_responses SET user_id = NULL, reason = NULL WHERE user_id = $1::uuid`,
@@ -107,8 +107,7 @@ export class PersonalDataRepository {
       `UPDATE proposal_votes SET user_id = $2::uuid WHERE user_id = $1::uuid`,
       `DELETE FROM proposal_feedback s USING proposal_feedback t WHERE s.user_id = $1::uuid AND t.user_id = $2::uuid AND t.proposal_id = s.proposal_id AND t.round = s.round`,
       `UPDATE proposal_feedback SET user_id = $2::uuid WHERE user_id = $1::uuid`,
-      `DELETE FROM proposal_buyers s USING proposal_buyers t WHERE s.user_id = $1::uuid AND t.user_id = $2::uuid AND t.proposal_id = s.proposal_id`,
-      `UPDATE proposal_buyers SET user_id = $2::uuid WHERE user_id = $1::uuid`,
+      `UPDATE proposal_purchases SET user_id = $2::uuid WHERE user_id = $1::uuid`,
       // surveys
       `UPDATE survey_offers SET user_id = $2::uuid WHERE user_id = $1::uuid`,
       `UPDATE nps_offer_clock t SET last_offered_at = greatest(t.last_offered_at, s.last_offered_at) FROM nps_offer_clock s WHERE s.user_id = $1::uuid AND t.user_id = $2::uuid`,

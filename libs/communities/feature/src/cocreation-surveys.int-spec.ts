@@ -61,9 +61,23 @@ describe('co-creation', () => {
     await feed(h, orders.orderPaid, paid(voterOrder));
     await feed(h, orders.orderPaid, paid(anOrder(member.userId, place, randomUUID(), [{ skuId: sku }])));
     await feed(h, orders.orderPaid, paid(anOrder(member.userId, place, campaignId, [{ skuId: otherSku }])));
-    await feed(h, orders.orderPaid, paid(anOrder(outsider.userId, place, campaignId, [{ skuId: otherSku }, { skuId: sku }])));
+    const outsiderOrder = anOrder(outsider.userId, place, campaignId, [{ skuId: otherSku }, { skuId: sku }]);
+    await feed(h, orders.orderPaid, paid(outsiderOrder));
     const after = await h.rpc.request(c.getProposal, { actor: member, proposalId: proposal.proposalId });
     expect(after.conversion).toEqual({ coCreators: 2, coCreatorBuyers: 1, coCreatorRate: 0.5, members: 4, memberBuyers: 1, memberRate: 0.25, buyers: 2 });
+
+    // a partial refund still counts; the outsider's order cancelled after payment does not
+    await feed(h, orders.orderRefunded, {
+      ...voterOrder,
+      status: 'paid',
+      refundId: randomUUID(),
+      reason: 'shortage',
+      amountCents: 100,
+      refundedCents: 100,
+      refundLines: [{ lineId: voterOrder.lines[0]!.lineId, quantity: 1, amountCents: 100 }],
+    });
+    await feed(h, orders.orderCancelled, { ...outsiderOrder, status: 'cancelled', reason: 'changed my mind' });
+    expect((await h.rpc.request(c.getProposal, { actor: member, proposalId: proposal.proposalId })).conversion).toMatchObject({ coCreatorBuyers: 1, memberBuyers: 1, buyers: 1 });
   });
 });
 

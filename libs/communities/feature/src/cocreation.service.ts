@@ -151,10 +151,15 @@ export class CocreationService {
     });
   }
 
-  /** Counts a paid order's buyer for every launched proposal whose campaign and SKUs it matches. */
+  /** Counts a paid order for every launched proposal whose campaign and SKUs it matches. */
   async countOrder(tx: Tx, order: { orderId: string; userId: string; campaignId: string; skuIds: string[]; at: Date }): Promise<void> {
     for (const proposalId of await this.ctx.cocreation.launchedFor(tx, order.campaignId, order.skuIds)) {
-      await this.ctx.cocreation.addBuyer(tx, proposalId, order.userId, order.orderId, order.at);
+      await this.ctx.cocreation.addPurchase(tx, proposalId, order.userId, order.orderId, order.at);
     }
+  }
+
+  /** A paid order cancelled, or refunded in full, no longer counts as a purchase. */
+  async uncountOrder(tx: Tx, orderId: string, at: Date): Promise<void> {
+    await this.ctx.cocreation.cancelPurchase(tx, orderId, at);
   }
 }

@@ -18,8 +18,9 @@ export const COMMUNITIES_CONSUMERS = {
  * Keeps the service's copies in step with the others, by their events only:
  * - leader-ops: compounds, pickup points (with their leader), residents' bindings;
  * - identity: display names, households and diets (profile), profiling consent, merges, erasure;
- * - orders: a paid order counts for the launch conversion of proposals launched in its campaign and
- *   for the resident's purchase categories; a picked-up order offers the NPS question.
+ * - orders: a paid order counts for the launch conversion of proposals launched in its campaign (until
+ *   it is cancelled or refunded in full) and for the resident's purchase categories; a picked-up order
+ *   offers the NPS question.
  * Each event is handled once, in the transaction that records it as processed.
  */
 @Injectable()
@@ -50,7 +51,7 @@ export class CommunitiesConsumers implements OnApplicationBootstrap {
     await this.consumers.start({
       durable: COMMUNITIES_CONSUMERS.orders,
       domain: 'orders',
-      contracts: [orders.orderPaid, orders.orderPickedUp],
+      contracts: [orders.orderPaid, orders.orderPickedUp, orders.orderCancelled, orders.orderRefunded],
       handle: (event, tx) => this.onOrders(event, tx),
     });
   }
@@ -146,6 +147,16 @@ export class CommunitiesConsumers implements OnApplicationBootstrap {
       const at = new Date(d.at);
       await this.ctx.replicas.addPurchaseCategories(tx, d.userId, categories, at);
       await this.cocreation.countOrder(tx, { orderId: d.orderId, userId: d.userId, campaignId: d.campaignId, skuIds, at });
+      return;
+    }
+    if (event.subject === orders.orderCancelled.subject) {
+      const d = event.data as EventData<typeof orders.orderCancelled>;
+      await this.cocreation.uncountOrder(tx, d.orderId, new Date(d.at));
+      return;
+    }
+    if (event.subject === orders.orderRefunded.subject) {
+      const d = event.data as EventData<typeof orders.orderRefunded>;
+      if (d.refundedCents >= d.totalCents) await this.cocreation.uncountOrder(tx, d.orderId, new Date(d.at));
       return;
     }
     if (event.subject === orders.orderPickedUp.subject) {

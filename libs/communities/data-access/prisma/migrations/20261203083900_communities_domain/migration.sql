@@ -244,13 +244,14 @@ CREATE TABLE "proposal_feedback" (
 );
 
 -- CreateTable
-CREATE TABLE "proposal_buyers" (
+CREATE TABLE "proposal_purchases" (
     "proposal_id" UUID NOT NULL,
+    "order_id" UUID NOT NULL,
     "user_id" UUID NOT NULL,
-    "first_order_id" UUID NOT NULL,
     "bought_at" TIMESTAMPTZ(3) NOT NULL,
+    "cancelled_at" TIMESTAMPTZ(3),
 
-    CONSTRAINT "proposal_buyers_pkey" PRIMARY KEY ("proposal_id","user_id")
+    CONSTRAINT "proposal_purchases_pkey" PRIMARY KEY ("proposal_id","order_id")
 );
 
 -- CreateTable
@@ -351,6 +352,9 @@ CREATE INDEX "proposals_community_id_idx" ON "proposals"("community_id");
 
 -- CreateIndex
 CREATE INDEX "proposals_campaign_id_idx" ON "proposals"("campaign_id");
+
+-- CreateIndex
+CREATE INDEX "proposal_purchases_order_id_idx" ON "proposal_purchases"("order_id");
 
 -- CreateIndex
 CREATE INDEX "survey_offers_user_id_offered_at_idx" ON "survey_offers"("user_id", "offered_at");
