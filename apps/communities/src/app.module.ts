@@ -10,7 +10,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         LinliKitModule.fromConfig('communities', config),
-        CommunitiesModule.forRoot({ databaseUrl: config.DATABASE_URL, databasePoolSize: config.DATABASE_POOL_SIZE }),
+        CommunitiesModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          databasePoolSize: config.DATABASE_POOL_SIZE,
+          postLimit: config.COMMUNITY_POST_LIMIT,
+          postWindowSeconds: config.COMMUNITY_POST_WINDOW_SECONDS,
+          npsIntervalDays: config.NPS_INTERVAL_DAYS,
+          npsAnswerDays: config.NPS_ANSWER_DAYS,
+        }),
       ],
     };
   }
