@@ -25,6 +25,15 @@ export const PARAM_OWNERS: Record<string, 'residentA' | 'leaderA' | null> = {
   draftId: 'leaderA',
   messageId: 'residentA',
   leaderUserId: 'leaderA',
+  // Leader A's pickup-point community (resident A is a member), resident A's post in it, leader A's
+  // event in it, resident A's co-creation proposal in it.
+  communityId: 'leaderA',
+  postId: 'residentA',
+  eventId: 'leaderA',
+  proposalId: 'residentA',
+  // surveys are everyone's (the NPS question, ops' generic surveys); a reaction kind names nothing
+  surveyId: null,
+  kind: null,
   campaignId: null,
   // a calendar month (YYYY-MM) names nobody; the leader in the path (or the caller) does
   month: null,
@@ -37,6 +46,9 @@ export const PARAM_OWNERS: Record<string, 'residentA' | 'leaderA' | null> = {
 /** Routes that answer every signed-in user about a resource A owns, on purpose. */
 export const SHARED_READS: Record<string, string> = {
   'GET /v1/pickup-points/:pickupPointId': 'a pickup point is public: residents choose theirs from the list',
+  'GET /v1/communities/:communityId': 'a community (name, scope, tags, size) is shown to residents deciding whether to join; members and posts are not',
+  'GET /v1/events/:eventId': 'an event (time, place, seats) is shown to residents deciding whether to come; the check-in code only to its organiser',
+  'GET /v1/proposals/:proposalId': 'a co-creation proposal and its vote and feedback summary are public to invite more co-creators; who voted is not shown',
 };
 
 export const ROLES: Record<ActorName, readonly Role[]> = {
@@ -70,6 +82,15 @@ export function securityFixtures(ids: SeededIds, extra: { orderLineId: string; s
       'POST /v1/leader/reminders/:reminderId/close': { status: 'done' },
       'PATCH /v1/leader/drafts/:draftId': { text: 'rewritten by another leader' },
       'PUT /v1/segments/:segmentId': { name: 'Taken over', rule: { all: [{ tag: 'has_children', eq: true }] } },
+      'POST /v1/communities/:communityId/invitations': { segment: 'bound-customers' },
+      'POST /v1/communities/:communityId/posts': { body: 'posted by an outsider' },
+      'POST /v1/communities/:communityId/bans': { userId: ids.userId!, until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'banned by an outsider' },
+      'POST /v1/posts/:postId/comments': { body: 'commented by an outsider' },
+      'POST /v1/posts/:postId/reports': { reason: 'reported by an outsider' },
+      'POST /v1/posts/:postId/moderation': { action: 'hide', reason: 'hidden by an outsider' },
+      'POST /v1/events/:eventId/check-ins': { code: '123456' },
+      'POST /v1/proposals/:proposalId/feedback': { taste: 3, priceCents: 990, packSize: '200 g' },
+      'POST /v1/ops/proposals/:proposalId/launch': { skuIds: [extra.skuId], campaignId: ids.campaignId! },
     },
     roles: ROLES,
   };

@@ -238,6 +238,29 @@ export async function startPlatform(): Promise<Platform> {
       201,
     );
 
+    // Leader A's pickup-point community with resident A as a member, A's post, an event and A's proposal
+    // in it (communities learns the point and A's binding from events: retry until it has).
+    const community = await until('pickup point known to communities', async () => {
+      const reply = await http('POST', '/v1/communities', { token: leaderA, body: { name: 'Security circle', scope: 'pickup-point', pickupPointId: points.leaderA, tags: ['light-food'] } });
+      return reply.status === 201 ? reply.body : undefined;
+    });
+    await until('binding known to communities', async () => {
+      const reply = await http('POST', `/v1/communities/${community.communityId}/members`, { token: signed.residentA.accessToken });
+      return reply.status === 201 ? true : undefined;
+    });
+    const post = await ok('POST', `/v1/communities/${community.communityId}/posts`, { token: signed.residentA.accessToken, body: { body: 'A recipe by A' } }, 201);
+    const event = await ok(
+      'POST',
+      '/v1/events',
+      {
+        token: leaderA,
+        body: { communityId: community.communityId, title: 'Security tasting', startsAt: new Date(now + 86_400_000).toISOString(), endsAt: new Date(now + 90_000_000).toISOString(), pickupPointId: points.leaderA, capacity: 10 },
+      },
+      201,
+    );
+    await ok('POST', `/v1/events/${event.eventId}/rsvps`, { token: signed.residentA.accessToken }, 201);
+    const proposal = await ok('POST', '/v1/proposals', { token: signed.residentA.accessToken, body: { communityId: community.communityId, title: 'A bread by A' } }, 201);
+
     // Credentials the probes send: A's, twisted.
     const [, claims, signature] = signed.residentA.accessToken.split('.');
     const decoded = JSON.parse(Buffer.from(claims!, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -282,6 +305,12 @@ export async function startPlatform(): Promise<Platform> {
         reminderId: reminder.reminderId,
         draftId,
         messageId: sent.message.messageId,
+        communityId: community.communityId,
+        postId: post.postId,
+        eventId: event.eventId,
+        proposalId: proposal.proposalId,
+        surveyId: '00000000-0000-4000-8000-00000000a905',
+        kind: 'like',
         leaderUserId: signed.leaderA.userId,
         month: new Date(now).toISOString().slice(0, 7),
         // not seeded (see PARAM_OWNERS)

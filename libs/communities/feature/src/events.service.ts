@@ -116,11 +116,17 @@ export class EventsService {
     return { event: toEvent(row, isOps(actor) || row.organiserUserId === actor.userId), myRsvp: mine ? toRsvp(mine, await this.ctx.events.waitlistPosition(tx, mine)) : null };
   }
 
+  /** A community's events are for its members who are not banned. */
+  private async assertMayAttend(tx: Tx, actor: Actor, communityId: string): Promise<void> {
+    await this.communities.assertMember(tx, actor, communityId);
+    await this.communities.assertNotBanned(tx, communityId, actor.userId);
+  }
+
   async rsvp(actor: Actor, eventId: string): Promise<c.Rsvp> {
     return this.ctx.run(async (tx) => {
       const event = await this.require(tx, eventId);
+      if (event.communityId) await this.assertMayAttend(tx, actor, event.communityId);
       if (event.startsAt <= new Date()) throw E.eventPast(eventId);
-      if (event.communityId) await this.communities.assertNotBanned(tx, event.communityId, actor.userId);
       const outcome = await this.ctx.events.rsvp(tx, eventId, actor.userId);
       switch (outcome.kind) {
         case 'duplicate':
@@ -153,6 +159,7 @@ export class EventsService {
   async checkIn(actor: Actor, eventId: string, code: string, now = new Date()): Promise<c.Rsvp> {
     return this.ctx.run(async (tx) => {
       const event = await this.require(tx, eventId);
+      if (event.communityId) await this.communities.assertMember(tx, actor, event.communityId);
       const rsvp = await this.ctx.events.rsvpOf(tx, eventId, actor.userId);
       if (!rsvp || rsvp.status !== 'confirmed') throw E.notConfirmed(eventId);
       if (now.getTime() < event.startsAt.getTime() - CHECK_IN_OPENS_BEFORE_MS || now > event.endsAt) throw E.checkInClosed(eventId);
