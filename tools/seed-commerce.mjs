@@ -136,9 +136,8 @@ export async function seedCommerce({ http, must, signIn, ops, residents, log }) 
     }
     if (application.status === 'pending') await must('POST', `/v1/ops/leader-applications/${application.applicationId}/approve`, { token: opsToken });
     // Identity grants the leader role from the approval event; a refreshed token carries it.
-    // signIn refreshes the remembered session, so later steps signing the leader in find it still valid.
     tokens = await until(`leader role for ${phone}`, async () => {
-      tokens = await signIn(phone);
+      tokens = await must('POST', '/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
       return tokens.roles.includes('leader') ? tokens : undefined;
     });
 
