@@ -30,9 +30,18 @@ describe('error code → HTTP status', () => {
     for (const [code, status] of Object.entries(expected)) expect([code, errorStatus(code as ErrorCode)]).toEqual([code, status]);
   });
 
-  it('keeps 401 for session credentials only, so a client that refreshes on 401 cannot loop', () => {
+  it('keeps 401 for credentials only (session tokens, and partner API keys under /v1/partner/), so a client that refreshes on 401 cannot loop', () => {
     const unauthorised = ERROR_CODES.filter((code) => errorStatus(code) === 401);
-    expect(unauthorised.sort()).toEqual(['AUTH.SESSION_REVOKED', 'AUTH.TOKEN_EXPIRED', 'AUTH.TOKEN_INVALID', 'AUTH.UNAUTHENTICATED', 'IDENTITY.REFRESH_TOKEN_INVALID']);
+    expect(unauthorised.sort()).toEqual([
+      'AUTH.SESSION_REVOKED',
+      'AUTH.TOKEN_EXPIRED',
+      'AUTH.TOKEN_INVALID',
+      'AUTH.UNAUTHENTICATED',
+      'IDENTITY.REFRESH_TOKEN_INVALID',
+      'LOCAL_SERVICES.API_KEY_INVALID',
+      'LOCAL_SERVICES.API_KEY_MISSING',
+      'LOCAL_SERVICES.API_KEY_REVOKED',
+    ]);
   });
 
   it('fails loudly on a code that is not in the contracts', () => {

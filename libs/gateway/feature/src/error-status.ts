@@ -10,7 +10,8 @@ export function assertUnreachable(value: never): never {
  *
  * 401 means "your session credentials are not valid: refresh or sign in again" and is kept for
  * tokens; a wrong one-time code or WeChat code on a sign-in route is a bad request (400), so a
- * client that refreshes on 401 never loops on a mistyped code.
+ * client that refreshes on 401 never loops on a mistyped code. Partner API keys (`/v1/partner/…`) are
+ * credentials too: a missing, wrong or revoked key is 401.
  */
 export function errorStatus(code: ErrorCode): number {
   switch (code) {
@@ -163,6 +164,40 @@ export function errorStatus(code: ErrorCode): number {
       return 409;
     case 'COMMUNITIES.POST_RATE_LIMITED':
       return 429;
+    case 'LOCAL_SERVICES.API_KEY_MISSING':
+    case 'LOCAL_SERVICES.API_KEY_INVALID':
+    case 'LOCAL_SERVICES.API_KEY_REVOKED':
+      return 401;
+    case 'LOCAL_SERVICES.API_KEY_SCOPE':
+      return 403;
+    case 'LOCAL_SERVICES.OFFERING_INVALID':
+      return 400;
+    case 'LOCAL_SERVICES.PROVIDER_NOT_FOUND':
+    case 'LOCAL_SERVICES.API_KEY_NOT_FOUND':
+    case 'LOCAL_SERVICES.OFFERING_NOT_FOUND':
+    case 'LOCAL_SERVICES.PRACTITIONER_NOT_FOUND':
+    case 'LOCAL_SERVICES.SLOT_NOT_FOUND':
+    case 'LOCAL_SERVICES.BOOKING_NOT_FOUND':
+    case 'LOCAL_SERVICES.WEBHOOK_NOT_FOUND':
+      return 404;
+    case 'LOCAL_SERVICES.PROVIDER_NOT_APPROVED':
+    case 'LOCAL_SERVICES.PROVIDER_DECIDED':
+    case 'LOCAL_SERVICES.SLOT_OVERLAP':
+    case 'LOCAL_SERVICES.SLOT_FULL':
+    case 'LOCAL_SERVICES.PRACTITIONER_BUSY':
+    case 'LOCAL_SERVICES.OUTSIDE_AVAILABILITY':
+    case 'LOCAL_SERVICES.OUTSIDE_SERVICE_AREA':
+    case 'LOCAL_SERVICES.RESIDENT_NOT_BOUND':
+    case 'LOCAL_SERVICES.ALREADY_BOOKED':
+    case 'LOCAL_SERVICES.INVALID_TRANSITION':
+    case 'LOCAL_SERVICES.POLICY_WINDOW_CLOSED':
+    case 'LOCAL_SERVICES.BOOKING_NOT_COMPLETED':
+    case 'LOCAL_SERVICES.ALREADY_REVIEWED':
+    case 'LOCAL_SERVICES.POINTS_NOT_REDEEMABLE':
+    case 'LOCAL_SERVICES.POINTS_INSUFFICIENT':
+      return 409;
+    case 'LOCAL_SERVICES.POINTS_UNAVAILABLE':
+      return 503;
     case 'RECOMMENDATIONS.CUSTOMER_NOT_FOUND':
     case 'RECOMMENDATIONS.CAMPAIGN_NOT_FOUND':
     case 'RECOMMENDATIONS.SEGMENT_NOT_FOUND':

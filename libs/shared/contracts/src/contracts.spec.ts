@@ -417,6 +417,93 @@ const settlement = {
   issuedAt: AT,
   approvedAt: null,
   paidAt: null,
+// local services
+const partner = { providerId: ID1, keyId: ID2 };
+const serviceProvider = {
+  providerId: ID1,
+  ownerUserId: USER,
+  companyName: '安心家政 Anxin Housekeeping',
+  contactPhone: PHONE,
+  licenceRefs: [{ kind: 'business-licence', number: '91310000MA1FL0000X' }],
+  categories: ['housekeeping'],
+  compoundIds: ['compound-1'],
+  cancelNoticeHours: 24,
+  status: 'approved',
+  decisionReason: null,
+  decidedAt: LATER,
+  createdAt: AT,
+};
+const apiKey = { keyId: ID2, providerId: ID1, prefix: 'lsk_AbCd', label: 'booking system', scopes: ['catalog', 'bookings'], createdAt: AT, expiresAt: null, revokedAt: null, lastUsedAt: null };
+const serviceSlot = { slotId: ID3, offeringId: ID2, providerId: ID1, practitionerId: null, startsAt: LATER, endsAt: '2025-06-02T14:00:00.000Z', capacity: 10, booked: 1, status: 'open' };
+const serviceOffering = {
+  offeringId: ID2,
+  providerId: ID1,
+  providerName: 'Anxin Housekeeping',
+  category: 'housekeeping',
+  title: '深度保洁 Deep clean, 2 hours',
+  description: '',
+  priceCents: 19_900,
+  durationMinutes: 120,
+  compoundIds: ['compound-1'],
+  pointsPrice: 19_900,
+  mode: 'slots',
+  sensitive: false,
+  active: true,
+  slots: [serviceSlot],
+};
+const serviceBooking = {
+  bookingId: ID3,
+  providerId: ID1,
+  offeringId: ID2,
+  offeringTitle: 'Deep clean, 2 hours',
+  category: 'housekeeping',
+  slotId: ID3,
+  practitionerId: null,
+  userId: USER,
+  compoundId: 'compound-1',
+  startsAt: LATER,
+  endsAt: '2025-06-02T14:00:00.000Z',
+  status: 'paid',
+  priceCents: 19_900,
+  pointsUsed: 2_000,
+  pointsCents: 2_000,
+  cashCents: 17_900,
+  sensitiveNote: null,
+  payment: { paymentId: ID1, provider: 'dev', status: 'succeeded', amountCents: 17_900, clientParams: { provider: 'dev' } },
+  review: null,
+  createdAt: AT,
+  updatedAt: AT,
+};
+const bookingEvent = {
+  bookingId: ID3,
+  providerId: ID1,
+  offeringId: ID2,
+  userId: USER,
+  compoundId: 'compound-1',
+  category: null,
+  sensitive: true,
+  startsAt: LATER,
+  endsAt: '2025-06-02T14:00:00.000Z',
+  priceCents: 19_900,
+  pointsUsed: 0,
+  cashCents: 19_900,
+  occurredAt: AT,
+};
+const webhookEndpoint = { endpointId: ID2, url: 'https://provider.example.com/hooks', events: ['booking.created'], active: true, createdAt: AT };
+const webhookDelivery = {
+  deliveryId: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W',
+  endpointId: ID2,
+  eventType: 'booking.created',
+  payload: { type: 'booking.created', timestamp: AT, data: { bookingId: ID3 } },
+  status: 'delivered',
+  attempts: 2,
+  nextAttemptAt: null,
+  deliveredAt: LATER,
+  createdAt: AT,
+  log: [
+    { attempt: 1, at: AT, statusCode: 503, error: null, durationMs: 40 },
+    { attempt: 2, at: LATER, statusCode: 204, error: null, durationMs: 12 },
+  ],
 };
 
 interface RpcSample {
@@ -660,6 +747,61 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
       income: { soFarCents: 12_000, forecastCents: 36_000, lines: [{ kind: 'commission', amountCents: 12_000, explanation: '5% of 2,400.00', basis: {} }] },
     },
   },
+  // ------------------------------------------------------------ local-services
+  'rpc.local-services.provider.apply.v1': {
+    request: { actor: resident, companyName: 'Anxin Housekeeping', contactPhone: '138 0013 8000', licenceRefs: [{ kind: 'business-licence', number: '91310000MA1FL0000X' }], categories: ['housekeeping'], compoundIds: ['compound-1'] },
+    response: { ...serviceProvider, status: 'pending', decidedAt: null },
+  },
+  'rpc.local-services.provider.list.v1': { request: { actor: ops, status: 'pending' }, response: { providers: [serviceProvider] } },
+  'rpc.local-services.provider.approve.v1': { request: { actor: ops, providerId: ID1 }, response: serviceProvider },
+  'rpc.local-services.provider.reject.v1': {
+    request: { actor: ops, providerId: ID1, reason: 'The licence number does not match the company.' },
+    response: { ...serviceProvider, status: 'rejected', decisionReason: 'The licence number does not match the company.' },
+  },
+  'rpc.local-services.api-key.create.v1': { request: { actor: resident, providerId: ID1, scopes: ['catalog', 'bookings'], label: 'booking system' }, response: { ...apiKey, key: 'lsk_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg' } },
+  'rpc.local-services.api-key.list.v1': { request: { actor: resident, providerId: ID1 }, response: { keys: [apiKey] } },
+  'rpc.local-services.api-key.rotate.v1': {
+    request: { actor: resident, providerId: ID1, keyId: ID2, overlapSeconds: 3600 },
+    response: { issued: { ...apiKey, keyId: ID3, key: 'lsk_ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210zyxwvut' }, previous: { ...apiKey, expiresAt: LATER } },
+  },
+  'rpc.local-services.api-key.revoke.v1': { request: { actor: resident, providerId: ID1, keyId: ID2 }, response: { ...apiKey, revokedAt: LATER } },
+  'rpc.local-services.api-key.verify.v1': { request: { key: 'lsk_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg' }, response: { providerId: ID1, keyId: ID2, scopes: ['catalog'] } },
+  'rpc.local-services.offering.create.v1': {
+    request: { partner, offering: { category: 'housekeeping', title: 'Deep clean, 2 hours', priceCents: 19_900, durationMinutes: 120, compoundIds: ['compound-1'], pointsPrice: 19_900 } },
+    response: { ...serviceOffering, slots: [] },
+  },
+  'rpc.local-services.practitioner.create.v1': {
+    request: { partner, name: 'Dr. Li', availability: [{ startsAt: AT, endsAt: LATER }] },
+    response: { practitionerId: ID3, providerId: ID1, name: 'Dr. Li', availability: [{ startsAt: AT, endsAt: LATER }] },
+  },
+  'rpc.local-services.slot.create.v1': { request: { partner, offeringId: ID2, slots: [{ startsAt: LATER, capacity: 10 }] }, response: { slots: [serviceSlot] } },
+  'rpc.local-services.partner-booking.list.v1': { request: { partner, status: 'paid' }, response: { bookings: [serviceBooking] } },
+  'rpc.local-services.partner-booking.transition.v1': { request: { partner, bookingId: ID3, action: 'complete' }, response: { ...serviceBooking, status: 'completed' } },
+  'rpc.local-services.webhook.create.v1': {
+    request: { partner, url: 'https://provider.example.com/hooks', events: ['booking.created'] },
+    response: { ...webhookEndpoint, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+  },
+  'rpc.local-services.webhook.list.v1': { request: { partner }, response: { endpoints: [webhookEndpoint] } },
+  'rpc.local-services.webhook-delivery.list.v1': { request: { partner, status: 'delivered' }, response: { deliveries: [webhookDelivery] } },
+  'rpc.local-services.webhook-delivery.replay.v1': { request: { partner, deliveryId: webhookDelivery.deliveryId }, response: { ...webhookDelivery, status: 'pending', nextAttemptAt: LATER } },
+  'rpc.local-services.audit.list.v1': {
+    request: { partner },
+    response: { entries: [{ at: AT, keyId: ID2, actorUserId: null, action: 'booking.complete', target: ID3, outcome: 'ok', code: null }] },
+  },
+  'rpc.local-services.offering.browse.v1': { request: { actor: resident, category: 'housekeeping' }, response: { offerings: [serviceOffering] } },
+  'rpc.local-services.booking.create.v1': { request: { actor: resident, place: { slotId: ID3 }, points: 2_000 }, response: serviceBooking },
+  'rpc.local-services.booking.list.v1': { request: { actor: resident }, response: { bookings: [serviceBooking] } },
+  'rpc.local-services.booking.cancel.v1': { request: { actor: resident, bookingId: ID3 }, response: { ...serviceBooking, status: 'cancelled' } },
+  'rpc.local-services.booking.reschedule.v1': { request: { actor: resident, bookingId: ID3, slotId: ID2 }, response: serviceBooking },
+  'rpc.local-services.booking.review.v1': {
+    request: { actor: resident, bookingId: ID3, rating: 5, text: '准时，干净 On time and thorough' },
+    response: { ...serviceBooking, status: 'completed', review: { rating: 5, text: '准时，干净 On time and thorough', createdAt: LATER } },
+  },
+  'local-services.booking.created.v1': { data: bookingEvent },
+  'local-services.booking.cancelled.v1': { data: { ...bookingEvent, cancelledBy: 'resident' } },
+  'local-services.booking.rescheduled.v1': { data: { ...bookingEvent, previousStartsAt: AT, previousEndsAt: LATER } },
+  'local-services.booking.completed.v1': { data: { ...bookingEvent, leaderFeeBps: 500, leaderFeeCents: 995 } },
+  'local-services.booking.reviewed.v1': { data: { ...bookingEvent, rating: 4 } },
 
   // ------------------------------------------------------------ orders
   'rpc.orders.category.upsert.v1': { request: { actor: ops, categoryId: 'fresh-vegetables', name: '新鲜蔬菜' }, response: category },

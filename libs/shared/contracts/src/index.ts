@@ -8,6 +8,7 @@ export * as communities from './communities.js';
 export * as identity from './identity.js';
 export * as leaderOps from './leader-ops.js';
 export * as leaderCustomers from './leader-customers.js';
+export * as localServices from './local-services.js';
 export * as orders from './orders.js';
 export * as recommendations from './recommendations.js';
 export { registry, rpcContracts, eventContracts } from './registry.js';

@@ -4,6 +4,7 @@ import * as communities from './communities.js';
 import * as identity from './identity.js';
 import * as leaderOps from './leader-ops.js';
 import * as leaderCustomers from './leader-customers.js';
+import * as localServices from './local-services.js';
 import * as orders from './orders.js';
 import * as recommendations from './recommendations.js';
 
@@ -20,9 +21,9 @@ function collect<K extends 'rpc' | 'event'>(kind: K, ...modules: object[]) {
 }
 
 /** Every RPC contract, for tests and documentation. */
-export const rpcContracts: RpcContract[] = collect('rpc', health, personalDataExport, communities, identity, leaderOps, leaderCustomers, orders, recommendations);
+export const rpcContracts: RpcContract[] = collect('rpc', health, personalDataExport, communities, identity, leaderOps, leaderCustomers, localServices, orders, recommendations);
 /** Every event contract; consumers look schemas up by subject here. */
-export const eventContracts: EventContract[] = collect('event', communities, identity, leaderOps, orders, recommendations);
+export const eventContracts: EventContract[] = collect('event', communities, identity, leaderOps, localServices, orders, recommendations);
 
 export const registry = {
   rpc: new Map(rpcContracts.map((c) => [c.subject, c])),
