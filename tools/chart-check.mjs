@@ -38,6 +38,7 @@ const SERVICE_ENV = {
   gateway: ['HTTP_PORT', 'CORS_ORIGINS', 'RATE_LIMIT_PER_MINUTE_CLIENT', 'RATE_LIMIT_PER_MINUTE_USER', 'AUTH_TOKEN_SECRET'],
   identity: ['AUTH_TOKEN_SECRET', 'SMS_ADAPTER', 'WECHAT_ADAPTER'],
   orders: ['PAYMENT_WEBHOOK_SECRET', 'PAYMENT_PROVIDER'],
+  'local-services': ['PAYMENT_WEBHOOK_SECRET'],
 };
 const SECRET_ENV = ['DATABASE_URL', 'AUTH_TOKEN_SECRET', 'PAYMENT_WEBHOOK_SECRET'];
 // Served by kubernetes-models but gone from every Kubernetes version the chart supports (>= 1.30).

@@ -10,7 +10,20 @@ export class AppModule {
       module: AppModule,
       imports: [
         LinliKitModule.fromConfig('local-services', config),
-        LocalServicesModule.forRoot({ databaseUrl: config.DATABASE_URL, databasePoolSize: config.DATABASE_POOL_SIZE }),
+        LocalServicesModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          databasePoolSize: config.DATABASE_POOL_SIZE,
+          paymentWebhookSecret: config.PAYMENT_WEBHOOK_SECRET,
+          paymentProvider: config.PAYMENT_PROVIDER,
+          devPaymentDelayMs: config.DEV_PAYMENT_CALLBACK_DELAY_MS,
+          leaderFeeBps: config.LOCAL_SERVICES_LEADER_FEE_BPS,
+          webhooks: {
+            intervalMs: config.WEBHOOK_DISPATCH_INTERVAL_MS,
+            backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+            maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+            timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+          },
+        }),
       ],
     };
   }

@@ -145,7 +145,7 @@ key: {{ required "a Secret key is required" .ref.key }}
     secretKeyRef:
       {{- include "linli.secretKeyRef" (dict "root" .root "ref" .root.Values.secrets.authToken "devKey" "AUTH_TOKEN_SECRET") | nindent 6 }}
 {{- end }}
-{{- if eq .name "orders" }}
+{{- if or (eq .name "orders") (eq .name "local-services") }}
 - name: PAYMENT_WEBHOOK_SECRET
   valueFrom:
     secretKeyRef:

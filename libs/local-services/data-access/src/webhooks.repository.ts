@@ -75,15 +75,23 @@ export class WebhooksRepository {
     );
   }
 
-  /** Claims due deliveries for one attempt each: the rows stay locked (SKIP LOCKED for other dispatchers) until the caller's transaction ends. */
-  async claimDue(tx: SqlExecutor, limit: number): Promise<ClaimedDelivery[]> {
+  /**
+   * Claims due deliveries for one attempt each by pushing their next attempt `leaseSeconds` ahead
+   * (SKIP LOCKED: concurrent dispatchers take different rows). A dispatcher that dies mid-send leaves
+   * the row to be retried when the lease runs out.
+   */
+  async claimDue(tx: SqlExecutor, limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
     return tx.$queryRawUnsafe<ClaimedDelivery[]>(
-      `SELECT d.id, d.endpoint_id::text, d.provider_id::text, d.event_type, d.payload, d.status, d.attempts, d.next_attempt_at, d.delivered_at,
-              d.created_at, e.url, e.secret
-         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-        WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-        ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED`,
+      `WITH due AS (
+         SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $2)
+         FROM due, webhook_endpoints e
+        WHERE d.id = due.id AND e.id = d.endpoint_id
+       RETURNING d.id, d.endpoint_id::text, d.provider_id::text, d.event_type, d.payload, d.status, d.attempts, d.next_attempt_at,
+                 d.delivered_at, d.created_at, e.url, e.secret`,
       limit,
+      leaseSeconds,
     );
   }
 

@@ -1,20 +1,79 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { localServices } from '@linli/contracts';
 import { LocalServicesDataModule } from '@linli/local-services-data-access';
+import { RpcClient } from '@linli/nest-kit';
+import { BookingsService } from './bookings.service.js';
+import { CatalogService } from './catalog.service.js';
+import { LocalServicesConsumers } from './local-services.consumers.js';
+import { LocalServicesNatsController } from './local-services.nats-controller.js';
+import { DEFAULT_LOCAL_SERVICES_OPTIONS, LOCAL_SERVICES_OPTIONS, type LocalServicesOptions } from './local-services.options.js';
+import { LocalServicesStore } from './local-services.store.js';
+import { DevPaymentProvider, PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider.js';
 import { LocalServicesPersonalDataHandlers } from './personal-data.handlers.js';
+import { PersonalDataService } from './personal-data.service.js';
+import { POINTS_LEDGER, UnavailablePointsLedger, type PointsLedger } from './points-ledger.js';
+import { ProvidersService } from './providers.service.js';
+import { WebhookDispatcher, WebhooksService } from './webhooks.service.js';
 
-export interface LocalServicesModuleOptions {
+export interface LocalServicesModuleOptions extends Partial<Omit<LocalServicesOptions, 'paymentWebhookSecret' | 'webhooks'>> {
   databaseUrl: string;
   databasePoolSize?: number;
+  paymentWebhookSecret: string;
+  webhooks?: Partial<LocalServicesOptions['webhooks']>;
+  /** `dev` (the development provider, notifying over NATS), or a provider instance. */
+  paymentProvider?: 'dev' | PaymentProvider;
+  /** The growth system's ledger; until its subjects exist, points are unavailable. */
+  pointsLedger?: PointsLedger;
 }
 
-/** The local-services service. It owns its database and answers its health subject; its domain grows here. */
+/** Connects the development provider's notifications to the callback subject and stops its timers on shutdown. */
+@Injectable()
+class PaymentProviderLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.provider instanceof DevPaymentProvider) this.provider.connect((body) => this.rpc.request(localServices.paymentCallback, body));
+  }
+
+  onApplicationShutdown(): void {
+    this.provider.close?.();
+  }
+}
+
+/** The local-services marketplace: onboarding and API keys, catalogue, bookings, payments, webhooks. Needs `LinliKitModule`. */
 @Module({})
 export class LocalServicesModule {
   static forRoot(options: LocalServicesModuleOptions): DynamicModule {
+    const { databaseUrl, databasePoolSize, paymentProvider = 'dev', pointsLedger, webhooks, ...rest } = options;
+    const resolved: LocalServicesOptions = {
+      ...DEFAULT_LOCAL_SERVICES_OPTIONS,
+      ...rest,
+      webhooks: { ...DEFAULT_LOCAL_SERVICES_OPTIONS.webhooks, ...webhooks },
+    };
+    const provider = paymentProvider === 'dev' ? new DevPaymentProvider(resolved.paymentWebhookSecret, resolved.devPaymentDelayMs) : paymentProvider;
     return {
       module: LocalServicesModule,
-      imports: [LocalServicesDataModule.forRoot({ databaseUrl: options.databaseUrl, poolSize: options.databasePoolSize })],
-      providers: [LocalServicesPersonalDataHandlers],
+      imports: [LocalServicesDataModule.forRoot({ databaseUrl, poolSize: databasePoolSize })],
+      providers: [
+        { provide: LOCAL_SERVICES_OPTIONS, useValue: resolved },
+        { provide: PAYMENT_PROVIDER, useValue: provider },
+        { provide: POINTS_LEDGER, useValue: pointsLedger ?? new UnavailablePointsLedger() },
+        PaymentProviderLifecycle,
+        LocalServicesStore,
+        ProvidersService,
+        CatalogService,
+        WebhooksService,
+        WebhookDispatcher,
+        BookingsService,
+        PersonalDataService,
+        LocalServicesPersonalDataHandlers,
+        LocalServicesConsumers,
+        LocalServicesNatsController,
+      ],
+      exports: [LocalServicesStore, ProvidersService, CatalogService, BookingsService, WebhooksService, WebhookDispatcher, PAYMENT_PROVIDER],
     };
   }
 }

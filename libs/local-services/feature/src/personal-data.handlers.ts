@@ -1,16 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import { LinliError, personalDataExport, type RpcRequest } from '@linli/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { personalDataExport, type RpcRequest } from '@linli/contracts';
 import { RpcHandler } from '@linli/nest-kit';
+import { PersonalDataService } from './personal-data.service.js';
 
 /**
- * The local-services service's part of a person's data copy (PIPL). Each table that holds personal data adds
- * its section here as the service grows.
+ * The local-services service's part of a person's data copy (PIPL): bookings with their notes (the
+ * sensitive ones marked), reviews, and provider applications (see {@link PersonalDataService}).
  */
 @Injectable()
 export class LocalServicesPersonalDataHandlers {
+  constructor(@Inject(PersonalDataService) private readonly personalData: PersonalDataService) {}
+
   @RpcHandler(personalDataExport['local-services'])
-  async export(req: RpcRequest<(typeof personalDataExport)['local-services']>) {
-    if (req.actor.userId !== req.userId && !req.actor.roles.includes('ops')) throw new LinliError('AUTH.FORBIDDEN', 'you may not read data about another user');
-    return { service: 'local-services' as const, sections: {} };
+  export(req: RpcRequest<(typeof personalDataExport)['local-services']>) {
+    return this.personalData.export(req);
   }
 }

@@ -797,6 +797,10 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
     request: { actor: resident, bookingId: ID3, rating: 5, text: '准时，干净 On time and thorough' },
     response: { ...serviceBooking, status: 'completed', review: { rating: 5, text: '准时，干净 On time and thorough', createdAt: LATER } },
   },
+  'rpc.local-services.payment.callback.v1': {
+    request: { provider: 'dev', notification: { notificationId: 'devn_1', providerPaymentId: 'dev_1', merchantPaymentId: ID1, status: 'succeeded', amountCents: 17_900, occurredAt: AT }, signature: 'ab12' },
+    response: { outcome: 'paid' },
+  },
   'local-services.booking.created.v1': { data: bookingEvent },
   'local-services.booking.cancelled.v1': { data: { ...bookingEvent, cancelledBy: 'resident' } },
   'local-services.booking.rescheduled.v1': { data: { ...bookingEvent, previousStartsAt: AT, previousEndsAt: LATER } },

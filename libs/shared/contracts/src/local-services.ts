@@ -397,6 +397,28 @@ export const reviewBooking = defineRpc(
   BookingSchema,
 );
 
+// ---------------------------------------------------------------- payments
+
+/** A payment provider's signed notification about a booking's payment (the development provider sends it over NATS). */
+export const PaymentNotificationSchema = z
+  .object({
+    notificationId: z.string().min(1).max(100),
+    providerPaymentId: z.string().min(1).max(100),
+    /** Our payment id. */
+    merchantPaymentId: Id,
+    status: z.enum(['succeeded', 'failed']),
+    amountCents: CentsSchema,
+    occurredAt: IsoDateTimeSchema,
+  })
+  .strict();
+export type PaymentNotification = z.infer<typeof PaymentNotificationSchema>;
+
+export const paymentCallback = defineRpc(
+  'rpc.local-services.payment.callback.v1',
+  z.object({ provider: z.string().min(1).max(40), notification: PaymentNotificationSchema, signature: z.string().min(1).max(200) }).strict(),
+  z.object({ outcome: z.enum(['paid', 'duplicate', 'failed', 'refunded', 'ignored']) }),
+);
+
 // ---------------------------------------------------------------- events (no health details: sensitive bookings carry no category)
 
 const BookingEventSchema = z.object({

@@ -1,0 +1,64 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { identity, leaderOps, localServices, type EventData } from '@linli/contracts';
+import type { Prisma } from '@linli/local-services-data-access';
+import { BookingsRepository, CatalogRepository } from '@linli/local-services-data-access';
+import { EventConsumers, enqueueEvent, redactPublishedEvents } from '@linli/nest-kit';
+import { bookingEventData } from './local-services.mappers.js';
+
+type Tx = Prisma.TransactionClient;
+
+export const CONSUMERS = { identity: 'local-services-identity-users', leaderOps: 'local-services-leader-ops' } as const;
+
+/**
+ * - `identity.user.erased.v1`: cancels the user's upcoming bookings (seats released), deletes their
+ *   booking notes (health data for clinics) and bound compound, clears their review texts, and
+ *   redacts the published outbox events naming them;
+ * - `identity.user.merged.v1`: re-keys the merged account's bookings, notes and reviews;
+ * - `leader-ops.resident.bound.v1`: the compound a resident lives in (bookings are checked against the
+ *   provider's compounds).
+ * Each event runs in the transaction that records it as processed.
+ */
+@Injectable()
+export class LocalServicesConsumers implements OnApplicationBootstrap {
+  private readonly logger = new Logger('LocalServicesConsumers');
+  private readonly bookings = new BookingsRepository();
+  private readonly catalog = new CatalogRepository();
+
+  constructor(@Inject(EventConsumers) private readonly consumers: EventConsumers<Tx>) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumers.start({
+      durable: CONSUMERS.identity,
+      domain: 'identity',
+      contracts: [identity.userErased, identity.userMerged],
+      handle: async (event, tx) => {
+        if (event.subject === identity.userErased.subject) await this.erase(tx, (event.data as EventData<typeof identity.userErased>).userId);
+        else {
+          const { sourceUserId, targetUserId } = event.data as EventData<typeof identity.userMerged>;
+          if (sourceUserId !== targetUserId) await this.bookings.rekey(tx, sourceUserId, targetUserId);
+        }
+        this.logger.log(`${event.subject} ${event.id} applied`);
+      },
+    });
+    await this.consumers.start({
+      durable: CONSUMERS.leaderOps,
+      domain: 'leader-ops',
+      contracts: [leaderOps.residentBound],
+      handle: async (event, tx) => {
+        const data = event.data as EventData<typeof leaderOps.residentBound>;
+        await this.bookings.upsertPlace(tx, data.userId, data.compoundId, new Date(data.boundAt));
+      },
+    });
+  }
+
+  /** Idempotent: a second run finds nothing left to cancel or delete. */
+  async erase(tx: Tx, userId: string): Promise<void> {
+    for (const row of await this.bookings.upcomingOf(tx, userId)) {
+      if (row.slot_id) await this.catalog.releaseSeat(tx, row.slot_id);
+      await this.bookings.setStatus(tx, row.id, 'cancelled');
+      await enqueueEvent(tx, localServices.bookingCancelled, { ...bookingEventData(row), cancelledBy: 'system' });
+    }
+    await this.bookings.erasePersonal(tx, userId);
+    await redactPublishedEvents(tx, userId);
+  }
+}
