@@ -1,7 +1,7 @@
 import { LinliError, type Actor } from '@linli/contracts';
 import type { AccessTokenVerifier } from '@linli/nest-kit';
 import type { RevokedSessions } from './revocations.js';
-import { isPublic, type RouteAuth } from './route.js';
+import { isPublic, type PublicAuth, type RoleAuth } from './route.js';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -12,7 +12,7 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * session was signed out or otherwise ended) or AUTH.FORBIDDEN (role).
  */
 export function authenticate(
-  auth: RouteAuth,
+  auth: PublicAuth | RoleAuth,
   authorization: string | undefined,
   tokens: AccessTokenVerifier,
   now: Date = new Date(),

@@ -6,12 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { z } from 'zod';
-import { LinliError, type Role, type RpcContract, identity } from '@linli/contracts';
+import { LinliError, type Role, type RpcContract, identity, localServices } from '@linli/contracts';
 import { Subjects, baseConfigFragment, issueAccessToken, loadConfig, tokenConfigFragment } from '@linli/nest-kit';
 import { connectTestNats, deleteTestStreams, natsTestUrl, testSubjectPrefix } from '@linli/testing';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
 import { gatewayConfigFragment, type GatewayConfig } from './gateway.config.js';
-import { isPublic, routeKey, type GatewayRoute } from './route.js';
+import { isPartner, isPublic, routeKey, type GatewayRoute } from './route.js';
 
 export const TEST_SECRET = 'gateway-test-secret-'.padEnd(48, 'x');
 export const ALLOWED_ORIGIN = 'https://app.linli.test';
@@ -136,6 +136,18 @@ export const sampleReplies: [RpcContract, Handler][] = [
   [identity.grantRole, (req) => ({ userId: req.userId, roles: ['resident', req.role] })],
   [identity.devSmsOutbox, (req) => ({ messages: [{ phone: req.phone, code: '123456', sentAt: now() }] })],
 ];
+
+/** Fake partner API keys the fake local-services verification knows: every scope, or none. */
+export const PARTNER_KEY_ALL = 'lsk_test-key-with-every-scope';
+export const PARTNER_KEY_NONE = 'lsk_test-key-with-no-scope';
+export const PARTNER = { providerId: '5b0e2c1a-7d3f-4e8a-9b6c-1d2e3f4a5b6c', keyId: '6c1f3d2b-8e4a-4f9b-8c7d-2e3f4a5b6c7d' };
+
+/** The fake answer of `rpc.local-services.api-key.verify.v1`. */
+export function fakeVerifyApiKey(req: { key: string }) {
+  if (req.key === PARTNER_KEY_ALL) return { ...PARTNER, scopes: [...localServices.API_KEY_SCOPES] };
+  if (req.key === PARTNER_KEY_NONE) return { ...PARTNER, scopes: [] };
+  throw new LinliError('LOCAL_SERVICES.API_KEY_INVALID', 'the API key is not valid');
+}
 
 /** Stand-ins for services on one subject prefix: answer like the real RPC server (`{ok, data}` / `{ok: false, error}`). */
 export class FakeServices {
@@ -271,8 +283,49 @@ export function routeContractSuite(options: {
     for (const route of routes) expect([routeKey(route), answered.has(route.rpc.subject)]).toEqual([routeKey(route), true]);
   });
 
-  describe.each(routes.map((route) => [routeKey(route), route] as const))('%s', (key, route) => {
+  const partnerRoutes = routes.filter((route) => isPartner(route.auth));
+  const tokenRoutes = routes.filter((route) => !isPartner(route.auth));
+  if (partnerRoutes.length > 0) describe.each(partnerRoutes.map((route) => [routeKey(route), route] as const))('%s (partner API)', (key, route) => {
     const c = cases[key]!;
+    const scopes = isPartner(route.auth) ? route.auth.partner.scopes : [];
+    const routeCalls = () => fakes.calls.filter((call) => call.subject !== localServices.verifyApiKey.subject);
+    const headers = (apiKey?: string) => (apiKey ? { 'x-api-key': apiKey } : {});
+
+    it('answers 401 LOCAL_SERVICES.API_KEY_MISSING without a key, and 401 LOCAL_SERVICES.API_KEY_INVALID with a wrong one', async () => {
+      const missing = await http(running.url, route.method, `${c.path ?? route.path}${c.query ?? ''}`, { body: c.body, token: tokenFor(['ops']) });
+      expect([missing.status, missing.body.code]).toEqual([401, 'LOCAL_SERVICES.API_KEY_MISSING']);
+      const wrong = await http(running.url, route.method, `${c.path ?? route.path}${c.query ?? ''}`, { body: c.body, headers: headers('lsk_wrong') });
+      expect([wrong.status, wrong.body.code]).toEqual([401, 'LOCAL_SERVICES.API_KEY_INVALID']);
+      expect(routeCalls()).toHaveLength(0);
+    });
+
+    if (scopes.length > 0) {
+      it('answers 403 LOCAL_SERVICES.API_KEY_SCOPE to a key without the scope', async () => {
+        const res = await http(running.url, route.method, `${c.path ?? route.path}${c.query ?? ''}`, { body: c.body, headers: headers(PARTNER_KEY_NONE) });
+        expect([res.status, res.body.code]).toEqual([403, 'LOCAL_SERVICES.API_KEY_SCOPE']);
+        expect(routeCalls()).toHaveLength(0);
+      });
+    }
+
+    it('answers 400 COMMON.VALIDATION_FAILED naming the bad field', async () => {
+      const res = await http(running.url, route.method, `${c.bad.path ?? c.path ?? route.path}${c.bad.query ?? ''}`, { body: c.bad.body, headers: headers(PARTNER_KEY_ALL) });
+      expect(res.status).toBe(400);
+      expect((res.body.details.fields as { path: string }[]).map((f) => f.path)).toContain(c.bad.field);
+      expect(routeCalls()).toHaveLength(0);
+    });
+
+    it('calls the service with a payload its contract accepts and the key’s provider as partner', async () => {
+      const res = await http(running.url, route.method, `${c.path ?? route.path}${c.query ?? ''}`, { body: c.body, headers: headers(PARTNER_KEY_ALL) });
+      expect([res.status, res.body?.code]).toEqual([route.status ?? 200, undefined]);
+      const call = fakes.lastCall(route.rpc.subject);
+      expect(call?.payload.partner).toEqual(PARTNER);
+      expect(call!.payload).not.toHaveProperty('actor');
+    });
+  });
+
+  if (tokenRoutes.length > 0) describe.each(tokenRoutes.map((route) => [routeKey(route), route] as const))('%s', (key, route) => {
+    const c = cases[key]!;
+    if (isPartner(route.auth)) return;
     const publicRoute = isPublic(route.auth);
     const allowedRoles = publicRoute || route.auth.roles === 'any-signed-in' ? (['resident'] as const) : route.auth.roles;
     const token = () => (publicRoute ? undefined : tokenFor([...allowedRoles]));
@@ -288,8 +341,9 @@ export function routeContractSuite(options: {
     }
 
     if (!publicRoute && route.auth.roles !== 'any-signed-in') {
+      const roles = route.auth.roles;
       it('answers 403 AUTH.FORBIDDEN to a caller without the role', async () => {
-        const others = (['resident', 'leader', 'partner', 'ops'] as const).filter((role) => !(route.auth as { roles: readonly string[] }).roles.includes(role));
+        const others = (['resident', 'leader', 'partner', 'ops'] as const).filter((role) => !roles.includes(role));
         const res = await http(running.url, route.method, url(c.path, c.query), { body: c.body, token: tokenFor([...others]) });
         expect(res.status).toBe(403);
         expect(res.body.code).toBe('AUTH.FORBIDDEN');

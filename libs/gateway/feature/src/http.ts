@@ -5,6 +5,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { AccessTokenVerifier, SpanKind, extractTraceContext, inSpan, type HealthService, type RpcClient } from '@linli/nest-kit';
 import { apiIndex, apiIndexRoute } from './api-index.js';
 import { authenticate } from './auth.js';
+import { PartnerKeyVerifier } from './partner-auth.js';
 import { DOCS_HTML, DOCS_SCRIPT } from './docs-page.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { healthRoute, platformHealth } from './health.js';
@@ -12,7 +13,7 @@ import { ErrorResponder } from './http-errors.js';
 import { buildOpenApi } from './openapi.js';
 import { requestState } from './request-context.js';
 import type { RevokedSessions } from './revocations.js';
-import type { GatewayRoute, RouteDoc } from './route.js';
+import { isPartner, type GatewayRoute, type RouteDoc } from './route.js';
 import { parseRequest } from './validation.js';
 
 export interface GatewayHttpOptions {
@@ -131,6 +132,7 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
   });
   const actors = new WeakMap<FastifyRequest, Actor>();
   const tokens = new AccessTokenVerifier(config.AUTH_TOKEN_SECRET);
+  const partnerKeys = new PartnerKeyVerifier(rpc);
   const userLimit: Limiter = fastify.createRateLimit({
     max: config.RATE_LIMIT_PER_MINUTE_USER,
     timeWindow: ONE_MINUTE,
@@ -156,15 +158,17 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
       url: route.path,
       handler: (request, reply) =>
         serve(request, reply, route, errors, async () => {
-          const actor = authenticate(route.auth, request.headers.authorization, tokens, new Date(), options.revoked);
+          const auth = route.auth;
+          const partner = isPartner(auth) ? await partnerKeys.authenticate(auth, request.headers['x-api-key']) : undefined;
+          const actor = isPartner(auth) ? undefined : authenticate(auth, request.headers.authorization, tokens, new Date(), options.revoked);
           if (actor) {
             actors.set(request, actor);
             await spend(userLimit, request, reply, 'user');
           }
           const input = parseRequest(route, request);
           const client = { ip: request.ip };
-          const result: unknown = await rpc.request(route.rpc, route.toRpc({ ...input, actor, client }) as never);
-          const file = route.file?.({ ...input, actor, client }, result);
+          const result: unknown = await rpc.request(route.rpc, route.toRpc({ ...input, actor, partner, client }) as never);
+          const file = route.file?.({ ...input, actor, partner, client }, result);
           if (file) return { status: route.status ?? 200, body: file.content, file };
           // The RPC client already validated the reply against the contract; a route answering
           // with a narrower shape of its own is checked (and stripped) here.

@@ -17,14 +17,16 @@ describe('OpenAPI document', () => {
     const doc = buildOpenApi() as { openapi: string; paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components['securitySchemes']).toHaveProperty('bearer');
+    expect(doc.components['securitySchemes']).toHaveProperty('apiKey');
     expect(doc.components['schemas']).toHaveProperty('ErrorEnvelope');
     for (const route of routes) {
       const path = route.path.replace(/:(\w+)/g, '{$1}');
       const op = doc.paths[path]![route.method.toLowerCase()]!;
       const publicRoute = 'public' in route.auth;
-      expect([path, op.security]).toEqual([path, publicRoute ? [] : [{ bearer: [] }]]);
+      const partnerRoute = 'partner' in route.auth;
+      expect([path, op.security]).toEqual([path, publicRoute ? [] : partnerRoute ? [{ apiKey: [] }] : [{ bearer: [] }]]);
       expect(op.responses['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
-      if (!publicRoute) expect(op.responses['401']).toEqual({ $ref: '#/components/responses/Unauthenticated' });
+      if (!publicRoute) expect(op.responses['401']).toEqual({ $ref: `#/components/responses/${partnerRoute ? 'PartnerUnauthenticated' : 'Unauthenticated'}` });
       expect(Boolean(op.requestBody)).toBe(Boolean(route.body));
     }
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { apiIndexRoute } from './api-index.js';
 import { healthRoute } from './health.js';
 import { HttpErrorBodySchema } from './http-errors.js';
-import { NoBody, defaultOperationId, describeAuth, isPublic, openApiPath, type RouteDoc } from './route.js';
+import { NoBody, defaultOperationId, describeAuth, isPartner, isPublic, openApiPath, type RouteDoc } from './route.js';
 import { routes as rpcRoutes, schemaNames } from './routes/index.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -15,6 +15,8 @@ const ERROR_RESPONSES = {
     description: 'COMMON.VALIDATION_FAILED (with `details.fields`; also for text holding a NUL character or an unpaired surrogate), COMMON.MALFORMED_JSON or a domain error',
   },
   Unauthenticated: { status: '401', description: 'AUTH.UNAUTHENTICATED, AUTH.TOKEN_EXPIRED, AUTH.TOKEN_INVALID or AUTH.SESSION_REVOKED (signed out)' },
+  PartnerUnauthenticated: { status: '401', description: 'LOCAL_SERVICES.API_KEY_MISSING, LOCAL_SERVICES.API_KEY_INVALID or LOCAL_SERVICES.API_KEY_REVOKED' },
+  PartnerForbidden: { status: '403', description: 'LOCAL_SERVICES.API_KEY_SCOPE: the API key lacks a scope the route needs' },
   Forbidden: { status: '403', description: 'AUTH.FORBIDDEN: the caller lacks the role, or may not act on this resource' },
   PayloadTooLarge: { status: '413', description: 'COMMON.PAYLOAD_TOO_LARGE' },
   RateLimited: { status: '429', description: 'COMMON.RATE_LIMITED (per client address or per user); see `Retry-After`' },
@@ -90,8 +92,9 @@ function operation(route: RouteDoc, components: Record<string, JsonSchema>) {
     };
   }
   responses['400'] = ref('BadRequest');
-  if (!open) responses['401'] = ref('Unauthenticated');
-  if (!open) responses['403'] = ref('Forbidden');
+  const partner = isPartner(route.auth);
+  if (!open) responses['401'] = ref(partner ? 'PartnerUnauthenticated' : 'Unauthenticated');
+  if (!open) responses['403'] = ref(partner ? 'PartnerForbidden' : 'Forbidden');
   if (route.body && route.body !== NoBody) responses['413'] = ref('PayloadTooLarge');
   responses['429'] = ref('RateLimited');
   responses['default'] = ref('Error');
@@ -101,8 +104,9 @@ function operation(route: RouteDoc, components: Record<string, JsonSchema>) {
     summary: route.summary,
     description: [route.description, describeAuth(route.auth)].filter(Boolean).join('\n\n'),
     tags: [...route.tags],
-    ...(open ? { security: [] } : { security: [{ bearer: [] }] }),
+    ...(open ? { security: [] } : partner ? { security: [{ apiKey: [] }] } : { security: [{ bearer: [] }] }),
     ...(roles ? { 'x-linli-roles': roles } : {}),
+    ...(isPartner(route.auth) ? { 'x-linli-api-key-scopes': route.auth.partner.scopes } : {}),
     ...(route.devOnly ? { 'x-linli-dev-only': true } : {}),
     parameters: [...parameters(route.params, 'path', operationId, components), ...parameters(route.query, 'query', operationId, components)],
     ...(route.body && route.body !== NoBody
@@ -149,7 +153,10 @@ export function buildOpenApi(routes: readonly RouteDoc[] = documentedRoutes()): 
     tags: tags.map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token from /v1/auth/otp/verify, /v1/auth/wechat or /v1/auth/refresh' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Access token from /v1/auth/otp/verify, /v1/auth/wechat or /v1/auth/refresh' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A provider’s API key (`lsk_…`), for the partner API under /v1/partner/' },
+      },
       schemas,
       responses,
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, type Actor, type Role, type RpcContract } from '@linli/contracts';
+import { ROLES, localServices, type Actor, type Role, type RpcContract } from '@linli/contracts';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -7,7 +7,9 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 /** Who may call a route: anyone, any signed-in user, or a user holding at least one of the roles. */
 export type PublicAuth = { readonly public: true };
 export type RoleAuth = { readonly roles: readonly Role[] | 'any-signed-in' };
-export type RouteAuth = PublicAuth | RoleAuth;
+/** A provider's system calling with an API key (`X-Api-Key`) holding every scope listed (none: any valid key); only under `/v1/partner/`. */
+export type PartnerAuth = { readonly partner: { readonly scopes: readonly localServices.ApiKeyScope[] } };
+export type RouteAuth = PublicAuth | RoleAuth | PartnerAuth;
 
 /** Request parts of a route without a schema of their own: nothing may be sent there. */
 export const NoParams = z.object({}).strict();
@@ -47,13 +49,15 @@ export interface RouteDoc {
 }
 
 /** What a route's `toRpc` receives: the validated request parts and the authenticated caller. */
-export interface RouteInput<Params = unknown, Query = unknown, Body = unknown, A = Actor | undefined> {
+export interface RouteInput<Params = unknown, Query = unknown, Body = unknown, A = Actor | undefined, P = localServices.Partner | undefined> {
   params: Params;
   query: Query;
   body: Body;
   actor: A;
   /** The client as the gateway sees it (its address), for budgets kept by services. */
   client: { ip: string };
+  /** The verified API key's provider on partner routes (`undefined` elsewhere). */
+  partner: P;
 }
 
 /** A route answered by one RPC: the gateway validates, authorises, calls, and returns the reply. */
@@ -71,7 +75,8 @@ export interface RouteFile {
   filename: string;
 }
 
-type ActorOf<A extends RouteAuth> = A extends PublicAuth ? undefined : Actor;
+type ActorOf<A extends RouteAuth> = A extends PublicAuth | PartnerAuth ? undefined : Actor;
+type PartnerOf<A extends RouteAuth> = A extends PartnerAuth ? localServices.Partner : undefined;
 
 export interface RouteSpec<
   A extends RouteAuth,
@@ -85,8 +90,8 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   rpc: C;
-  toRpc(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, ActorOf<A>>): z.input<C['request']>;
-  file?(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, ActorOf<A>>, reply: z.output<C['response']>): RouteFile | undefined;
+  toRpc(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, ActorOf<A>, PartnerOf<A>>): z.input<C['request']>;
+  file?(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, ActorOf<A>, PartnerOf<A>>, reply: z.output<C['response']>): RouteFile | undefined;
 }
 
 const PATH_PARAM = /:([A-Za-z][A-Za-z0-9]*)/g;
@@ -115,9 +120,16 @@ export function isPublic(auth: RouteAuth): auth is PublicAuth {
   return 'public' in auth && auth.public === true;
 }
 
+export function isPartner(auth: RouteAuth): auth is PartnerAuth {
+  return 'partner' in auth && typeof auth.partner === 'object' && auth.partner !== null;
+}
+
 /** Human wording of a route's access rule, used in logs and the OpenAPI description. */
 export function describeAuth(auth: RouteAuth): string {
   if (isPublic(auth)) return 'Public: no token needed.';
+  if (isPartner(auth)) {
+    return auth.partner.scopes.length ? `Partner API: an API key (X-Api-Key header) with the scopes: ${auth.partner.scopes.join(', ')}.` : 'Partner API: any valid API key (X-Api-Key header).';
+  }
   if (auth.roles === 'any-signed-in') return 'Any signed-in user (bearer access token).';
   return `Requires one of the roles: ${auth.roles.join(', ')} (bearer access token).`;
 }
@@ -127,11 +139,16 @@ export function assertValidRoute(route: RouteDoc): void {
   const where = `${route.method} ${route.path}`;
   if (!HTTP_METHODS.includes(route.method)) throw new Error(`${where}: unknown method`);
   if (!/^\/v1(\/[a-z0-9:/-]*[a-z0-9])?$/i.test(route.path)) throw new Error(`${where}: path must be /v1 or under /v1/`);
-  const auth = route.auth as Partial<{ public: unknown; roles: unknown }>;
+  const auth = route.auth as Partial<{ public: unknown; roles: unknown; partner: { scopes?: unknown } }>;
   const publicRoute = auth.public === true;
   const roles = auth.roles;
   const rolesOk = roles === 'any-signed-in' || (Array.isArray(roles) && roles.length > 0 && roles.every((r) => (ROLES as readonly string[]).includes(r)));
-  if (publicRoute === rolesOk) throw new Error(`${where}: auth must be either {public: true} or {roles: [...] | 'any-signed-in'}`);
+  const scopes = auth.partner?.scopes;
+  const partnerOk = Array.isArray(scopes) && scopes.every((s) => (localServices.API_KEY_SCOPES as readonly string[]).includes(s));
+  if ([publicRoute, rolesOk, partnerOk].filter(Boolean).length !== 1) {
+    throw new Error(`${where}: auth must be exactly one of {public: true}, {roles: [...] | 'any-signed-in'} or {partner: {scopes: [...]}}`);
+  }
+  if (partnerOk !== route.path.startsWith('/v1/partner/')) throw new Error(`${where}: partner (API key) routes live under /v1/partner/, and only they do`);
   if ((route.devOnly === true) !== route.path.startsWith('/v1/dev/')) {
     throw new Error(`${where}: development-only routes live under /v1/dev/, and only they do`);
   }

@@ -59,12 +59,14 @@ describe('route table', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('guards every route: each is public or names roles, and only the listed routes are public', () => {
+  it('guards every route: each is public, names roles or needs a partner API key, and only the listed routes are public', () => {
     for (const route of all) {
-      const auth = route.auth as { public?: unknown; roles?: unknown };
+      const auth = route.auth as { public?: unknown; roles?: unknown; partner?: { scopes?: unknown } };
       const publicRoute = auth.public === true;
       const guarded = auth.roles === 'any-signed-in' || (Array.isArray(auth.roles) && auth.roles.length > 0);
-      expect([routeKey(route), publicRoute !== guarded]).toEqual([routeKey(route), true]);
+      const partnerKey = Array.isArray(auth.partner?.scopes);
+      expect([routeKey(route), [publicRoute, guarded, partnerKey].filter(Boolean).length]).toEqual([routeKey(route), 1]);
+      expect([routeKey(route), partnerKey]).toEqual([routeKey(route), route.path.startsWith('/v1/partner/')]);
       if (Array.isArray(auth.roles)) for (const role of auth.roles) expect(ROLES).toContain(role);
     }
     expect(all.filter((route) => isPublic(route.auth)).map(routeKey).sort()).toEqual([...PUBLIC_ROUTES].sort());
@@ -113,5 +115,8 @@ describe('route table', () => {
     expect(() => defineRoute({ ...base, path: '/v2/x', auth: { roles: ['ops'] }, toRpc })).toThrow(/under \/v1/);
     expect(() => defineRoute({ ...base, path: '/v1/x/:id', auth: { roles: ['ops'] }, toRpc })).toThrow(/params/);
     expect(() => defineRoute({ ...base, path: '/v1/dev/x', auth: { public: true }, toRpc })).toThrow(/development/);
+    expect(() => defineRoute({ ...base, path: '/v1/x', auth: { partner: { scopes: ['catalog'] } }, toRpc })).toThrow(/partner/);
+    expect(() => defineRoute({ ...base, path: '/v1/partner/x', auth: { roles: ['ops'] }, toRpc })).toThrow(/partner/);
+    expect(() => defineRoute({ ...base, path: '/v1/partner/x', auth: { partner: { scopes: ['everything' as 'catalog'] } }, toRpc })).toThrow(/auth/);
   });
 });

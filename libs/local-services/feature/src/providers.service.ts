@@ -39,7 +39,7 @@ export class ProvidersService {
 
   async list(req: RpcRequest<C['listProviders']>): Promise<{ providers: localServices.Provider[] }> {
     const rows = await this.store.providers.listProviders(this.store.reader, {
-      ownerUserId: isOps(req.actor) ? null : req.actor.userId,
+      ownerUserId: isOps(req.actor) && !req.mine ? null : req.actor.userId,
       status: req.status ?? null,
       limit: req.limit,
     });

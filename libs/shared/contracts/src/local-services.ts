@@ -227,10 +227,10 @@ export const applyAsProvider = defineRpc(
   ProviderSchema,
 );
 
-/** Ops see every provider (optionally by status); anyone else the providers they own. */
+/** Ops see every provider (optionally by status) unless they ask for their own (`mine`); anyone else the providers they own. */
 export const listProviders = defineRpc(
   'rpc.local-services.provider.list.v1',
-  z.object({ actor: ActorSchema, status: ProviderStatusSchema.optional(), limit: Limit }).strict(),
+  z.object({ actor: ActorSchema, mine: z.boolean().default(false), status: ProviderStatusSchema.optional(), limit: Limit }).strict(),
   z.object({ providers: z.array(ProviderSchema) }),
 );
 
