@@ -1,0 +1,177 @@
+/**
+ * Test support for the local-services integration tests (not part of the build): the service in
+ * process on its own database and subject prefix, an RPC client, an event recorder, a points ledger
+ * standing in for the growth system, a webhook receiver, and helpers that walk a provider and
+ * residents through the common steps.
+ */
+import { Test } from '@nestjs/testing';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { LinliError, leaderOps, localServices as ls, type Actor, type EventEnvelope } from '@linli/contracts';
+import { LinliKitModule, PgSql, RpcClient, Subjects } from '@linli/nest-kit';
+import { EventRecorder, aCompoundId, anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
+import { LocalServicesModule } from './local-services.module.js';
+import { LocalServicesErrors } from './local-services.exception.js';
+import type { PointsLedger } from './points-ledger.js';
+import { WebhookDispatcher } from './webhooks.service.js';
+
+export const migrationsDir = fileURLToPath(new URL('../../data-access/prisma/migrations', import.meta.url));
+export const ops: Actor = anActor(['ops']);
+
+/** A ledger with balances, reservations and an append-only log: what the growth system's points subjects will do. */
+export class TestPointsLedger implements PointsLedger {
+  readonly balances = new Map<string, number>();
+  readonly reservations = new Map<string, { userId: string; points: number; state: 'reserved' | 'committed' | 'released' }>();
+
+  async reserve(r: { userId: string; points: number; reference: string }): Promise<{ reservationId: string }> {
+    const balance = this.balances.get(r.userId) ?? 0;
+    if (balance < r.points) throw LocalServicesErrors.pointsInsufficient(r.points);
+    this.balances.set(r.userId, balance - r.points);
+    const reservationId = randomUUID();
+    this.reservations.set(reservationId, { userId: r.userId, points: r.points, state: 'reserved' });
+    return { reservationId };
+  }
+
+  async commit(reservationId: string): Promise<void> {
+    const r = this.reservations.get(reservationId)!;
+    if (r.state === 'reserved') r.state = 'committed';
+  }
+
+  async release(reservationId: string): Promise<void> {
+    const r = this.reservations.get(reservationId)!;
+    if (r.state !== 'reserved') return;
+    r.state = 'released';
+    this.balances.set(r.userId, (this.balances.get(r.userId) ?? 0) + r.points);
+  }
+}
+
+/** An HTTP endpoint recording webhook deliveries; answers with the next scripted statuses, then 204. */
+export class WebhookReceiver {
+  readonly received: { headers: Record<string, string>; body: string }[] = [];
+  readonly script: number[] = [];
+  private server?: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.received.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(this.script.shift() ?? 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    const address = this.server.address();
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hooks`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+export interface Harness {
+  app: INestApplicationContext;
+  rpc: RpcClient;
+  nc: NatsConnection;
+  sql: PgSql;
+  events: EventRecorder;
+  points: TestPointsLedger;
+  dispatcher: WebhookDispatcher;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalServices(): Promise<Harness> {
+  const database: TestDatabase = await createTestDatabase('local-services', migrationsDir);
+  const prefix = testSubjectPrefix();
+  const points = new TestPointsLedger();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      LinliKitModule.forRoot({ service: 'local-services', natsUrl: natsTestUrl(), rpcTimeoutMs: 10_000, healthPort: 0, subjectPrefix: prefix }),
+      LocalServicesModule.forRoot({
+        databaseUrl: database.url,
+        databasePoolSize: 10,
+        paymentWebhookSecret: 'local-services-test-secret-'.padEnd(40, 'x'),
+        devPaymentDelayMs: 20,
+        pointsLedger: points,
+        webhooks: { intervalMs: 0, backoffBaseMs: 100, maxAttempts: 3, timeoutMs: 2000 },
+      }),
+    ],
+  }).compile();
+  const app = await moduleRef.init();
+  const nc = await connectTestNats('local-services-test');
+  const events = await EventRecorder.start(nc, prefix);
+  return {
+    app,
+    rpc: app.get(RpcClient),
+    nc,
+    sql: app.get(PgSql),
+    events,
+    points,
+    dispatcher: app.get(WebhookDispatcher),
+    prefix,
+    async close() {
+      await app.close();
+      await deleteTestStreams(nc, prefix);
+      await nc.close();
+      await database.drop();
+    },
+  };
+}
+
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof LinliError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a LinliError');
+}
+
+/** Binds residents to a compound the way leader-ops announces it, and waits until the service knows. */
+export async function bindResidents(h: Harness, compoundId: string, residents: Actor[]): Promise<void> {
+  const js = jetstream(h.nc);
+  const subjects = new Subjects(h.prefix);
+  for (const resident of residents) {
+    const envelope: EventEnvelope = {
+      id: randomUUID(),
+      subject: leaderOps.residentBound.subject,
+      occurredAt: new Date().toISOString(),
+      source: 'leader-ops',
+      data: { userId: resident.userId, pickupPointId: randomUUID(), compoundId, previousPickupPointId: null, boundAt: new Date().toISOString() },
+    };
+    await js.publish(subjects.of(envelope.subject), JSON.stringify(envelope), { msgID: envelope.id });
+  }
+  const ids = residents.map((r) => r.userId);
+  await waitUntil(async () => {
+    const rows = await h.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM resident_places WHERE user_id = ANY($1::uuid[])', ids);
+    return rows[0]!.n === ids.length;
+  }, 15_000, 'residents bound');
+}
+
+/** An approved provider with a key of every scope. */
+export async function anApprovedProvider(h: Harness, overrides: { categories?: ls.ServiceCategory[]; compoundIds?: string[] } = {}) {
+  const owner = anActor(['resident']);
+  const compoundIds = overrides.compoundIds ?? [aCompoundId()];
+  const provider = await h.rpc.request(ls.applyAsProvider, {
+    actor: owner,
+    companyName: 'Anxin Housekeeping',
+    contactPhone: '+8613800138000',
+    licenceRefs: [{ kind: 'business-licence', number: '91310000MA1FL0000X' }],
+    categories: overrides.categories ?? ['housekeeping'],
+    compoundIds,
+  });
+  await h.rpc.request(ls.approveProvider, { actor: ops, providerId: provider.providerId });
+  const issued = await h.rpc.request(ls.createApiKey, { actor: owner, providerId: provider.providerId, scopes: ['catalog', 'bookings', 'webhooks'] });
+  const partner = { providerId: provider.providerId, keyId: issued.keyId };
+  return { owner, provider, key: issued.key, partner, compoundIds };
+}
+
+export const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
