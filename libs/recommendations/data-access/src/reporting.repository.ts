@@ -23,9 +23,14 @@ export class ReportingRepository {
       `WITH per_customer AS (
          SELECT user_id, count(DISTINCT order_id) AS orders, count(DISTINCT nullif(split_part(category, '/', 1), '')) AS categories,
                 sum(amount_cents - refunded_cents) AS net
-           FROM purchases WHERE ${SCOPED} AND ${IN_RANGE} GROUP BY user_id)
+           FROM purchases WHERE ${SCOPED} AND ${IN_RANGE} GROUP BY user_id),
+       service_buyers AS (
+         SELECT DISTINCT user_id FROM service_purchases
+          WHERE status = 'completed' AND ($4::text IS NULL OR compound_id = $4)
+            AND booked_at >= ($1::date::timestamp AT TIME ZONE $3) AND booked_at < (($2::date + 1)::timestamp AT TIME ZONE $3))
        SELECT count(*)::int AS customers, coalesce(sum(orders), 0)::int AS orders, coalesce(sum(net), 0)::float8 AS revenue,
-              count(*) FILTER (WHERE orders >= 2)::int AS repeaters, count(*) FILTER (WHERE categories >= 2)::int AS cross_buyers
+              count(*) FILTER (WHERE orders >= 2)::int AS repeaters,
+              count(*) FILTER (WHERE categories >= 2 OR user_id IN (SELECT user_id FROM service_buyers))::int AS cross_buyers
          FROM per_customer`,
       ...args(s),
     );

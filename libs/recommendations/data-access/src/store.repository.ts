@@ -208,7 +208,7 @@ export class StoreRepository {
       sourceUserId,
       targetUserId,
     );
-    for (const table of ['purchases', 'behaviour_events', 'parked_events']) {
+    for (const table of ['purchases', 'service_purchases', 'behaviour_events', 'parked_events']) {
       await tx.$executeRawUnsafe(`UPDATE ${table} SET user_id = $2 WHERE user_id = $1`, sourceUserId, targetUserId);
     }
     await tx.$executeRawUnsafe('DELETE FROM customer_assets WHERE user_id = $1', sourceUserId);
@@ -236,7 +236,7 @@ export class StoreRepository {
   }
 
   async erase(tx: SqlExecutor, userId: string, erasedAt: Date): Promise<void> {
-    for (const table of ['purchases', 'behaviour_events', 'parked_events', 'customer_assets', 'customers']) {
+    for (const table of ['purchases', 'service_purchases', 'behaviour_events', 'parked_events', 'customer_assets', 'customers']) {
       await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE user_id = $1`, userId);
     }
     await tx.$executeRawUnsafe("UPDATE segments SET created_by = '00000000-0000-0000-0000-000000000000' WHERE created_by = $1", userId);
@@ -287,6 +287,32 @@ export class StoreRepository {
       col('category'),
       col('quantity'),
       col('amountCents'),
+    );
+  }
+
+  /** Upserts a local-services booking. Its status only advances (placed → completed); cancelled is final. */
+  async upsertServicePurchase(
+    tx: SqlExecutor,
+    p: { bookingId: string; userId: string; compoundId: string | null; category: string; amountCents: number; status: 'placed' | 'completed' | 'cancelled'; bookedAt: Date },
+  ): Promise<void> {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO service_purchases (booking_id, user_id, compound_id, category, amount_cents, status, booked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (booking_id) DO UPDATE SET
+         user_id = EXCLUDED.user_id,
+         status = CASE
+           WHEN service_purchases.status = 'cancelled' THEN 'cancelled'
+           WHEN array_position(ARRAY['placed','completed','cancelled'], EXCLUDED.status)
+                > array_position(ARRAY['placed','completed','cancelled'], service_purchases.status) THEN EXCLUDED.status
+           ELSE service_purchases.status END,
+         updated_at = now()`,
+      p.bookingId,
+      p.userId,
+      p.compoundId,
+      p.category,
+      p.amountCents,
+      p.status,
+      p.bookedAt,
     );
   }
 

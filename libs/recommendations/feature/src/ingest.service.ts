@@ -1,10 +1,19 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { orders, recommendations as contracts } from '@linli/contracts';
+import { localServices, orders, recommendations as contracts, type EventData } from '@linli/contracts';
 import { RecommendationsDb, StoreRepository, type CampaignFact, type CustomerFact, type ItemFact, type Prisma, type PurchaseStatus, type UserResolution } from '@linli/recommendations-data-access';
 import { RecommendationEngine } from './engine/recommendation-engine.js';
 import { RECOMMENDATIONS_OPTIONS, type RecommendationsOptions } from './recommendations.options.js';
 
 export type Tx = Prisma.TransactionClient;
+
+/** Booking subjects that become service purchases, and the status each means. */
+const SERVICE_STATUS: Record<string, 'placed' | 'completed' | 'cancelled'> = {
+  [localServices.bookingCreated.subject]: 'placed',
+  [localServices.bookingCompleted.subject]: 'completed',
+  [localServices.bookingCancelled.subject]: 'cancelled',
+};
+export const SERVICE_BOOKING_EVENTS = [localServices.bookingCreated, localServices.bookingCompleted, localServices.bookingCancelled];
+type BookingEvent = EventData<typeof localServices.bookingCreated>;
 
 /** Subject under which parked behaviour events are kept. */
 export const BEHAVIOUR_SUBJECT = 'behaviour';
@@ -90,6 +99,23 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     return ORDER_SUBJECTS.has(subject);
   }
 
+  isServiceSubject(subject: string): boolean {
+    return subject in SERVICE_STATUS;
+  }
+
+  /** A local-services booking event: the booking becomes (or updates) a service purchase. No category for sensitive bookings. */
+  async applyBookingEvent(tx: Tx, subject: string, data: BookingEvent, userId: string): Promise<void> {
+    await this.store.upsertServicePurchase(tx, {
+      bookingId: data.bookingId,
+      userId,
+      compoundId: data.compoundId,
+      category: data.category ? `services/${data.category}` : 'services',
+      amountCents: data.priceCents,
+      status: SERVICE_STATUS[subject]!,
+      bookedAt: new Date(data.occurredAt),
+    });
+  }
+
   /** Follows merges, locks the surviving user for this transaction, and says whether they are known. */
   async resolveLocked(tx: Tx, userId: string): Promise<UserResolution> {
     const first = await this.store.resolveUser(tx, userId);
@@ -169,6 +195,8 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
         await this.applyBehaviour(tx, userId, [row.payload as BehaviourEvent]);
       } else if (this.isOrderSubject(row.subject)) {
         await this.applyOrderEvent(tx, row.subject, row.payload as OrderEvent, userId);
+      } else if (this.isServiceSubject(row.subject)) {
+        await this.applyBookingEvent(tx, row.subject, row.payload as BookingEvent, userId);
       } else {
         this.logger.warn(`dropping a parked event with an unknown subject ${row.subject}`);
       }

@@ -106,7 +106,7 @@ export class MetricsService {
       const next = LTV_EDGES_CENTS[i + 1] ?? null;
       return { fromCents: edge, toCents: next, customers: clv.filter((v) => v >= edge && (next === null || v < next)).length };
     });
-    const notes = ['Cross-purchase counts goods categories only: no local-services events exist yet.'];
+    const notes: string[] = [];
     if (totals.customers > clv.length) notes.push(`${totals.customers - clv.length} active customer(s) have no predicted LTV yet (computed on the asset schedule).`);
     return {
       scope: req.pickupPointId

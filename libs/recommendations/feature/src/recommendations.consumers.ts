@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { communities, identity, leaderOps, orders, type EventData } from '@linli/contracts';
 import { EventConsumers, redactPublishedEvents, type ReceivedEvent } from '@linli/nest-kit';
 import { RecommendationEngine } from './engine/recommendation-engine.js';
-import { IngestService, itemIdOf, type Tx } from './ingest.service.js';
+import { IngestService, SERVICE_BOOKING_EVENTS, itemIdOf, type Tx } from './ingest.service.js';
 
 /** Durable consumer names (one per source domain). */
 export const CONSUMERS = {
@@ -10,6 +10,7 @@ export const CONSUMERS = {
   orders: 'recommendations-orders',
   leaderOps: 'recommendations-leader-ops',
   communities: 'recommendations-communities',
+  localServices: 'recommendations-local-services',
 } as const;
 
 const ORDER_EVENTS = [
@@ -28,7 +29,7 @@ const ORDER_EVENTS = [
 /**
  * Keeps the behaviour store in step with identity (profiles, consents, merges, erasures),
  * leader-ops (pickup points, residents' bindings), orders (purchases, catalogue, campaigns) and
- * communities (NPS answers).
+ * communities (NPS answers) and local services (bookings, for the cross-purchase of goods and services).
  * Each event is handled once (nest-kit records its id in the handler's transaction).
  */
 @Injectable()
@@ -64,6 +65,12 @@ export class RecommendationsConsumers implements OnApplicationBootstrap {
       contracts: [communities.surveyAnswered],
       handle: (event, tx) => this.onCommunities(event, tx),
     });
+    await this.consumers.start({
+      durable: CONSUMERS.localServices,
+      domain: 'local-services',
+      contracts: SERVICE_BOOKING_EVENTS,
+      handle: (event, tx) => this.onLocalServices(event, tx),
+    });
   }
 
   /** NPS answers (kind `nps` with a score) for the asset metrics; an erased resident's late answer is dropped. */
@@ -85,6 +92,14 @@ export class RecommendationsConsumers implements OnApplicationBootstrap {
       leaderUserId: d.leaderUserId,
       answeredAt: new Date(d.answeredAt),
     });
+  }
+
+  /** Booking events: services bought, for the cross-purchase of goods and services. */
+  async onLocalServices(event: ReceivedEvent, tx: Tx): Promise<void> {
+    const data = event.data as { userId: string; bookingId: string };
+    await this.ingest.forUser(tx, data.userId, { subject: event.subject, eventId: event.id, payload: data }, (userId) =>
+      this.ingest.applyBookingEvent(tx, event.subject, event.data as Parameters<IngestService['applyBookingEvent']>[2], userId),
+    );
   }
 
   /** Locks the (surviving) user, and returns their id unless they were erased. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { identity, orders, recommendations as r } from '@linli/contracts';
+import { identity, localServices, orders, recommendations as r } from '@linli/contracts';
 import { AssetsService } from './assets.service.js';
 import {
   codeOf,
@@ -335,6 +335,28 @@ describe('asset metrics', () => {
     });
     // outside the range: not counted, but m1's cohort month stays January
     await paidOrder(h, { userId: m2, ...where, placedAt: at('2026-03-02'), lines: [line(veg)] });
+    // services: m2 (one goods category) completes a clinic visit, so buys goods and services; m3's booking is cancelled
+    const booking = (userId: string, occurredAt: string) => ({
+      bookingId: randomUUID(),
+      providerId: randomUUID(),
+      offeringId: randomUUID(),
+      userId,
+      compoundId: mc,
+      category: null,
+      sensitive: true,
+      startsAt: occurredAt,
+      endsAt: occurredAt,
+      priceCents: 5000,
+      pointsUsed: 0,
+      cashCents: 5000,
+      occurredAt,
+    });
+    const visit = booking(m2, at('2026-02-20'));
+    await publishAndWait(h, localServices.bookingCreated, visit);
+    await publishAndWait(h, localServices.bookingCompleted, { ...visit, leaderFeeBps: 500, leaderFeeCents: 250 });
+    const cancelled = booking(m3, at('2026-02-21'));
+    await publishAndWait(h, localServices.bookingCreated, cancelled);
+    await publishAndWait(h, localServices.bookingCancelled, { ...cancelled, cancelledBy: 'resident' });
   });
 
   it('computes the hand-checked figures of a small compound', async () => {
@@ -345,7 +367,7 @@ describe('asset metrics', () => {
       orders: 4,
       revenueCents: 1000 + 500 + 800 + 2000 + 700 - 200,
       repurchaseRate: 0.3333, // m1 only
-      crossPurchaseRate: 0.3333, // m1: fresh + dairy
+      crossPurchaseRate: 0.6667, // m1: fresh + dairy; m2: fresh + a completed service
       arpuCents: 1600,
       nps: { value: null },
       kFactor: { value: null },
