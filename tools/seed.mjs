@@ -9,14 +9,20 @@ import { DEMO_PHONES } from './lib/demo-accounts.mjs';
 import { seedCommerce } from './seed-commerce.mjs';
 import { seedLeader } from './seed-leader.mjs';
 import { seedCommunities } from './seed-communities.mjs';
+import { seedLocalServices } from './seed-local-services.mjs';
 
 export { DEMO_PHONES };
 
 export async function seedDemo({ baseUrl, natsUrl, log }) {
-  const http = async (method, path, { token, body } = {}) => {
+  const http = async (method, path, { token, apiKey, body } = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        // Partner API calls (/v1/partner/…) authenticate with a provider's API key.
+        ...(apiKey ? { 'x-api-key': apiKey } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
@@ -99,3 +105,5 @@ addSeedStep(seedCommerce);
 addSeedStep(seedLeader);
 // Communities with members, posts, events with RSVPs and check-ins, NPS answers, co-creation proposals.
 addSeedStep(seedCommunities);
+// Two local-services providers (housekeeping, a clinic) with slots and a practitioner calendar.
+addSeedStep(seedLocalServices);

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { backoffMs, newWebhookSecret, signWebhook, webhookHeaders } from './webhook-signing.js';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-keys.js';
@@ -17,6 +19,12 @@ describe('Standard Webhooks signing', () => {
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     const at = new Date('2026-12-01T00:00:00Z');
     expect(signWebhook(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', at.getTime() / 1000, '{"a":1}')).toBe(new Webhook(secret).sign('msg_p5jXN8AQM9LWM0D4loKWxJek', at, '{"a":1}'));
+  });
+
+  it('ships a provider example that verifies deliveries and refuses replays, tampering, other secrets and old timestamps', () => {
+    const script = fileURLToPath(new URL('../../../../docs/examples/webhook-receiver.mjs', import.meta.url));
+    const run = spawnSync(process.execPath, [script, '--self-test'], { encoding: 'utf8' });
+    expect([run.status, run.stdout.match(/^ok /gm)?.length]).toEqual([0, 5]);
   });
 
   it('backs off exponentially, capped at six hours', () => {
