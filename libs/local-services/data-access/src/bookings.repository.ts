@@ -226,11 +226,25 @@ export class BookingsRepository {
     );
   }
 
-  /** Deletes what identifies the person beyond the pseudonymous id: health notes, review texts, the bound compound. */
+  /**
+   * Erasure: deletes the person's notes (health data for clinics) and bound compound, clears their
+   * review texts, and cuts every remaining link to them: each booking and review keeps its business
+   * facts for the provider under a fresh random id (one per booking, so nothing links them either),
+   * the audit log forgets them as an actor, and providers they applied for lose their owner and
+   * contact phone (ops assign a new owner).
+   */
   async erasePersonal(tx: SqlExecutor, userId: string): Promise<void> {
     await tx.$executeRawUnsafe(`DELETE FROM booking_sensitive WHERE user_id = $1::uuid`, userId);
-    await tx.$executeRawUnsafe(`UPDATE reviews SET text = NULL WHERE user_id = $1::uuid`, userId);
     await tx.$executeRawUnsafe(`DELETE FROM resident_places WHERE user_id = $1::uuid`, userId);
+    await tx.$executeRawUnsafe(
+      `WITH anon AS (SELECT id, gen_random_uuid() AS new_id FROM bookings WHERE user_id = $1::uuid),
+            reviewed AS (UPDATE reviews r SET user_id = anon.new_id, text = NULL FROM anon WHERE r.booking_id = anon.id)
+       UPDATE bookings b SET user_id = anon.new_id, updated_at = now() FROM anon WHERE b.id = anon.id`,
+      userId,
+    );
+    await tx.$executeRawUnsafe(`UPDATE reviews SET user_id = gen_random_uuid(), text = NULL WHERE user_id = $1::uuid`, userId);
+    await tx.$executeRawUnsafe(`UPDATE audit_log SET actor_user_id = NULL WHERE actor_user_id = $1::uuid`, userId);
+    await tx.$executeRawUnsafe(`UPDATE providers SET owner_user_id = gen_random_uuid(), contact_phone = '' WHERE owner_user_id = $1::uuid`, userId);
   }
 
   /** Re-keys a merged account's bookings, notes and reviews to the surviving account. */

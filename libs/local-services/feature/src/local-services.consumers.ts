@@ -1,18 +1,19 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { identity, leaderOps, localServices, type EventData } from '@linli/contracts';
+import { identity, leaderOps, type EventData } from '@linli/contracts';
 import type { Prisma } from '@linli/local-services-data-access';
 import { BookingsRepository, CatalogRepository } from '@linli/local-services-data-access';
-import { EventConsumers, enqueueEvent, redactPublishedEvents } from '@linli/nest-kit';
-import { bookingEventData } from './local-services.mappers.js';
+import { EventConsumers, redactPublishedEvents } from '@linli/nest-kit';
+import { WebhooksService } from './webhooks.service.js';
 
 type Tx = Prisma.TransactionClient;
 
 export const CONSUMERS = { identity: 'local-services-identity-users', leaderOps: 'local-services-leader-ops' } as const;
 
 /**
- * - `identity.user.erased.v1`: cancels the user's upcoming bookings (seats released), deletes their
- *   booking notes (health data for clinics) and bound compound, clears their review texts, and
- *   redacts the published outbox events naming them;
+ * - `identity.user.erased.v1`: cancels the user's upcoming bookings (seats released, providers told by
+ *   webhook), deletes their booking notes (health data for clinics) and bound compound, clears their
+ *   review texts, re-keys what the providers keep to random ids, and redacts the published outbox
+ *   events naming them;
  * - `identity.user.merged.v1`: re-keys the merged account's bookings, notes and reviews;
  * - `leader-ops.resident.bound.v1`: the compound a resident lives in (bookings are checked against the
  *   provider's compounds).
@@ -24,7 +25,10 @@ export class LocalServicesConsumers implements OnApplicationBootstrap {
   private readonly bookings = new BookingsRepository();
   private readonly catalog = new CatalogRepository();
 
-  constructor(@Inject(EventConsumers) private readonly consumers: EventConsumers<Tx>) {}
+  constructor(
+    @Inject(EventConsumers) private readonly consumers: EventConsumers<Tx>,
+    @Inject(WebhooksService) private readonly webhooks: WebhooksService,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.consumers.start({
@@ -51,12 +55,16 @@ export class LocalServicesConsumers implements OnApplicationBootstrap {
     });
   }
 
-  /** Idempotent: a second run finds nothing left to cancel or delete. */
+  /**
+   * Idempotent: a second run finds nothing left to cancel or delete. The provider learns of each
+   * cancelled booking by webhook (which names no one); no booking event is published, since every
+   * consumer erases the person on the same identity event and an event would carry the id again.
+   */
   async erase(tx: Tx, userId: string): Promise<void> {
     for (const row of await this.bookings.upcomingOf(tx, userId)) {
       if (row.slot_id) await this.catalog.releaseSeat(tx, row.slot_id);
       await this.bookings.setStatus(tx, row.id, 'cancelled');
-      await enqueueEvent(tx, localServices.bookingCancelled, { ...bookingEventData(row), cancelledBy: 'system' });
+      await this.webhooks.enqueue(tx, 'booking.cancelled', { ...row, status: 'cancelled' });
     }
     await this.bookings.erasePersonal(tx, userId);
     await redactPublishedEvents(tx, userId);

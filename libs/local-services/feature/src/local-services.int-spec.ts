@@ -244,10 +244,16 @@ describe('local-services over NATS', () => {
     const envelope: EventEnvelope = { id: randomUUID(), subject: identity.userErased.subject, occurredAt: new Date().toISOString(), source: 'identity', data: { userId: resident.userId, erasedAt: new Date().toISOString() } };
     identity.userErased.data.parse(envelope.data);
     await jetstream(h.nc).publish(new Subjects(h.prefix).of(envelope.subject), JSON.stringify(envelope), { msgID: envelope.id });
-    await waitUntil(async () => (await h.rpc.request(ls.listMyBookings, { actor: resident })).bookings[0]!.status === 'cancelled', 10_000, 'erasure applied');
-    const [mine] = (await h.rpc.request(ls.listMyBookings, { actor: resident })).bookings;
-    expect(mine!.sensitiveNote).toBeNull();
-    const seats = await h.sql.$queryRawUnsafe<{ booked: number }[]>('SELECT booked FROM slots WHERE id = $1::uuid', slots[0]!.slotId);
-    expect(seats[0]!.booked).toBe(0);
+    await waitUntil(async () => (await h.rpc.request(ls.listMyBookings, { actor: resident })).bookings.length === 0, 10_000, 'erasure applied');
+    const [kept] = await h.sql.$queryRawUnsafe<{ status: string; user_id: string; note: string | null; booked: number }[]>(
+      `SELECT b.status, b.user_id::text, s.note, sl.booked FROM bookings b LEFT JOIN booking_sensitive s ON s.booking_id = b.id JOIN slots sl ON sl.id = b.slot_id WHERE b.id = $1::uuid`,
+      booking.bookingId,
+    );
+    expect(kept).toMatchObject({ status: 'cancelled', note: null, booked: 0 });
+    expect(kept!.user_id).not.toBe(resident.userId);
+    for (const table of ['bookings', 'booking_sensitive', 'reviews', 'resident_places']) {
+      const rows = await h.sql.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table} WHERE user_id = $1::uuid`, resident.userId);
+      expect([table, rows[0]!.n]).toEqual([table, 0]);
+    }
   });
 });
