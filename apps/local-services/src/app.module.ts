@@ -17,6 +17,8 @@ export class AppModule {
           paymentProvider: config.PAYMENT_PROVIDER,
           devPaymentDelayMs: config.DEV_PAYMENT_CALLBACK_DELAY_MS,
           leaderFeeBps: config.LOCAL_SERVICES_LEADER_FEE_BPS,
+          paymentTimeoutSeconds: config.BOOKING_PAYMENT_TIMEOUT_SECONDS,
+          expiryIntervalMs: config.BOOKING_EXPIRY_INTERVAL_MS,
           webhooks: {
             intervalMs: config.WEBHOOK_DISPATCH_INTERVAL_MS,
             backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,

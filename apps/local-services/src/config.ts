@@ -9,6 +9,9 @@ export const LocalServicesConfigSchema = z.object({
   PAYMENT_PROVIDER: z.enum(['dev']).default('dev'),
   DEV_PAYMENT_CALLBACK_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(300),
   /** The resident's leader's share of a completed booking's price, in basis points. */
+  /** Unpaid bookings are cancelled (seat and points released) after this long. */
+  BOOKING_PAYMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+  BOOKING_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   LOCAL_SERVICES_LEADER_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(500),
   WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),

@@ -218,6 +218,16 @@ export class BookingsRepository {
     return rows[0]?.compound_id ?? null;
   }
 
+  /** Bookings still awaiting payment that were made before `before`, oldest first. */
+  async unpaidBefore(tx: SqlExecutor, before: Date, limit: number): Promise<string[]> {
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text FROM bookings WHERE status = 'pending_payment' AND created_at < $1 ORDER BY created_at LIMIT $2`,
+      before,
+      limit,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Live bookings of a user that have not started (erasure cancels them). */
   async upcomingOf(tx: SqlExecutor, userId: string): Promise<BookingRow[]> {
     return tx.$queryRawUnsafe<BookingRow[]>(

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { localServices, type Actor, type RpcRequest } from '@linli/contracts';
 import type { BookingRow, OfferingRow } from '@linli/local-services-data-access';
@@ -138,6 +138,33 @@ export class BookingsService {
     return toBooking(row);
   }
 
+  /**
+   * Cancels bookings not paid within the payment timeout (made before `now` minus the timeout): the
+   * seat goes back to the slot, reserved points are released, the provider is told. A payment that
+   * arrives afterwards is refunded. Returns how many were cancelled.
+   */
+  async expireUnpaid(now: Date = new Date()): Promise<number> {
+    const ids = await this.store.bookings.unpaidBefore(this.store.reader, new Date(now.getTime() - this.options.paymentTimeoutSeconds * 1000), 200);
+    let expired = 0;
+    for (const id of ids) {
+      const row = await this.store.run(async (tx) => {
+        await this.store.bookings.lock(tx, id);
+        const current = (await this.store.bookings.booking(tx, id))!;
+        if (current.status !== 'pending_payment') return null;
+        if (current.slot_id) await this.store.catalog.releaseSeat(tx, current.slot_id);
+        await this.store.bookings.setStatus(tx, id, 'cancelled');
+        const row = (await this.store.bookings.booking(tx, id))!;
+        await enqueueEvent(tx, localServices.bookingCancelled, { ...bookingEventData(row), cancelledBy: 'system' });
+        await this.webhooks.enqueue(tx, 'booking.cancelled', row);
+        return row;
+      });
+      if (!row) continue;
+      expired += 1;
+      await this.settleCancelled(row, false);
+    }
+    return expired;
+  }
+
   async listMine(req: RpcRequest<C['listMyBookings']>): Promise<{ bookings: Booking[] }> {
     return { bookings: (await this.store.bookings.ofUser(this.store.reader, req.actor.userId, req.limit)).map(toBooking) };
   }
@@ -248,7 +275,8 @@ export class BookingsService {
         if (payment.status === 'created') await this.store.bookings.setPaymentStatus(tx, payment.id, 'failed');
         return { outcome: 'failed' as const };
       }
-      if (payment.status !== 'created') return { outcome: 'duplicate' as const };
+      // A success after a reported failure is still money received: it pays the booking or is refunded.
+      if (payment.status === 'succeeded' || payment.status === 'refunded') return { outcome: 'duplicate' as const };
       await this.store.bookings.setPaymentStatus(tx, payment.id, 'succeeded');
       if (booking.status === 'pending_payment') {
         await this.store.bookings.setStatus(tx, booking.id, 'paid');
@@ -293,5 +321,35 @@ export class BookingsService {
     const provider = (await this.store.providers.provider(tx, row.provider_id))!;
     if (row.starts_at.getTime() - provider.cancel_notice_hours * 3600_000 <= Date.now()) throw LocalServicesErrors.policyWindowClosed(provider.cancel_notice_hours);
     return row;
+  }
+}
+
+/** Runs {@link BookingsService.expireUnpaid} every `expiryIntervalMs`. */
+@Injectable()
+export class BookingExpiry implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('BookingExpiry');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    @Inject(BookingsService) private readonly bookings: BookingsService,
+    @Inject(LOCAL_SERVICES_OPTIONS) private readonly options: LocalServicesOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.expiryIntervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.bookings
+        .expireUnpaid()
+        .then((n) => n > 0 && this.logger.log(`${n} unpaid booking(s) cancelled`))
+        .catch((error: unknown) => this.logger.warn(`expiry failed: ${String(error)}`))
+        .finally(() => (this.running = undefined));
+    }, this.options.expiryIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
   }
 }

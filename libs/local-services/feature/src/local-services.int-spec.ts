@@ -5,7 +5,9 @@ import { health, identity, localServices as ls, personalDataExport, type EventEn
 import { Subjects } from '@linli/nest-kit';
 import { aCompoundId, anActor, waitUntil } from '@linli/testing';
 import { hashApiKey } from './api-keys.js';
+import { signPaymentNotification } from './payment-provider.js';
 import {
+  TEST_PAYMENT_SECRET,
   WebhookReceiver,
   anApprovedProvider,
   bindResidents,
@@ -183,6 +185,39 @@ describe('local-services over NATS', () => {
     expect(h.points.balances.get(resident.userId)).toBe(2_000);
     expect(await codeOf(h.rpc.request(ls.cancelBooking, { actor: resident, bookingId: second.bookingId }))).toBe('LOCAL_SERVICES.INVALID_TRANSITION');
     expect(await codeOf(h.rpc.request(ls.transitionPartnerBooking, { partner, bookingId: second.bookingId, action: 'complete' }))).toBe('LOCAL_SERVICES.INVALID_TRANSITION');
+  });
+
+  it('cancels a booking left unpaid past the payment timeout: seat and points back, a late payment refunded', async () => {
+    const { partner, compoundIds } = await anApprovedProvider(h);
+    const offering = await h.rpc.request(ls.createOffering, { partner, offering: { category: 'housekeeping', title: 'Ironing', priceCents: 5_000, durationMinutes: 60, compoundIds, pointsPrice: 5_000 } });
+    const { slots } = await h.rpc.request(ls.createSlots, { partner, offeringId: offering.offeringId, slots: [{ startsAt: hoursFromNow(48), capacity: 1 }] });
+    const resident = anActor(['resident']);
+    await bindResidents(h, compoundIds[0]!, [resident]);
+    h.points.balances.set(resident.userId, 1_000);
+    h.payments.enqueue('failed');
+    const booking = await h.rpc.request(ls.createBooking, { actor: resident, place: { slotId: slots[0]!.slotId }, points: 1_000 });
+    await waitUntil(async () => (await h.rpc.request(ls.listMyBookings, { actor: resident })).bookings[0]!.payment?.status === 'failed', 5000, 'payment failed');
+    expect(await h.bookings.expireUnpaid(new Date())).toBe(0); // not yet past the timeout
+    expect(await h.bookings.expireUnpaid(new Date(Date.now() + 16 * 60_000))).toBeGreaterThanOrEqual(1);
+    const [expired] = (await h.rpc.request(ls.listMyBookings, { actor: resident })).bookings;
+    expect(expired).toMatchObject({ bookingId: booking.bookingId, status: 'cancelled' });
+    expect(h.points.balances.get(resident.userId)).toBe(1_000);
+    const seats = await h.sql.$queryRawUnsafe<{ booked: number }[]>('SELECT booked FROM slots WHERE id = $1::uuid', slots[0]!.slotId);
+    expect(seats[0]!.booked).toBe(0);
+    // the provider reports success after all: the money goes back, the booking stays cancelled
+    const notification = {
+      notificationId: `late-${booking.bookingId}`,
+      providerPaymentId: 'dev_late',
+      merchantPaymentId: booking.payment!.paymentId,
+      status: 'succeeded' as const,
+      amountCents: 4_000,
+      occurredAt: new Date().toISOString(),
+    };
+    const signature = signPaymentNotification(TEST_PAYMENT_SECRET, notification);
+    expect(await codeOf(h.rpc.request(ls.paymentCallback, { provider: 'dev', notification, signature: 'ab'.repeat(32) }))).toBe('COMMON.VALIDATION_FAILED');
+    expect(await h.rpc.request(ls.paymentCallback, { provider: 'dev', notification, signature })).toEqual({ outcome: 'refunded' });
+    expect(await h.rpc.request(ls.paymentCallback, { provider: 'dev', notification, signature })).toEqual({ outcome: 'duplicate' });
+    expect((await h.rpc.request(ls.listMyBookings, { actor: resident })).bookings[0]).toMatchObject({ status: 'cancelled', payment: { status: 'refunded' } });
   });
 
   it('delivers webhooks that verify with a Standard Webhooks library, retries with backoff, logs attempts and replays with the same id', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBoots
 import { localServices } from '@linli/contracts';
 import { LocalServicesDataModule } from '@linli/local-services-data-access';
 import { RpcClient } from '@linli/nest-kit';
-import { BookingsService } from './bookings.service.js';
+import { BookingExpiry, BookingsService } from './bookings.service.js';
 import { CatalogService } from './catalog.service.js';
 import { LocalServicesConsumers } from './local-services.consumers.js';
 import { LocalServicesNatsController } from './local-services.nats-controller.js';
@@ -68,6 +68,7 @@ export class LocalServicesModule {
         WebhooksService,
         WebhookDispatcher,
         BookingsService,
+        BookingExpiry,
         PersonalDataService,
         LocalServicesPersonalDataHandlers,
         LocalServicesConsumers,

@@ -19,10 +19,16 @@ export interface LocalServicesOptions {
   webhooks: WebhookDispatchOptions;
   /** Delay before the development payment provider notifies. */
   devPaymentDelayMs: number;
+  /** A booking not paid within this long is cancelled and its seat (and points) released. */
+  paymentTimeoutSeconds: number;
+  /** How often unpaid bookings are looked for; 0 turns the loop off (tests call `expireUnpaid`). */
+  expiryIntervalMs: number;
 }
 
 export const DEFAULT_LOCAL_SERVICES_OPTIONS: Omit<LocalServicesOptions, 'paymentWebhookSecret'> = {
   leaderFeeBps: 500,
   webhooks: { intervalMs: 1000, backoffBaseMs: 10_000, maxAttempts: 8, timeoutMs: 10_000 },
   devPaymentDelayMs: 300,
+  paymentTimeoutSeconds: 900,
+  expiryIntervalMs: 5000,
 };

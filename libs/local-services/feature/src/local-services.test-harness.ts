@@ -18,9 +18,12 @@ import { LocalServicesModule } from './local-services.module.js';
 import { LocalServicesErrors } from './local-services.exception.js';
 import type { PointsLedger } from './points-ledger.js';
 import { WebhookDispatcher } from './webhooks.service.js';
+import { BookingsService } from './bookings.service.js';
+import { DevPaymentProvider, PAYMENT_PROVIDER } from './payment-provider.js';
 
 export const migrationsDir = fileURLToPath(new URL('../../data-access/prisma/migrations', import.meta.url));
 export const ops: Actor = anActor(['ops']);
+export const TEST_PAYMENT_SECRET = 'local-services-test-secret-'.padEnd(40, 'x');
 
 /** A ledger with balances, reservations and an append-only log: what the growth system's points subjects will do. */
 export class TestPointsLedger implements PointsLedger {
@@ -83,6 +86,8 @@ export interface Harness {
   events: EventRecorder;
   points: TestPointsLedger;
   dispatcher: WebhookDispatcher;
+  bookings: BookingsService;
+  payments: DevPaymentProvider;
   prefix: string;
   close(): Promise<void>;
 }
@@ -97,8 +102,9 @@ export async function startLocalServices(): Promise<Harness> {
       LocalServicesModule.forRoot({
         databaseUrl: database.url,
         databasePoolSize: 10,
-        paymentWebhookSecret: 'local-services-test-secret-'.padEnd(40, 'x'),
+        paymentWebhookSecret: TEST_PAYMENT_SECRET,
         devPaymentDelayMs: 20,
+        expiryIntervalMs: 0,
         pointsLedger: points,
         webhooks: { intervalMs: 0, backoffBaseMs: 100, maxAttempts: 3, timeoutMs: 2000 },
       }),
@@ -115,6 +121,8 @@ export async function startLocalServices(): Promise<Harness> {
     events,
     points,
     dispatcher: app.get(WebhookDispatcher),
+    bookings: app.get(BookingsService),
+    payments: app.get(PAYMENT_PROVIDER),
     prefix,
     async close() {
       await app.close();
