@@ -138,11 +138,12 @@ export class BookingsRepository {
   }
 
   /** Moves a booking to another time (and slot); the practitioner exclusion constraint still applies. */
-  async move(tx: SqlExecutor, bookingId: string, to: { slotId: string | null; startsAt: Date; endsAt: Date }): Promise<void> {
+  async move(tx: SqlExecutor, bookingId: string, to: { slotId: string | null; practitionerId: string | null; startsAt: Date; endsAt: Date }): Promise<void> {
     await tx.$executeRawUnsafe(
-      `UPDATE bookings SET slot_id = $2::uuid, starts_at = $3, ends_at = $4, updated_at = now() WHERE id = $1::uuid`,
+      `UPDATE bookings SET slot_id = $2::uuid, practitioner_id = $3::uuid, starts_at = $4, ends_at = $5, updated_at = now() WHERE id = $1::uuid`,
       bookingId,
       to.slotId,
+      to.practitionerId,
       to.startsAt,
       to.endsAt,
     );

@@ -188,7 +188,7 @@ export class BookingsService {
     const row = await this.store.run(async (tx) => {
       const current = await this.ownLive(tx, actor, bookingId, 'rescheduled');
       const offering = (await this.store.catalog.offering(tx, current.offering_id))!;
-      let to: { slotId: string | null; startsAt: Date; endsAt: Date };
+      let to: { slotId: string | null; practitionerId: string | null; startsAt: Date; endsAt: Date };
       if (current.slot_id) {
         if (!req.slotId) throw LocalServicesErrors.invalid('name the slot to move to', [{ path: 'slotId', message: 'required for a slot booking' }]);
         const slot = await this.store.catalog.slot(tx, req.slotId);
@@ -197,16 +197,16 @@ export class BookingsService {
         if (slot.starts_at.getTime() <= Date.now()) throw LocalServicesErrors.outsideAvailability();
         if (!(await this.store.catalog.takeSeat(tx, slot.id))) throw LocalServicesErrors.slotFull(slot.id);
         await this.store.catalog.releaseSeat(tx, current.slot_id);
-        to = { slotId: slot.id, startsAt: slot.starts_at, endsAt: slot.ends_at };
+        to = { slotId: slot.id, practitionerId: slot.practitioner_id, startsAt: slot.starts_at, endsAt: slot.ends_at };
       } else {
         if (!req.startsAt) throw LocalServicesErrors.invalid('name the new start', [{ path: 'startsAt', message: 'required for a practitioner booking' }]);
         const startsAt = new Date(req.startsAt);
         const endsAt = new Date(startsAt.getTime() + offering.duration_minutes * 60_000);
         if (startsAt.getTime() <= Date.now() || !(await this.store.catalog.withinWindow(tx, current.practitioner_id!, startsAt, endsAt))) throw LocalServicesErrors.outsideAvailability();
-        to = { slotId: null, startsAt, endsAt };
+        to = { slotId: null, practitionerId: current.practitioner_id, startsAt, endsAt };
       }
       await this.store.bookings.move(tx, bookingId, to).catch((error: unknown) => {
-        throw pgError(error)?.code === '23P01' ? LocalServicesErrors.practitionerBusy(current.practitioner_id!) : error;
+        throw pgError(error)?.code === '23P01' ? LocalServicesErrors.practitionerBusy(to.practitionerId!) : error;
       });
       const row = (await this.store.bookings.booking(tx, bookingId))!;
       await enqueueEvent(tx, localServices.bookingRescheduled, { ...bookingEventData(row), previousStartsAt: current.starts_at.toISOString(), previousEndsAt: current.ends_at.toISOString() });

@@ -120,7 +120,11 @@ describe('local-services over NATS', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(new Set(results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason as { code: string }).code))).toEqual(new Set(['LOCAL_SERVICES.PRACTITIONER_BUSY']));
     // the next free half hour books; outside the working hours does not
-    expect((await h.rpc.request(ls.createBooking, { actor: residents[1]!, place: { practitionerId: doctor.practitionerId, offeringId: visit.offeringId, startsAt: at(60) } })).status).toBe('paid');
+    const later = await h.rpc.request(ls.createBooking, { actor: residents[1]!, place: { practitionerId: doctor.practitionerId, offeringId: visit.offeringId, startsAt: at(60) } });
+    expect(later.status).toBe('paid');
+    // rescheduling onto the taken half hour is refused by the same constraint; onto a free one it moves
+    expect(await codeOf(h.rpc.request(ls.rescheduleBooking, { actor: residents[1]!, bookingId: later.bookingId, startsAt: at(10) }))).toBe('LOCAL_SERVICES.PRACTITIONER_BUSY');
+    expect((await h.rpc.request(ls.rescheduleBooking, { actor: residents[1]!, bookingId: later.bookingId, startsAt: at(120) })).startsAt).toBe(at(120));
     expect(await codeOf(h.rpc.request(ls.createBooking, { actor: residents[2]!, place: { practitionerId: doctor.practitionerId, offeringId: visit.offeringId, startsAt: at(230) } }))).toBe(
       'LOCAL_SERVICES.OUTSIDE_AVAILABILITY',
     );
