@@ -13,7 +13,8 @@ import { DurableEventLog, buildApps, e2eEnvironment, freePort, natsRpc, startSer
  * API; 100 residents race for a slot of 10; resident A books (points are refused until the growth
  * system exists, so A pays in cash), the provider completes the booking with its key, the webhook
  * delivery is logged and verifies with the standardwebhooks library, A reviews it, the completion
- * event carries the leader's service fee, and the asset metrics count A as buying goods and services.
+ * event carries the leader's service fee and it shows as a line of the leader's income, and the asset
+ * metrics count A as buying goods and services.
  */
 
 const PHONES = { ops: '+8613800000801', leader: '+8613800000811', owner: '+8613800000821', a: '+8613900000831' };
@@ -161,6 +162,7 @@ afterAll(async () => {
 });
 
 let ops: Tokens;
+let leader: Tokens;
 let owner: Tokens;
 let a: Tokens;
 let pointId = '';
@@ -178,7 +180,7 @@ describe('the local-services marketplace over HTTP', () => {
     await natsRpc(nc, env.prefix, 'rpc.identity.role.grant.v1', { actor: { userId: '00000000-0000-4000-8000-000000000001', roles: ['ops'] }, userId: ops.userId, role: 'ops' });
     ops = await refreshUntil(ops, 'ops');
     await ok('PUT', `/v1/ops/compounds/${COMPOUND}`, { token: ops.accessToken, body: { name: 'Lakeside 湖畔', city: 'Hangzhou' } });
-    let leader = await signIn(PHONES.leader);
+    leader = await signIn(PHONES.leader);
     const application = await ok('POST', '/v1/leader-applications', { token: leader.accessToken, body: { compoundId: COMPOUND, displayName: 'Auntie Zhao', phone: PHONES.leader } }, 201);
     await ok('POST', `/v1/ops/leader-applications/${application.applicationId}/approve`, { token: ops.accessToken });
     leader = await refreshUntil(leader, 'leader');
@@ -327,11 +329,17 @@ describe('the local-services marketplace over HTTP', () => {
     expect(audit).toEqual(expect.arrayContaining(['booking.complete:ok', 'offering.create:ok', 'slot.create:ok', 'webhook.create:ok']));
   });
 
-  it('the completion carries the leader’s service fee, and the asset metrics count A as buying goods and services', async () => {
+  it('the completion carries the leader’s service fee onto the leader’s income, and the asset metrics count A as buying goods and services', async () => {
     await bookingLog.waitFor((events) => events.some((e) => e.subject === 'local-services.booking.completed.v1' && (e.data as { bookingId: string }).bookingId === bookingId), 15_000, 'completion event');
     const completion = bookingLog.events().find((e) => e.subject === 'local-services.booking.completed.v1')!;
-    expect(completion.data).toMatchObject({ bookingId, userId: a.userId, compoundId: COMPOUND, priceCents: 19_900, leaderFeeBps: 500, leaderFeeCents: 995 });
+    expect(completion.data).toMatchObject({ bookingId, userId: a.userId, compoundId: COMPOUND, priceCents: 19_900, leaderUserId: leader.userId, leaderFeeBps: 500, leaderFeeCents: 995 });
     expect(JSON.stringify(completion.data)).not.toContain('cats');
+    // leader ops books the fee for A's leader: a service-fee line in this month's income
+    const income = await until('service-fee line', async () => {
+      const dashboard = await ok('GET', '/v1/leader/dashboard', { token: leader.accessToken });
+      return dashboard.income.lines.some((l: { kind: string }) => l.kind === 'service-fee') ? dashboard.income : undefined;
+    });
+    expect(income.lines.find((l: { kind: string }) => l.kind === 'service-fee')).toMatchObject({ amountCents: 995, basis: { bookings: [bookingId], feeCents: 995 } });
 
     const metrics = await until('cross-purchase counted', async () => {
       const m = await ok('GET', `/v1/asset-metrics?compoundId=${COMPOUND}`, { token: ops.accessToken });

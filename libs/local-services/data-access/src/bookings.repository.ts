@@ -203,15 +203,39 @@ export class BookingsRepository {
   }
 
   /** Keeps the resident's latest binding (an older event changes nothing). */
-  async upsertPlace(tx: SqlExecutor, userId: string, compoundId: string, boundAt: Date): Promise<void> {
+  async upsertPlace(tx: SqlExecutor, userId: string, compoundId: string, pickupPointId: string | null, boundAt: Date): Promise<void> {
     await tx.$executeRawUnsafe(
-      `INSERT INTO resident_places (user_id, compound_id, bound_at) VALUES ($1::uuid, $2, $3)
-       ON CONFLICT (user_id) DO UPDATE SET compound_id = EXCLUDED.compound_id, bound_at = EXCLUDED.bound_at
+      `INSERT INTO resident_places (user_id, compound_id, pickup_point_id, bound_at) VALUES ($1::uuid, $2, $3::uuid, $4)
+       ON CONFLICT (user_id) DO UPDATE SET compound_id = EXCLUDED.compound_id, pickup_point_id = EXCLUDED.pickup_point_id, bound_at = EXCLUDED.bound_at
         WHERE resident_places.bound_at <= EXCLUDED.bound_at`,
       userId,
       compoundId,
+      pickupPointId,
       boundAt,
     );
+  }
+
+  /** Remembers who runs an active pickup point; a point no longer active is forgotten. */
+  async setPointLeader(tx: SqlExecutor, pickupPointId: string, leaderUserId: string, active: boolean): Promise<void> {
+    if (!active) {
+      await tx.$executeRawUnsafe(`DELETE FROM pickup_point_leaders WHERE pickup_point_id = $1::uuid`, pickupPointId);
+      return;
+    }
+    await tx.$executeRawUnsafe(
+      `INSERT INTO pickup_point_leaders (pickup_point_id, leader_user_id) VALUES ($1::uuid, $2::uuid)
+       ON CONFLICT (pickup_point_id) DO UPDATE SET leader_user_id = EXCLUDED.leader_user_id`,
+      pickupPointId,
+      leaderUserId,
+    );
+  }
+
+  /** The leader of the pickup point the resident is bound to, when known. */
+  async leaderOf(tx: SqlExecutor, userId: string): Promise<string | null> {
+    const rows = await tx.$queryRawUnsafe<{ leader: string }[]>(
+      `SELECT l.leader_user_id::text AS leader FROM resident_places p JOIN pickup_point_leaders l ON l.pickup_point_id = p.pickup_point_id WHERE p.user_id = $1::uuid`,
+      userId,
+    );
+    return rows[0]?.leader ?? null;
   }
 
   async placeOf(tx: SqlExecutor, userId: string): Promise<string | null> {
@@ -247,6 +271,7 @@ export class BookingsRepository {
   async erasePersonal(tx: SqlExecutor, userId: string): Promise<void> {
     await tx.$executeRawUnsafe(`DELETE FROM booking_sensitive WHERE user_id = $1::uuid`, userId);
     await tx.$executeRawUnsafe(`DELETE FROM resident_places WHERE user_id = $1::uuid`, userId);
+    await tx.$executeRawUnsafe(`DELETE FROM pickup_point_leaders WHERE leader_user_id = $1::uuid`, userId);
     await tx.$executeRawUnsafe(
       `WITH anon AS (SELECT id, gen_random_uuid() AS new_id FROM bookings WHERE user_id = $1::uuid),
             reviewed AS (UPDATE reviews r SET user_id = anon.new_id, text = NULL FROM anon WHERE r.booking_id = anon.id)

@@ -247,7 +247,14 @@ export class BookingsService {
       const row = (await this.store.bookings.booking(tx, current.id))!;
       if (next === 'completed') {
         const bps = this.options.leaderFeeBps;
-        await enqueueEvent(tx, localServices.bookingCompleted, { ...bookingEventData(row), leaderFeeBps: bps, leaderFeeCents: Math.round((row.price_cents * bps) / 10_000) });
+        const completedAt = new Date();
+        await enqueueEvent(tx, localServices.bookingCompleted, {
+          ...bookingEventData(row, completedAt),
+          leaderUserId: await this.store.bookings.leaderOf(tx, row.user_id),
+          leaderFeeBps: bps,
+          leaderFeeCents: Math.round((row.price_cents * bps) / 10_000),
+          completedAt: completedAt.toISOString(),
+        });
       }
       return row;
     });

@@ -16,7 +16,9 @@ export const CONSUMERS = { identity: 'local-services-identity-users', leaderOps:
  *   events naming them;
  * - `identity.user.merged.v1`: re-keys the merged account's bookings, notes and reviews;
  * - `leader-ops.resident.bound.v1`: the compound a resident lives in (bookings are checked against the
- *   provider's compounds).
+ *   provider's compounds) and their pickup point;
+ * - `leader-ops.pickup-point.upserted.v1`: who runs each active pickup point (the leader a completed
+ *   booking's service fee goes to).
  * Each event runs in the transaction that records it as processed.
  */
 @Injectable()
@@ -47,10 +49,15 @@ export class LocalServicesConsumers implements OnApplicationBootstrap {
     await this.consumers.start({
       durable: CONSUMERS.leaderOps,
       domain: 'leader-ops',
-      contracts: [leaderOps.residentBound],
+      contracts: [leaderOps.residentBound, leaderOps.pickupPointUpserted],
       handle: async (event, tx) => {
+        if (event.subject === leaderOps.pickupPointUpserted.subject) {
+          const p = event.data as EventData<typeof leaderOps.pickupPointUpserted>;
+          await this.bookings.setPointLeader(tx, p.pickupPointId, p.leaderUserId, p.status === 'active');
+          return;
+        }
         const data = event.data as EventData<typeof leaderOps.residentBound>;
-        await this.bookings.upsertPlace(tx, data.userId, data.compoundId, new Date(data.boundAt));
+        await this.bookings.upsertPlace(tx, data.userId, data.compoundId, data.pickupPointId, new Date(data.boundAt));
       },
     });
   }

@@ -9,6 +9,7 @@ import { signPaymentNotification } from './payment-provider.js';
 import {
   TEST_PAYMENT_SECRET,
   WebhookReceiver,
+  aPickupPoint,
   anApprovedProvider,
   bindResidents,
   codeOf,
@@ -145,7 +146,8 @@ describe('local-services over NATS', () => {
     const { slots } = await h.rpc.request(ls.createSlots, { partner, offeringId: offering.offeringId, slots: [{ startsAt: hoursFromNow(48), capacity: 3 }, { startsAt: hoursFromNow(72), capacity: 3 }] });
     const resident = anActor(['resident']);
     const poor = anActor(['resident']);
-    await bindResidents(h, compoundIds[0]!, [resident, poor]);
+    const leader = anActor(['resident', 'leader']);
+    await bindResidents(h, compoundIds[0]!, [resident, poor], await aPickupPoint(h, compoundIds[0]!, leader.userId));
     h.points.balances.set(resident.userId, 5_000);
 
     expect(await codeOf(h.rpc.request(ls.createBooking, { actor: poor, place: { slotId: slots[0]!.slotId }, points: 1_000 }))).toBe('LOCAL_SERVICES.POINTS_INSUFFICIENT');
@@ -173,7 +175,7 @@ describe('local-services over NATS', () => {
     expect([...h.points.reservations.values()].find((r) => r.userId === resident.userId)?.state).toBe('committed');
     await waitUntil(() => h.events.ofSubject(ls.bookingCompleted.subject).some((e) => (e.data as { bookingId: string }).bookingId === booking.bookingId), 5000, 'completed event');
     const event = h.events.ofSubject(ls.bookingCompleted.subject).find((e) => (e.data as { bookingId: string }).bookingId === booking.bookingId)!;
-    expect(event.data).toMatchObject({ userId: resident.userId, compoundId: compoundIds[0], category: 'housekeeping', priceCents: 20_000, leaderFeeBps: 500, leaderFeeCents: 1_000 });
+    expect(event.data).toMatchObject({ userId: resident.userId, compoundId: compoundIds[0], category: 'housekeeping', priceCents: 20_000, leaderUserId: leader.userId, leaderFeeBps: 500, leaderFeeCents: 1_000 });
     expect(JSON.stringify(event.data)).not.toContain('cats');
 
     const reviewed = await h.rpc.request(ls.reviewBooking, { actor: resident, bookingId: booking.bookingId, rating: 4, text: 'Thorough' });

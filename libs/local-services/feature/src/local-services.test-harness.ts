@@ -144,7 +144,7 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 /** Binds residents to a compound the way leader-ops announces it, and waits until the service knows. */
-export async function bindResidents(h: Harness, compoundId: string, residents: Actor[]): Promise<void> {
+export async function bindResidents(h: Harness, compoundId: string, residents: Actor[], pickupPointId?: string): Promise<void> {
   const js = jetstream(h.nc);
   const subjects = new Subjects(h.prefix);
   for (const resident of residents) {
@@ -153,7 +153,7 @@ export async function bindResidents(h: Harness, compoundId: string, residents: A
       subject: leaderOps.residentBound.subject,
       occurredAt: new Date().toISOString(),
       source: 'leader-ops',
-      data: { userId: resident.userId, pickupPointId: randomUUID(), compoundId, previousPickupPointId: null, boundAt: new Date().toISOString() },
+      data: { userId: resident.userId, pickupPointId: pickupPointId ?? randomUUID(), compoundId, previousPickupPointId: null, boundAt: new Date().toISOString() },
     };
     await js.publish(subjects.of(envelope.subject), JSON.stringify(envelope), { msgID: envelope.id });
   }
@@ -162,6 +162,26 @@ export async function bindResidents(h: Harness, compoundId: string, residents: A
     const rows = await h.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM resident_places WHERE user_id = ANY($1::uuid[])', ids);
     return rows[0]!.n === ids.length;
   }, 15_000, 'residents bound');
+}
+
+/** A pickup point run by `leaderUserId`, announced the way leader-ops does; waits until the service knows. */
+export async function aPickupPoint(h: Harness, compoundId: string, leaderUserId: string): Promise<string> {
+  const pickupPointId = randomUUID();
+  const data = leaderOps.pickupPointUpserted.data.parse({
+    pickupPointId,
+    leaderUserId,
+    name: 'Gate 2 kiosk',
+    address: 'Building 3',
+    compoundIds: [compoundId],
+    openingHours: [{ weekday: 1, opens: '08:00', closes: '20:00' }],
+    capacity: 100,
+    timeZone: 'Asia/Shanghai',
+    status: 'active',
+  });
+  const envelope: EventEnvelope = { id: randomUUID(), subject: leaderOps.pickupPointUpserted.subject, occurredAt: new Date().toISOString(), source: 'leader-ops', data };
+  await jetstream(h.nc).publish(new Subjects(h.prefix).of(envelope.subject), JSON.stringify(envelope), { msgID: envelope.id });
+  await waitUntil(async () => (await h.sql.$queryRawUnsafe<unknown[]>('SELECT 1 FROM pickup_point_leaders WHERE pickup_point_id = $1::uuid', pickupPointId)).length === 1, 10_000, 'pickup point known');
+  return pickupPointId;
 }
 
 /** An approved provider with a key of every scope. */

@@ -353,7 +353,7 @@ describe('asset metrics', () => {
     });
     const visit = booking(m2, at('2026-02-20'));
     await publishAndWait(h, localServices.bookingCreated, visit);
-    await publishAndWait(h, localServices.bookingCompleted, { ...visit, leaderFeeBps: 500, leaderFeeCents: 250 });
+    await publishAndWait(h, localServices.bookingCompleted, { ...visit, leaderUserId: null, leaderFeeBps: 500, leaderFeeCents: 250, completedAt: visit.occurredAt });
     const cancelled = booking(m3, at('2026-02-21'));
     await publishAndWait(h, localServices.bookingCreated, cancelled);
     await publishAndWait(h, localServices.bookingCancelled, { ...cancelled, cancelledBy: 'resident' });

@@ -417,6 +417,8 @@ const settlement = {
   issuedAt: AT,
   approvedAt: null,
   paidAt: null,
+};
+
 // local services
 const partner = { providerId: ID1, keyId: ID2 };
 const serviceProvider = {
@@ -804,7 +806,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'local-services.booking.created.v1': { data: bookingEvent },
   'local-services.booking.cancelled.v1': { data: { ...bookingEvent, cancelledBy: 'resident' } },
   'local-services.booking.rescheduled.v1': { data: { ...bookingEvent, previousStartsAt: AT, previousEndsAt: LATER } },
-  'local-services.booking.completed.v1': { data: { ...bookingEvent, leaderFeeBps: 500, leaderFeeCents: 995 } },
+  'local-services.booking.completed.v1': { data: { ...bookingEvent, leaderUserId: OTHER_USER, leaderFeeBps: 500, leaderFeeCents: 995, completedAt: LATER } },
   'local-services.booking.reviewed.v1': { data: { ...bookingEvent, rating: 4 } },
 
   // ------------------------------------------------------------ orders

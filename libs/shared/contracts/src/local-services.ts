@@ -445,12 +445,17 @@ export const bookingRescheduled = defineEvent(
   BookingEventSchema.extend({ previousStartsAt: IsoDateTimeSchema, previousEndsAt: IsoDateTimeSchema }),
 );
 /**
- * The provider completed the booking. `leaderFeeCents` is the service-fee share of the resident's
- * group leader (`leaderFeeBps` of the price); leader ops attributes it to the leader the resident is
- * bound to and puts it on the leader's settlement.
+ * The provider completed the booking. `leaderFeeCents` is the service-fee share (`leaderFeeBps` of the
+ * price) of `leaderUserId`, the leader of the pickup point the resident was bound to at completion
+ * (null when unknown); leader ops puts it on that leader's settlement.
  */
 export const bookingCompleted = defineEvent(
   'local-services.booking.completed.v1',
-  BookingEventSchema.extend({ leaderFeeBps: z.number().int().min(0).max(10_000), leaderFeeCents: CentsSchema }),
+  BookingEventSchema.extend({
+    leaderUserId: UserIdSchema.nullable(),
+    leaderFeeBps: z.number().int().min(0).max(10_000),
+    leaderFeeCents: CentsSchema,
+    completedAt: IsoDateTimeSchema,
+  }),
 );
 export const bookingReviewed = defineEvent('local-services.booking.reviewed.v1', BookingEventSchema.extend({ rating: z.number().int().min(1).max(5) }));
