@@ -41,6 +41,16 @@ export const PARAM_OWNERS: Record<string, 'residentA' | 'leaderA' | null> = {
   bundleId: null,
   categoryId: null,
   purpose: null,
+  // Local services: provider A is resident A's (they applied), with its API key; resident A's booking
+  // at provider A. Slots, practitioners and offerings are published for every resident to book; a
+  // webhook delivery id is looked up under the calling key's provider only.
+  providerId: 'residentA',
+  keyId: 'residentA',
+  bookingId: 'residentA',
+  slotId: null,
+  practitionerId: null,
+  offeringId: null,
+  deliveryId: null,
 };
 
 /** Routes that answer every signed-in user about a resource A owns, on purpose. */
@@ -91,6 +101,10 @@ export function securityFixtures(ids: SeededIds, extra: { orderLineId: string; s
       'POST /v1/events/:eventId/check-ins': { code: '123456' },
       'POST /v1/proposals/:proposalId/feedback': { taste: 3, priceCents: 990, packSize: '200 g' },
       'POST /v1/ops/proposals/:proposalId/launch': { skuIds: [extra.skuId], campaignId: ids.campaignId! },
+      'POST /v1/providers/:providerId/api-keys': { scopes: ['catalog'] },
+      'POST /v1/providers/:providerId/api-keys/:keyId/rotate': { overlapSeconds: 0 },
+      'POST /v1/me/service-bookings/:bookingId/reschedule': { slotId: ids.slotId! },
+      'POST /v1/me/service-bookings/:bookingId/review': { rating: 1, text: 'reviewed by another resident' },
     },
     roles: ROLES,
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { identity } from '@linli/contracts';
 import { routeKey, routes, type RouteDoc } from '@linli/gateway-feature';
-import { BAD_TOKENS, generateProbes, type SecurityFixtures } from './generate.js';
+import { BAD_API_KEYS, BAD_TOKENS, generateProbes, type SecurityFixtures } from './generate.js';
 import { PARAM_OWNERS, SHARED_READS, ROLES, securityFixtures } from './fixtures.js';
 
 const ID = '11111111-2222-4333-8444-555555555555';
@@ -81,7 +81,11 @@ describe('security probe generator', () => {
     for (const key of Object.keys(SHARED_READS)) expect(routes.map(routeKey)).toContain(key);
     // every route is probed, and every protected one with every bad token
     expect(new Set(probes.map((p) => p.route))).toEqual(new Set(routes.map(routeKey)));
-    const protectedRoutes = routes.filter((r) => !('public' in r.auth));
-    expect(probes.filter((p) => p.kind === 'auth')).toHaveLength(protectedRoutes.length * Object.keys(BAD_TOKENS).length);
+    const tokenRoutes = routes.filter((r) => !('public' in r.auth) && !('partner' in r.auth));
+    const partnerRoutes = routes.filter((r) => 'partner' in r.auth);
+    expect(partnerRoutes.length).toBeGreaterThan(0);
+    expect(probes.filter((p) => p.kind === 'auth')).toHaveLength(tokenRoutes.length * Object.keys(BAD_TOKENS).length + partnerRoutes.length * Object.keys(BAD_API_KEYS).length);
+    // partner routes are called with provider A's key, never a bearer token
+    for (const probe of probes.filter((p) => partnerRoutes.some((r) => routeKey(r) === p.route))) expect([probe.name, probe.token]).toEqual([probe.name, 'none']);
   });
 });

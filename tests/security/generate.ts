@@ -25,6 +25,15 @@ export const BAD_TOKENS = {
   revoked: 'AUTH.SESSION_REVOKED',
 } as const;
 export type BadToken = keyof typeof BAD_TOKENS;
+
+/** Bad API keys every partner route (`/v1/partner/…`, `auth: {partner: …}`) must refuse with 401. */
+export const BAD_API_KEYS = {
+  none: 'LOCAL_SERVICES.API_KEY_MISSING',
+  garbage: 'LOCAL_SERVICES.API_KEY_INVALID',
+  revoked: 'LOCAL_SERVICES.API_KEY_REVOKED',
+} as const;
+/** The API keys probes send: provider A's (owner resident A), provider B's, and the bad ones. */
+export type ApiKeyKind = 'partnerA' | 'partnerB' | Exclude<keyof typeof BAD_API_KEYS, 'none'>;
 export type TokenKind = BadToken | ActorName;
 
 export interface ParamFixture {
@@ -53,6 +62,8 @@ export interface Probe {
   /** The concrete URL path with its query string. */
   path: string;
   token: TokenKind;
+  /** Partner routes: the API key sent as `X-Api-Key` (none when unset). */
+  apiKey?: ApiKeyKind;
   /** Raw JSON text, sent as application/json. */
   body?: string;
   expect: {
@@ -138,17 +149,23 @@ function wrongValue(types: Set<string>): unknown {
   return candidates.find(([type]) => !types.has(type))?.[1];
 }
 
-/** The route's auth metadata is one of the two declared shapes. */
+/** The route's auth metadata is exactly one of the declared shapes: public, roles, or a partner API key. */
 export function hasAuthMetadata(route: RouteDoc): boolean {
-  const auth = (route as { auth?: unknown }).auth as { public?: unknown; roles?: unknown } | undefined;
+  const auth = (route as { auth?: unknown }).auth as { public?: unknown; roles?: unknown; partner?: { scopes?: unknown } } | undefined;
   if (!auth || typeof auth !== 'object') return false;
   const isPublicRoute = auth.public === true;
   const hasRoles = auth.roles === 'any-signed-in' || (Array.isArray(auth.roles) && auth.roles.length > 0);
-  return isPublicRoute !== hasRoles;
+  const partnerKey = Array.isArray(auth.partner?.scopes);
+  return [isPublicRoute, hasRoles, partnerKey].filter(Boolean).length === 1;
+}
+
+function isPartnerRoute(route: RouteDoc): boolean {
+  return 'partner' in route.auth;
 }
 
 function accepts(route: RouteDoc, roles: readonly Role[]): boolean {
   if ('public' in route.auth) return true;
+  if (!('roles' in route.auth)) return false;
   return route.auth.roles === 'any-signed-in' || route.auth.roles.some((role) => roles.includes(role));
 }
 
@@ -178,12 +195,18 @@ export function generateProbes(routes: readonly RouteDoc[], fixtures: SecurityFi
       continue;
     }
     const isPublicRoute = 'public' in route.auth;
+    const partner = isPartnerRoute(route);
     const add = (kind: ProbeKind, what: string, probe: Omit<Probe, 'name' | 'route' | 'kind' | 'method'> & { method?: string }) =>
       probes.push({ name: `${key} · ${what}`, route: key, kind, method: probe.method ?? route.method, ...probe });
     const path = concretePath(route, fixtures);
 
-    // 1. Credentials: every protected route refuses each bad token with 401 and its code.
-    if (!isPublicRoute) {
+    // 1. Credentials: every protected route refuses each bad token with 401 and its code; a partner
+    // route each bad API key (bearer tokens mean nothing there).
+    if (partner) {
+      for (const [apiKey, code] of Object.entries(BAD_API_KEYS) as [keyof typeof BAD_API_KEYS, string][]) {
+        add('auth', `${apiKey} API key`, { path, token: 'none', ...(apiKey === 'none' ? {} : { apiKey }), expect: { status: [401], codes: [code] } });
+      }
+    } else if (!isPublicRoute) {
       for (const [token, code] of Object.entries(BAD_TOKENS) as [BadToken, string][]) {
         add('auth', `${token} token`, { path, token, expect: { status: [401], codes: [code] } });
       }
@@ -191,7 +214,11 @@ export function generateProbes(routes: readonly RouteDoc[], fixtures: SecurityFi
 
     // 2. Another resident's or leader's token on a path id owned by A: 403/404, no data.
     const owners = [...new Set(params.map((name) => fixtures.params[name]!.ownedBy).filter((owner): owner is 'residentA' | 'leaderA' => owner !== null))];
-    if (!isPublicRoute && owners.length > 0 && !(key in fixtures.sharedReads)) {
+    if (partner && owners.length > 0) {
+      // provider B's key on provider A's resource (the booking of resident A at provider A)
+      const body = key in fixtures.bodies ? JSON.stringify(fixtures.bodies[key]) : route.body && !READ_ONLY.has(route.method) ? '{}' : undefined;
+      add('cross-actor', `provider B's key on ${owners.join(' and ')}'s resource`, { path, token: 'none', apiKey: 'partnerB', body, expect: { status: [403, 404] }, owner: owners[0] });
+    } else if (!isPublicRoute && owners.length > 0 && !(key in fixtures.sharedReads)) {
       const others = (['residentB', 'leaderB'] as const).filter((actor) => accepts(route, fixtures.roles[actor]));
       const body = key in fixtures.bodies ? JSON.stringify(fixtures.bodies[key]) : route.body && !READ_ONLY.has(route.method) ? '{}' : undefined;
       for (const actor of others.length ? others : (['residentB'] as const)) {
@@ -200,38 +227,39 @@ export function generateProbes(routes: readonly RouteDoc[], fixtures: SecurityFi
     }
 
     // 3. Input: a token that passes the role check, so the refusal is validation's.
-    const caller: TokenKind = isPublicRoute ? 'none' : (['residentA', 'leaderA', 'ops'] as const).find((actor) => accepts(route, fixtures.roles[actor]))!;
+    const caller: TokenKind = isPublicRoute || partner ? 'none' : (['residentA', 'leaderA', 'ops'] as const).find((actor) => accepts(route, fixtures.roles[actor]))!;
+    const callerKey = partner ? ({ apiKey: 'partnerA' } as const) : {};
     const invalid = (fields: string[]) => ({ status: [400], codes: ['COMMON.VALIDATION_FAILED'], fields });
     const join = (p: string) => `${path}${p}`;
 
-    add('unknown-field', 'unknown query parameter', { path: join(`?${UNKNOWN}=1`), token: caller, expect: invalid([`query.${UNKNOWN}`]) });
-    add('unsafe-text', 'NUL in a query parameter', { path: join(`?${UNKNOWN}=a%00b`), token: caller, expect: invalid([`query.${UNKNOWN}`]) });
+    add('unknown-field', 'unknown query parameter', { path: join(`?${UNKNOWN}=1`), token: caller, ...callerKey, expect: invalid([`query.${UNKNOWN}`]) });
+    add('unsafe-text', 'NUL in a query parameter', { path: join(`?${UNKNOWN}=a%00b`), token: caller, ...callerKey, expect: invalid([`query.${UNKNOWN}`]) });
     const queryNames = route.query instanceof z.ZodObject ? Object.keys(route.query.shape) : [];
     if (queryNames.length) {
       add('unsafe-text', 'NUL in every declared query parameter', {
         path: join(`?${queryNames.map((name) => `${name}=a%00b`).join('&')}`),
-        token: caller,
+        token: caller, ...callerKey,
         expect: invalid(queryNames.map((name) => `query.${name}`)),
       });
     }
     for (const name of params) {
-      add('unsafe-text', `NUL in :${name}`, { path: concretePath(route, fixtures, { [name]: 'a%00b' }), token: caller, expect: invalid([`params.${name}`]) });
+      add('unsafe-text', `NUL in :${name}`, { path: concretePath(route, fixtures, { [name]: 'a%00b' }), token: caller, ...callerKey, expect: invalid([`params.${name}`]) });
     }
 
     if (READ_ONLY.has(route.method)) continue;
     const properties = route.body ? bodyProperties(route.body) : new Map<string, Set<string>>();
     const strings = [...properties].filter(([, types]) => types.has('string')).map(([name]) => name);
 
-    add('unknown-field', 'unknown body field', { path, token: caller, body: JSON.stringify({ [UNKNOWN]: 1 }), expect: invalid([`body.${UNKNOWN}`]) });
-    add('wrong-type', 'body of the wrong type', { path, token: caller, body: '[1,2,3]', expect: { status: [400], codes: ['COMMON.VALIDATION_FAILED'] } });
+    add('unknown-field', 'unknown body field', { path, token: caller, ...callerKey, body: JSON.stringify({ [UNKNOWN]: 1 }), expect: invalid([`body.${UNKNOWN}`]) });
+    add('wrong-type', 'body of the wrong type', { path, token: caller, ...callerKey, body: '[1,2,3]', expect: { status: [400], codes: ['COMMON.VALIDATION_FAILED'] } });
     const wrong = Object.fromEntries([...properties].map(([name, types]) => [name, wrongValue(types)]).filter(([, value]) => value !== undefined));
     if (Object.keys(wrong).length) {
-      add('wrong-type', 'every field of the wrong type', { path, token: caller, body: JSON.stringify(wrong), expect: invalid(Object.keys(wrong).map((name) => `body.${name}`)) });
+      add('wrong-type', 'every field of the wrong type', { path, token: caller, ...callerKey, body: JSON.stringify(wrong), expect: invalid(Object.keys(wrong).map((name) => `body.${name}`)) });
     }
     if (strings.length) {
       add('over-long', 'over-long strings', {
         path,
-        token: caller,
+        token: caller, ...callerKey,
         body: JSON.stringify(Object.fromEntries(strings.map((name) => [name, 'x'.repeat(LONG_TEXT)]))),
         expect: invalid(strings.map((name) => `body.${name}`)),
       });
@@ -239,14 +267,14 @@ export function generateProbes(routes: readonly RouteDoc[], fixtures: SecurityFi
     const nested = { [UNKNOWN]: { deep: ['a\u0000b'] } };
     add('unsafe-text', 'NUL in text fields', {
       path,
-      token: caller,
+      token: caller, ...callerKey,
       body: JSON.stringify({ ...Object.fromEntries(strings.map((name) => [name, 'a\u0000b'])), ...nested }),
       expect: invalid([...strings.map((name) => `body.${name}`), `body.${UNKNOWN}.deep.0`]),
     });
     // A lone surrogate cannot be written as UTF-8: it arrives as a JSON escape.
     const surrogates = `{${[...strings, UNKNOWN].map((name) => `${JSON.stringify(name)}:"a\\ud800b"`).join(',')}}`;
-    add('unsafe-text', 'lone surrogate in text fields', { path, token: caller, body: surrogates, expect: invalid([...strings, UNKNOWN].map((name) => `body.${name}`)) });
-    add('too-large', '1 MB body', { path, token: caller, body: JSON.stringify({ [UNKNOWN]: 'x'.repeat(ONE_MEGABYTE) }), expect: { status: [413], codes: ['COMMON.PAYLOAD_TOO_LARGE'] } });
+    add('unsafe-text', 'lone surrogate in text fields', { path, token: caller, ...callerKey, body: surrogates, expect: invalid([...strings, UNKNOWN].map((name) => `body.${name}`)) });
+    add('too-large', '1 MB body', { path, token: caller, ...callerKey, body: JSON.stringify({ [UNKNOWN]: 'x'.repeat(ONE_MEGABYTE) }), expect: { status: [413], codes: ['COMMON.PAYLOAD_TOO_LARGE'] } });
   }
   return { probes, problems };
 }

@@ -12,7 +12,7 @@ import { connectTestNats, deleteTestStreams } from '@linli/testing';
 import { issueAccessToken } from '@linli/nest-kit';
 import type { Role } from '@linli/contracts';
 import { buildApps, e2eEnvironment, freePort, natsRpc, root, startService, type RunningService } from '../e2e/support.js';
-import type { ActorName, BadToken } from './generate.js';
+import type { ActorName, ApiKeyKind, BadToken } from './generate.js';
 import type { SeededIds } from './fixtures.js';
 
 export interface Reply {
@@ -35,6 +35,8 @@ export interface Platform {
   secrets: string[];
   actors: Record<ActorName, Tokens & { phone: string; name: string }>;
   badTokens: Record<Exclude<BadToken, 'none'>, string>;
+  /** API keys for the partner routes: provider A's (resident A's), provider B's (resident B's), a revoked one, garbage. */
+  apiKeys: Record<ApiKeyKind, string>;
   ids: SeededIds;
   orderLineId: string;
   skuId: string;
@@ -261,6 +263,36 @@ export async function startPlatform(): Promise<Platform> {
     await ok('POST', `/v1/events/${event.eventId}/rsvps`, { token: signed.residentA.accessToken }, 201);
     const proposal = await ok('POST', '/v1/proposals', { token: signed.residentA.accessToken, body: { communityId: community.communityId, title: 'A bread by A' } }, 201);
 
+    // Local services: resident A's provider (approved, with a key, an offering and a slot) and resident
+    // A's booking there; resident B's provider with a key of its own; a revoked key of A's.
+    const provider = async (owner: Tokens, compoundId: string, name: string) => {
+      const applied = await ok(
+        'POST',
+        '/v1/provider-applications',
+        { token: owner.accessToken, body: { companyName: name, contactPhone: '+8613800000899', licenceRefs: [{ kind: 'business-licence', number: `SEC-${name}` }], categories: ['housekeeping'], compoundIds: [compoundId] } },
+        201,
+      );
+      await ok('POST', `/v1/ops/providers/${applied.providerId}/approve`, { token: ops });
+      const key = await ok('POST', `/v1/providers/${applied.providerId}/api-keys`, { token: owner.accessToken, body: { scopes: ['catalog', 'bookings', 'webhooks'] } }, 201);
+      return { providerId: applied.providerId as string, keyId: key.keyId as string, key: key.key as string };
+    };
+    const providerA = await provider(signed.residentA, COMPOUND_A, 'Security cleaners A');
+    const providerB = await provider(signed.residentB, COMPOUND_B, 'Security cleaners B');
+    const spare = await ok('POST', `/v1/providers/${providerA.providerId}/api-keys`, { token: signed.residentA.accessToken, body: { scopes: ['catalog'] } }, 201);
+    await ok('DELETE', `/v1/providers/${providerA.providerId}/api-keys/${spare.keyId}`, { token: signed.residentA.accessToken });
+    const partnerA = { 'x-api-key': providerA.key };
+    const offering = await http('POST', '/v1/partner/offerings', { headers: partnerA, body: { category: 'housekeeping', title: 'Security clean', priceCents: 0, durationMinutes: 60, compoundIds: [COMPOUND_A] } });
+    if (offering.status !== 201) throw new Error(`seeding: offering → ${offering.status}: ${offering.text}`);
+    const slots = await http('POST', `/v1/partner/offerings/${offering.body.offeringId}/slots`, {
+      headers: partnerA,
+      body: { slots: [{ startsAt: new Date(now + 2 * 86_400_000).toISOString(), capacity: 5 }, { startsAt: new Date(now + 3 * 86_400_000).toISOString(), capacity: 5 }] },
+    });
+    if (slots.status !== 201) throw new Error(`seeding: slots → ${slots.status}: ${slots.text}`);
+    const booking = await until('binding known to local-services', async () => {
+      const reply = await http('POST', `/v1/service-slots/${slots.body.slots[0].slotId}/bookings`, { token: signed.residentA.accessToken, body: { note: 'A note by A' } });
+      return reply.status === 201 ? reply.body : undefined;
+    });
+
     // Credentials the probes send: A's, twisted.
     const [, claims, signature] = signed.residentA.accessToken.split('.');
     const decoded = JSON.parse(Buffer.from(claims!, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -290,6 +322,7 @@ export async function startPlatform(): Promise<Platform> {
       secrets: [env.secret, ...Object.values(env.databases).map((db) => db.url), 'postgresql://', 'postgres://'],
       actors: Object.fromEntries((Object.keys(PHONES) as ActorName[]).map((actor) => [actor, { ...signed[actor], phone: PHONES[actor], name: NAMES[actor] }])) as Platform['actors'],
       badTokens,
+      apiKeys: { partnerA: providerA.key, partnerB: providerB.key, revoked: spare.key, garbage: 'lsk_garbage' },
       ids: {
         orderId: order.orderId,
         userId: signed.residentA.userId,
@@ -313,6 +346,13 @@ export async function startPlatform(): Promise<Platform> {
         kind: 'like',
         leaderUserId: signed.leaderA.userId,
         month: new Date(now).toISOString().slice(0, 7),
+        providerId: providerA.providerId,
+        keyId: providerA.keyId,
+        bookingId: booking.bookingId,
+        slotId: slots.body.slots[1].slotId,
+        offeringId: offering.body.offeringId,
+        practitionerId: randomUUID(),
+        deliveryId: 'msg_unknown',
         // not seeded (see PARAM_OWNERS)
         mergeRequestId: randomUUID(),
         refundId: randomUUID(),

@@ -54,7 +54,11 @@ function tokenOf(probe: Probe): string | undefined {
 async function run(probe: Probe): Promise<string[]> {
   let reply: Reply;
   try {
-    reply = await platform.http(probe.method, probe.path, { token: tokenOf(probe), ...(probe.body !== undefined ? { raw: probe.body } : {}) });
+    reply = await platform.http(probe.method, probe.path, {
+      token: tokenOf(probe),
+      ...(probe.apiKey ? { headers: { 'x-api-key': platform.apiKeys[probe.apiKey] } } : {}),
+      ...(probe.body !== undefined ? { raw: probe.body } : {}),
+    });
   } catch (error) {
     return [`request failed: ${error instanceof Error ? error.message : String(error)}`];
   }
