@@ -1,0 +1,67 @@
+import { createContext, useContext, useState } from 'react';
+import { Menu, Select, Space, Typography } from 'antd';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { EmptyState, QueryView } from '../../components/states';
+import { useMyPoints } from '../../hooks/leader';
+import { useI18n } from '../../i18n/i18n';
+import { CustomerPage } from './CustomerPage';
+import { DashboardPage } from './DashboardPage';
+import { PointOrdersPage } from './PointOrdersPage';
+import { ScanPage } from './ScanPage';
+import { SortingPage } from './SortingPage';
+import { ComingPage } from './ComingPage';
+
+const PointContext = createContext<string | undefined>(undefined);
+export const usePoint = () => useContext(PointContext);
+
+/** The leader workbench: one pickup point at a time (the leader's first by default). */
+export default function LeaderApp() {
+  const { t } = useI18n();
+  const points = useMyPoints();
+  const [chosen, setChosen] = useState<string>();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const section = location.pathname.split('/')[2] ?? 'sorting';
+  const items = [
+    { key: 'sorting', label: t('leader.sorting') },
+    { key: 'scan', label: t('leader.scan') },
+    { key: 'orders', label: t('leader.orders') },
+    { key: 'dashboard', label: t('leader.dashboard') },
+    { key: 'coming', label: `${t('coming.attention')} · ${t('coming.care')}` },
+  ];
+  return (
+    <QueryView query={points} isEmpty={(d) => d.pickupPoints.length === 0} empty={t('leader.noPoint')}>
+      {(data) => {
+        const pointId = chosen ?? data.pickupPoints[0]?.pickupPointId;
+        return (
+          <PointContext.Provider value={pointId}>
+            <Space wrap style={{ marginBottom: 12 }}>
+              <Typography.Text strong>{t('leader.point')}</Typography.Text>
+              <Select
+                style={{ minWidth: 260 }}
+                value={pointId}
+                onChange={setChosen}
+                options={data.pickupPoints.map((p) => ({ value: p.pickupPointId, label: p.name }))}
+                data-testid="point-select"
+              />
+            </Space>
+            <Menu mode="horizontal" selectedKeys={[section]} items={items} onClick={({ key }) => navigate(`/leader/${key}`)} style={{ marginBottom: 16 }} />
+            {pointId ? (
+              <Routes>
+                <Route index element={<Navigate to="sorting" replace />} />
+                <Route path="sorting" element={<SortingPage />} />
+                <Route path="scan" element={<ScanPage />} />
+                <Route path="orders" element={<PointOrdersPage />} />
+                <Route path="customers/:userId" element={<CustomerPage />} />
+                <Route path="dashboard" element={<DashboardPage />} />
+                <Route path="coming" element={<ComingPage />} />
+              </Routes>
+            ) : (
+              <EmptyState text={t('leader.noPoint')} />
+            )}
+          </PointContext.Provider>
+        );
+      }}
+    </QueryView>
+  );
+}

@@ -1,0 +1,52 @@
+import { useEffect, useState } from 'react';
+import { Card, Tag, Typography } from 'antd';
+import { Link } from 'react-router-dom';
+import { countdown } from '../../components/format';
+import { QueryView } from '../../components/states';
+import { useCampaigns } from '../../hooks/resident';
+import { useI18n } from '../../i18n/i18n';
+
+/** Re-renders every second (for countdowns). */
+export function useNow(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+export function Countdown({ cutoffAt }: { cutoffAt: string }) {
+  const { t, lang } = useI18n();
+  const now = useNow();
+  const left = Date.parse(cutoffAt) - now;
+  return left > 0 ? <Tag color="volcano" data-testid="countdown">{t('campaign.cutoffIn', { t: countdown(left, lang) })}</Tag> : <Tag>{t('campaign.closed')}</Tag>;
+}
+
+export function TodayPage() {
+  const { t } = useI18n();
+  const campaigns = useCampaigns();
+  return (
+    <>
+      <Typography.Title level={4}>{t('resident.today')}</Typography.Title>
+      <QueryView query={campaigns} isEmpty={(d) => d.campaigns.length === 0} empty={t('campaign.empty')}>
+        {(data) =>
+          data.campaigns.map((campaign) => (
+            <Link key={campaign.campaignId} to={`/resident/campaigns/${campaign.campaignId}`} data-testid="campaign-card">
+              <Card hoverable style={{ marginBottom: 12 }} title={campaign.title} extra={<Countdown cutoffAt={campaign.cutoffAt} />}>
+                <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }}>{campaign.description}</Typography.Paragraph>
+                <Typography.Text>{t('campaign.delivery', { d: campaign.deliveryDate })}</Typography.Text>
+                <div style={{ marginTop: 8 }}>
+                  {campaign.offers.slice(0, 4).map((offer) => (
+                    <Tag key={offer.offerId}>{offer.name}</Tag>
+                  ))}
+                  {campaign.offers.length > 4 ? <Tag>+{campaign.offers.length - 4}</Tag> : null}
+                </div>
+              </Card>
+            </Link>
+          ))
+        }
+      </QueryView>
+    </>
+  );
+}
