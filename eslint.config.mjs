@@ -118,7 +118,7 @@ export default defineConfig(
   js.configs.recommended,
   tseslint.configs.recommended,
   {
-    files: ['**/*.ts', '**/*.mts', '**/*.cts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
     plugins: { '@nx': nx },
     languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
@@ -132,7 +132,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['apps/*/src/config.ts', 'apps/*/src/main.ts', '**/test-config.ts', 'tests/**/*.ts', ...TEST_FILES],
+    files: ['apps/*/src/config.ts', 'apps/*/src/main.ts', 'apps/*/vite.config.ts', '**/test-config.ts', 'tests/**/*.ts', ...TEST_FILES],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -6,7 +6,7 @@ const path = require('node:path');
 const swcrc = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc'), 'utf8'));
 
 // ESM-only packages that Jest (CommonJS) must transform.
-const esmPackages = ['@nestjs', '@nats-io', 'uid', 'load-esm', 'file-type', 'strtok3', 'token-types', 'peek-readable', '@tokenizer', 'uint8array-extras', 'cookie', 'fastify-plugin'];
+const esmPackages = ['@nestjs', '@nats-io', 'uid', 'load-esm', 'file-type', 'strtok3', 'token-types', 'peek-readable', '@tokenizer', 'uint8array-extras', 'cookie', 'fastify-plugin', 'content-disposition'];
 
 const common = {
   testEnvironment: 'node',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run openapi`: regenerates libs/gateway/feature/openapi.json from the gateway's route table
-// (TypeScript run from source). `npm run openapi -- --check` only verifies it is up to date.
+// (TypeScript run from source), then the web console's typed client from it
+// (apps/console/src/api/schema.d.ts). `npm run openapi -- --check` only verifies both are up to date.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,4 +13,6 @@ const result = spawnSync(
   ['--conditions=@linli/source', '--import', '@swc-node/register/esm-register', script, ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit' },
 );
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+const client = spawnSync(process.execPath, [join(root, 'tools', 'console.mjs'), 'client', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+process.exit(client.status ?? 1);

@@ -2,7 +2,7 @@
 // `npm start`: one command brings the whole platform up on one machine.
 //  1. checks NATS (stops with instructions when none is reachable);
 //  2. checks PostgreSQL, or falls back to embedded PGlite databases (one per service);
-//  3. generates Prisma clients, builds, creates and migrates every service database;
+//  3. generates Prisma clients, builds (services and the web console), creates and migrates every service database;
 //  4. starts the six services and the gateway under a supervisor (a crashed one is restarted),
 //     waits until /v1/health is up;
 //  5. loads demo data once and prints where everything is.
@@ -125,6 +125,7 @@ or point NATS_URL at a reachable server.`);
 
   say('generating Prisma clients and building');
   run(process.execPath, [join(root, 'tools', 'build.mjs')], 'build');
+  run(process.execPath, [join(root, 'tools', 'console.mjs'), 'build'], 'console build');
 
   const { migrateAll } = await import('./migrate.mjs');
   await migrateAll({ server: DATABASE_SERVER_URL, urlFor, log: (line) => say(`migrate ${line}`) });
@@ -186,6 +187,7 @@ or point NATS_URL at a reachable server.`);
   await seedDemo({ baseUrl: `http://127.0.0.1:${HTTP_PORT}`, natsUrl: NATS_URL, stateDir: state, log: (line) => say(`demo ${line}`) });
   say(`API:       http://localhost:${HTTP_PORT}/v1`);
   say(`API docs:  http://localhost:${HTTP_PORT}/docs`);
+  say(`console:   http://localhost:${HTTP_PORT}/console/  (resident H5, leader workbench, ops console)`);
   say(`health:    http://localhost:${HTTP_PORT}/v1/health`);
   say('Ctrl-C stops everything.');
 }

@@ -29,6 +29,8 @@ export const gatewayConfigFragment = {
    * ACCESS_TOKEN_TTL_SECONDS, so no revoked session's token is honoured after a restart.
    */
   REVOCATION_REPLAY_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** The web console's build folder, served under `/console/`; empty or without a build: not served. */
+  CONSOLE_DIR: z.string().trim().default(''),
 };
 
 /** The parsed configuration `createGateway` needs (what `apps/gateway/src/config.ts` produces). */

@@ -5,6 +5,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { AccessTokenVerifier, SpanKind, extractTraceContext, inSpan, type HealthService, type RpcClient } from '@linli/nest-kit';
 import { apiIndex, apiIndexRoute } from './api-index.js';
 import { authenticate } from './auth.js';
+import { registerConsole } from './console-static.js';
 import { PartnerKeyVerifier } from './partner-auth.js';
 import { DOCS_HTML, DOCS_SCRIPT } from './docs-page.js';
 import type { GatewayConfig } from './gateway.config.js';
@@ -208,4 +209,5 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
   fastify.get('/docs/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
   fastify.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', docsSecurity).send(DOCS_HTML));
   fastify.get('/docs/docs.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(DOCS_SCRIPT));
+  await registerConsole(fastify, config.CONSOLE_DIR);
 }

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+/**
+ * The web console's built files (apps/console/dist) under `/console/`: hashed assets cached for a
+ * year, `index.html` never cached and answered for every client-side route (`/console/ops/assets`).
+ * Its content security policy lets the pages talk to this origin only.
+ */
+export const CONSOLE_PREFIX = '/console/';
+export const CONSOLE_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+function headers(reply: FastifyReply, path: string): void {
+  const isIndex = path.endsWith('index.html');
+  reply.header('cache-control', isIndex ? 'no-cache' : 'public, max-age=31536000, immutable');
+  if (isIndex) reply.header('content-security-policy', CONSOLE_SECURITY_POLICY);
+}
+
+/** Serves the console from `dir` when it holds a build (`index.html`); returns whether it does. */
+export async function registerConsole(fastify: FastifyInstance, dir: string): Promise<boolean> {
+  if (!dir || !existsSync(join(dir, 'index.html'))) return false;
+  // Routes for the files found now (no wildcard): unknown paths fall through to the SPA route below.
+  await fastify.register(fastifyStatic, { root: dir, prefix: CONSOLE_PREFIX, wildcard: false, index: 'index.html', cacheControl: false, setHeaders: headers });
+  fastify.get('/console', (_request, reply) => reply.redirect(CONSOLE_PREFIX));
+  fastify.get(`${CONSOLE_PREFIX}*`, (request, reply) => {
+    // A missing file (an old asset) is a 404, not the page.
+    if (/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)) return reply.callNotFound();
+    headers(reply, 'index.html');
+    return reply.sendFile('index.html');
+  });
+  return true;
+}
