@@ -1,11 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap, type Schemas } from '../api/client';
+import { ApiError, api, unwrap, type Schemas } from '../api/client';
 import { requestKey } from '../components/format';
 
 export type Order = Schemas['Order'];
 export const PAGE_SIZE = 10;
 
-export const useCampaigns = () => useQuery({ queryKey: ['campaigns', 'open'], queryFn: async () => unwrap(await api.GET('/v1/campaigns', { params: { query: { limit: 50 } } })) });
+/**
+ * Open campaigns at the resident's pickup point, once they have one. Right after choosing it the
+ * orders service may not have heard of the binding yet (ORDERS.NOT_BOUND): asked again each second.
+ */
+export const useCampaigns = (bound: boolean) =>
+  useQuery({
+    queryKey: ['campaigns', 'open'],
+    enabled: bound,
+    queryFn: async () => unwrap(await api.GET('/v1/campaigns', { params: { query: { limit: 50 } } })),
+    refetchInterval: (query) => (query.state.error instanceof ApiError && query.state.error.code === 'ORDERS.NOT_BOUND' ? 1000 : false),
+  });
 
 export const useCampaign = (campaignId: string) =>
   useQuery({ queryKey: ['campaign', campaignId], queryFn: async () => unwrap(await api.GET('/v1/campaigns/{campaignId}', { params: { path: { campaignId } } })) });
@@ -100,4 +110,30 @@ export function useExport() {
 
 export function useErase() {
   return useMutation({ mutationFn: async () => unwrap(await api.POST('/v1/me/erasure')) });
+}
+
+export const useCompoundList = () =>
+  useQuery({ queryKey: ['compounds'], queryFn: async () => unwrap(await api.GET('/v1/compounds', { params: { query: { limit: 200 } } })) });
+
+export const useServingPoints = (compoundId: string | undefined) =>
+  useQuery({
+    queryKey: ['points', compoundId],
+    enabled: !!compoundId,
+    queryFn: async () => unwrap(await api.GET('/v1/pickup-points', { params: { query: { compoundId: compoundId! } } })),
+  });
+
+/** Where the resident lives (profile) and collects (binding). */
+export function useChoosePickupPoint() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ compoundId, pickupPointId }: { compoundId: string; pickupPointId: string }) => {
+      unwrap(await api.PATCH('/v1/me/profile', { body: { compoundId } }));
+      return unwrap(await api.PUT('/v1/me/pickup-point', { body: { compoundId, pickupPointId } }));
+    },
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['my-pickup-point'] });
+      void client.invalidateQueries({ queryKey: ['profile'] });
+      void client.invalidateQueries({ queryKey: ['campaigns'] });
+    },
+  });
 }

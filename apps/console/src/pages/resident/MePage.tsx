@@ -1,9 +1,10 @@
-import { App, Button, Card, Descriptions, Form, Input, Popconfirm, Space, Switch, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Popconfirm, Space, Switch, Typography } from 'antd';
 import { errorMessage } from '../../api/errors';
 import { session } from '../../api/session';
 import { QueryView } from '../../components/states';
 import { useErase, useExport, useMyPickupPoint, useProfile, useSetConsent, useUpdateProfile } from '../../hooks/resident';
 import { useI18n } from '../../i18n/i18n';
+import { PickupPointChooser } from './PickupPointChooser';
 
 function download(name: string, content: string) {
   const url = URL.createObjectURL(new Blob([content], { type: 'application/json' }));
@@ -38,14 +39,11 @@ export function MePage() {
               }
             >
               <Form.Item name="nickname" label={t('me.nickname')} rules={[{ max: 40 }]}><Input /></Form.Item>
-              <Descriptions size="small" column={1}>
-                <Descriptions.Item label={t('me.compound')}>{data.compoundId ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('me.pickupPoint')}>{point.data?.current?.pickupPointId ? point.data.current.pickupPointId.slice(0, 8) : '—'}</Descriptions.Item>
-              </Descriptions>
               <Form.Item name="building" label={t('me.building')} rules={[{ max: 40 }]}><Input /></Form.Item>
               <Button htmlType="submit" loading={update.isPending}>{t('me.save')}</Button>
             </Form>
           </Card>
+          {point.isPending ? null : <PickupPointChooser compoundId={point.data?.current?.compoundId ?? data.compoundId} pickupPointId={point.data?.current?.pickupPointId} />}
           <Card title={t('me.consents')} size="small">
             {(['profiling', 'marketing'] as const).map((purpose) => {
               const granted = data.consents.find((c) => c.purpose === purpose)?.granted ?? false;

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
-import { Card, Tag, Typography } from 'antd';
+import { Card, Skeleton, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { countdown } from '../../components/format';
-import { QueryView } from '../../components/states';
-import { useCampaigns } from '../../hooks/resident';
+import { ApiError } from '../../api/client';
+import { ErrorState, QueryView } from '../../components/states';
+import { useCampaigns, useMyPickupPoint } from '../../hooks/resident';
 import { useI18n } from '../../i18n/i18n';
+import { PickupPointChooser } from './PickupPointChooser';
 
 /** Re-renders every second (for countdowns). */
 export function useNow(): number {
@@ -25,11 +27,21 @@ export function Countdown({ cutoffAt }: { cutoffAt: string }) {
 
 export function TodayPage() {
   const { t } = useI18n();
-  const campaigns = useCampaigns();
+  const binding = useMyPickupPoint();
+  const campaigns = useCampaigns(!!binding.data?.current);
+  // Just bound: the orders service hears of it in a moment (the query asks again meanwhile).
+  const syncing = campaigns.error instanceof ApiError && campaigns.error.code === 'ORDERS.NOT_BOUND';
   return (
     <>
       <Typography.Title level={4}>{t('resident.today')}</Typography.Title>
-      <QueryView query={campaigns} isEmpty={(d) => d.campaigns.length === 0} empty={t('campaign.empty')}>
+      {binding.isError ? (
+        <ErrorState error={binding.error} onRetry={() => void binding.refetch()} />
+      ) : binding.isSuccess && !binding.data.current ? (
+        <>
+          <Typography.Paragraph type="secondary">{t('campaign.notBound')}</Typography.Paragraph>
+          <PickupPointChooser />
+        </>
+      ) : syncing ? <Skeleton active /> : <QueryView query={campaigns} isEmpty={(d) => d.campaigns.length === 0} empty={t('campaign.empty')}>
         {(data) =>
           data.campaigns.map((campaign) => (
             <Link key={campaign.campaignId} to={`/resident/campaigns/${campaign.campaignId}`} data-testid="campaign-card">
@@ -46,7 +58,7 @@ export function TodayPage() {
             </Link>
           ))
         }
-      </QueryView>
+      </QueryView>}
     </>
   );
 }
