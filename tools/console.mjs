@@ -74,6 +74,8 @@ export function measure(dist = join(app, 'dist')) {
 }
 
 async function build() {
+  // A production build whatever the caller's NODE_ENV (Jest sets `test`, which would bundle React's development build).
+  process.env.NODE_ENV = 'production';
   const vite = await import('vite');
   await vite.build({ root: app, configFile: join(app, 'vite.config.ts'), logLevel: 'warn', build: { manifest: true } });
   const { initialKb, areas } = measure();
