@@ -64,6 +64,7 @@ export async function startPlatform(): Promise<Platform> {
     const base = `http://127.0.0.1:${port}`;
     // The demo data of `npm start`; its ops bootstrap grants over NATS under this file's prefix.
     process.env['NATS_SUBJECT_PREFIX'] = env.prefix;
+    // eslint-disable-next-line @nx/enforce-module-boundaries -- tools/seed.mjs is a script, not a lib: the same demo data `npm start` loads
     const { seedDemo } = (await import('../../tools/seed.mjs')) as { seedDemo: (options: object) => Promise<SeedContext> };
     const seed = await seedDemo({ baseUrl: base, natsUrl: process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222', log: () => undefined });
     return { base, prefix: env.prefix, seed, seededAt: Date.now(), stop };

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { format } from './format';
 import { en, zh, type MessageKey } from './messages';
 
 export type Lang = 'zh-CN' | 'en';
@@ -12,9 +13,6 @@ interface I18n {
 
 const Context = createContext<I18n | null>(null);
 
-export function format(template: string, vars?: Record<string, string | number>): string {
-  return vars ? template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)) : template;
-}
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem(KEY) === 'en' ? 'en' : 'zh-CN'));
