@@ -183,11 +183,117 @@ export interface paths {
         put?: never;
         /**
          * Link another channel identity (phone, WeChat, member card) to the caller
-         * @description When the identity already belongs to another account, the two accounts are merged into the caller.
+         * @description Every channel needs proof of possession: a phone by its one-time code, WeChat by a login code, a member card by the one-time code issued to its holder (`POST /v1/me/identities/member-card/code`, or handed over by the leader who scanned the card). When the identity already belongs to another account that account is merged into the caller, keeping the caller's roles; an account holding more than the resident role, or with open orders at another pickup point, is merged only after ops approves (`409 IDENTITY.MERGE_APPROVAL_REQUIRED`, with the queued request's id).
          *
          *     Any signed-in user (bearer access token).
          */
         post: operations["postMeIdentities"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/identities/member-card/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a member card's one-time code to the phone on file of its holder
+         * @description A card with no holder, or whose holder has no phone, is proved at the pickup point instead: the leader scans it and hands over a code.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postMeIdentitiesMemberCardCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/member-cards/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue the one-time code of a member card scanned at the pickup point (leader, audited)
+         * @description The leader has the physical card in hand and gives the code to the resident in person.
+         *
+         *     Requires one of the roles: leader, ops (bearer access token).
+         */
+        post: operations["postLeaderMemberCardsCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/merge-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Account merges waiting for approval (ops)
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        get: operations["getOpsMergeRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/merge-requests/{mergeRequestId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a queued account merge (ops, audited)
+         * @description The merge keeps the requesting account's roles; any other role is granted explicitly.
+         *
+         *     Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsMergeRequestsByMergeRequestIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/merge-requests/{mergeRequestId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a queued account merge (ops, audited)
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsMergeRequestsByMergeRequestIdReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -809,11 +915,71 @@ export interface paths {
         put?: never;
         /**
          * Complain about quality: refund by line, with photos, within the window after pickup
-         * @description Idempotent per `refundKey`. Never more than was paid (409 `ORDERS.REFUND_EXCEEDS_PAID`); after the window 409 `ORDERS.REFUND_WINDOW_CLOSED`.
+         * @description Idempotent per `refundKey`. Never more than was paid (409 `ORDERS.REFUND_EXCEEDS_PAID`); after the window 409 `ORDERS.REFUND_WINDOW_CLOSED`. Paid at once up to the instant-refund limits (per order, and per resident per calendar month); above them the refund is `pending_review` until the order's leader or ops decides (`/v1/refund-reviews`).
          *
          *     Requires one of the roles: resident (bearer access token).
          */
         post: operations["postOrdersByOrderIdRefunds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refund-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Quality complaints waiting for review: a leader's own pickup points, or all (ops)
+         * @description Requires one of the roles: leader, ops (bearer access token).
+         */
+        get: operations["getRefundReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refund-reviews/{refundId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a complaint under review: the refund is paid (leader of the order, or ops; audited)
+         * @description Requires one of the roles: leader, ops (bearer access token).
+         */
+        post: operations["postRefundReviewsByRefundIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refund-reviews/{refundId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a complaint under review, with a reason (leader of the order, or ops; audited)
+         * @description Requires one of the roles: leader, ops (bearer access token).
+         */
+        post: operations["postRefundReviewsByRefundIdReject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1418,7 +1584,7 @@ export interface components {
     schemas: {
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
             message: string;
             /** @description Code-specific; `fields: [{path, message}]` for COMMON.VALIDATION_FAILED */
             details?: unknown;
@@ -1659,7 +1825,7 @@ export interface components {
             reason: "shortage" | "quality" | "cancellation" | "min-group-unmet" | "late-payment" | "duplicate-payment";
             amountCents: number;
             /** @enum {string} */
-            status: "succeeded" | "failed";
+            status: "succeeded" | "failed" | "pending_review" | "rejected";
             description: string | null;
             photoUrls: string[];
             lines: {
@@ -1670,6 +1836,13 @@ export interface components {
             }[];
             /** Format: date-time */
             createdAt: string;
+            autoApproved: boolean;
+            review: {
+                reason: string;
+                decidedBy: string | null;
+                decidedAt: string | null;
+                decisionReason: string | null;
+            } | null;
         };
         Bundle: {
             /** Format: uuid */
@@ -1801,7 +1974,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
                                     message: string;
                                 };
                             };
@@ -1831,7 +2004,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
                                     message: string;
                                 };
                             };
@@ -2147,6 +2320,7 @@ export interface operations {
                         /** @constant */
                         channel: "member-card";
                         cardNumber: string;
+                        code: string;
                     };
                 };
             };
@@ -2163,6 +2337,233 @@ export interface operations {
                         userId: string;
                         linked: ("phone" | "wechat-unionid" | "wechat-openid" | "mini-program-openid" | "member-card")[];
                         mergedFromUserId: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMeIdentitiesMemberCardCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cardNumber: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        delivery: "sms";
+                        maskedPhone: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        resendAfterSeconds: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postLeaderMemberCardsCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cardNumber: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cardNumber: string;
+                        oneTimeCode: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOpsMergeRequests: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mergeRequests: {
+                            /** Format: uuid */
+                            mergeRequestId: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected";
+                            /** Format: uuid */
+                            requestedBy: string;
+                            /** Format: uuid */
+                            sourceUserId: string;
+                            /** @enum {string} */
+                            channel: "phone" | "wechat-unionid" | "wechat-openid" | "mini-program-openid" | "member-card";
+                            maskedValue: string;
+                            reasons: string[];
+                            decidedBy: string | null;
+                            decisionReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            decidedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsMergeRequestsByMergeRequestIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mergeRequestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        mergeRequestId: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        /** Format: uuid */
+                        requestedBy: string;
+                        /** Format: uuid */
+                        sourceUserId: string;
+                        /** @enum {string} */
+                        channel: "phone" | "wechat-unionid" | "wechat-openid" | "mini-program-openid" | "member-card";
+                        maskedValue: string;
+                        reasons: string[];
+                        decidedBy: string | null;
+                        decisionReason: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        decidedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsMergeRequestsByMergeRequestIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mergeRequestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        mergeRequestId: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected";
+                        /** Format: uuid */
+                        requestedBy: string;
+                        /** Format: uuid */
+                        sourceUserId: string;
+                        /** @enum {string} */
+                        channel: "phone" | "wechat-unionid" | "wechat-openid" | "mini-program-openid" | "member-card";
+                        maskedValue: string;
+                        reasons: string[];
+                        decidedBy: string | null;
+                        decisionReason: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        decidedAt: string | null;
                     };
                 };
             };
@@ -3547,7 +3948,7 @@ export interface operations {
                             reason: "shortage" | "quality" | "cancellation" | "min-group-unmet" | "late-payment" | "duplicate-payment";
                             amountCents: number;
                             /** @enum {string} */
-                            status: "succeeded" | "failed";
+                            status: "succeeded" | "failed" | "pending_review" | "rejected";
                             description: string | null;
                             photoUrls: string[];
                             lines: {
@@ -3558,6 +3959,13 @@ export interface operations {
                             }[];
                             /** Format: date-time */
                             createdAt: string;
+                            autoApproved: boolean;
+                            review: {
+                                reason: string;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            } | null;
                         }[];
                     };
                 };
@@ -3595,6 +4003,137 @@ export interface operations {
         responses: {
             /** @description Success */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getRefundReviews: {
+        parameters: {
+            query?: {
+                status?: "pending_review" | "succeeded" | "failed" | "rejected";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        refunds: {
+                            /** Format: uuid */
+                            refundId: string;
+                            /** Format: uuid */
+                            orderId: string;
+                            refundKey: string;
+                            /** @enum {string} */
+                            reason: "shortage" | "quality" | "cancellation" | "min-group-unmet" | "late-payment" | "duplicate-payment";
+                            amountCents: number;
+                            /** @enum {string} */
+                            status: "succeeded" | "failed" | "pending_review" | "rejected";
+                            description: string | null;
+                            photoUrls: string[];
+                            lines: {
+                                /** Format: uuid */
+                                lineId: string;
+                                quantity: number;
+                                amountCents: number;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            autoApproved: boolean;
+                            review: {
+                                reason: string;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                            } | null;
+                            /** Format: uuid */
+                            pickupPointId: string;
+                            /** Format: uuid */
+                            userId: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postRefundReviewsByRefundIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                refundId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Refund"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postRefundReviewsByRefundIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                refundId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
