@@ -1,6 +1,7 @@
 import { createContext, useContext, useState } from 'react';
 import { Menu, Select, Space, Typography } from 'antd';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { RefundReviews } from '../../components/RefundReviews';
 import { EmptyState, QueryView } from '../../components/states';
 import { useMyPoints } from '../../hooks/leader';
 import { useI18n } from '../../i18n/i18n';
@@ -26,6 +27,7 @@ export default function LeaderApp() {
     { key: 'sorting', label: t('leader.sorting') },
     { key: 'scan', label: t('leader.scan') },
     { key: 'orders', label: t('leader.orders') },
+    { key: 'refunds', label: t('review.title') },
     { key: 'dashboard', label: t('leader.dashboard') },
     { key: 'coming', label: `${t('coming.attention')} · ${t('coming.care')}` },
   ];
@@ -52,6 +54,7 @@ export default function LeaderApp() {
                 <Route path="sorting" element={<SortingPage />} />
                 <Route path="scan" element={<ScanPage />} />
                 <Route path="orders" element={<PointOrdersPage />} />
+                <Route path="refunds" element={<RefundReviews />} />
                 <Route path="customers/:userId" element={<CustomerPage />} />
                 <Route path="dashboard" element={<DashboardPage />} />
                 <Route path="coming" element={<ComingPage />} />

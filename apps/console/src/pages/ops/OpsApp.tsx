@@ -1,5 +1,6 @@
 import { Layout, Menu } from 'antd';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { RefundReviews } from '../../components/RefundReviews';
 import { useI18n } from '../../i18n/i18n';
 import { ApplicationsPage } from './ApplicationsPage';
 import { AssetsPage } from './AssetsPage';
@@ -18,6 +19,7 @@ export default function OpsApp() {
     { key: 'campaigns', label: t('ops.campaigns') },
     { key: 'catalogue', label: t('ops.catalogue') },
     { key: 'applications', label: t('ops.applications') },
+    { key: 'refunds', label: t('review.title') },
     { key: 'insights', label: t('ops.insights') },
     { key: 'coming', label: `${t('coming.moderation')} · ${t('coming.cocreation')}` },
   ];
@@ -33,6 +35,7 @@ export default function OpsApp() {
           <Route path="campaigns" element={<CampaignsPage />} />
           <Route path="catalogue" element={<CataloguePage />} />
           <Route path="applications" element={<ApplicationsPage />} />
+          <Route path="refunds" element={<RefundReviews />} />
           <Route path="insights" element={<InsightsPage />} />
           <Route path="coming" element={<OpsComingPage />} />
         </Routes>

@@ -76,7 +76,7 @@ function Refunds({ order }: { order: Order }) {
                     <Tag>{t(`refund.reason.${r.reason}` as MessageKey)}</Tag>
                     <Typography.Text>¥{yuan(r.amountCents)}</Typography.Text>
                     <Typography.Text type="secondary">{dateTime(r.createdAt, lang)}</Typography.Text>
-                    {r.status === 'failed' ? <Tag color="red">failed</Tag> : null}
+                    {r.status !== 'succeeded' ? <Tag color={r.status === 'pending_review' ? 'gold' : 'red'}>{t(`refund.status.${r.status}` as MessageKey)}</Tag> : null}
                   </Space>
                 </List.Item>
               )}
