@@ -160,6 +160,8 @@ describe('the web console in Chromium', () => {
     await screenshot(leader, 'leader-2-pickup-scanned');
     const { orders } = await api<{ orders: { orderId: string; status: string }[] }>('GET', `/v1/ops/orders?campaignId=${campaignId}`, ops);
     expect(orders.find((o) => o.orderId === orderId)?.status).toBe('picked_up');
+    await leader.getByRole('menuitem', { name: '售后审核' }).click();
+    await leader.getByTestId('refund-reviews').waitFor();
     await leader.getByRole('menuitem', { name: '自提点订单' }).click();
     await leader.locator('.ant-table-row').first().waitFor();
     await screenshot(leader, 'leader-3-orders');
@@ -202,13 +204,38 @@ describe('the web console in Chromium', () => {
       const metrics = await api<{ orders: number }>('GET', '/v1/asset-metrics', seed.ops.accessToken);
       return metrics.orders > before ? metrics : undefined;
     });
-    await page.getByTestId('refresh-assets').click();
+    await page.getByTestId('reload-metrics').click();
     await until('the dashboard to move', async () => (Number((await ordersMetric.textContent())!.replace(/\D/g, '')) > before ? true : undefined));
     await screenshot(page, 'ops-2-asset-metrics-moved');
 
+    // A new draft campaign through the form (checked with the contracts' schema before it is sent).
+    await page.getByRole('menuitem', { name: '团购活动' }).click();
+    await page.locator('.ant-table-row').first().waitFor();
+    await screenshot(page, 'ops-3-campaigns');
+    await page.getByTestId('new-campaign').click();
+    const drawer = page.getByTestId('campaign-form');
+    await drawer.getByLabel('标题', { exact: true }).fill('周末水果团 · 草稿');
+    const tomorrow = shanghaiDate(Date.now() + 86_400_000);
+    await drawer.getByLabel('开始时间').fill(`${tomorrow}T08:00`);
+    await drawer.getByLabel('截单时间').fill(`${tomorrow}T20:00`);
+    await drawer.getByLabel('送达日期').fill(shanghaiDate(Date.now() + 2 * 86_400_000));
+    await drawer.getByLabel('覆盖小区').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '枫林阁' }).click();
+    await page.keyboard.press('Escape');
+    await drawer.getByTestId('offer-skus').click();
+    await page.keyboard.type('脐橙');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '赣南脐橙' }).click();
+    await page.keyboard.press('Escape');
+    await drawer.locator('.ant-table-row', { hasText: '赣南脐橙' }).waitFor();
+    await screenshot(page, 'ops-3b-new-campaign');
+    await drawer.getByText('保存为草稿').click();
+    await page.getByText('已创建草稿，发布后居民可见').waitFor();
+    await page.getByText('草稿', { exact: true }).click();
+    await page.locator('.ant-table-row', { hasText: '周末水果团 · 草稿' }).waitFor();
+
     for (const [item, name, ready] of [
-      ['团购活动', 'ops-3-campaigns', '.ant-table-row'],
       ['商品库', 'ops-4-catalogue', '.ant-table-row'],
+      ['售后审核', 'ops-7-refund-reviews', '.ant-table'],
       ['团长申请', 'ops-5-leader-applications', '.ant-table'],
       ['需求洞察', 'ops-6-demand-insights', '.ant-statistic'],
     ] as const) {

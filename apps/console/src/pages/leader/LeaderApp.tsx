@@ -1,16 +1,18 @@
-import { createContext, useContext, useState } from 'react';
-import { Menu, Select, Space, Typography } from 'antd';
+import { createContext, lazy, Suspense, useContext, useState } from 'react';
+import { Menu, Select, Skeleton, Space, Typography } from 'antd';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { RefundReviews } from '../../components/RefundReviews';
 import { EmptyState, QueryView } from '../../components/states';
 import { useMyPoints } from '../../hooks/leader';
 import { useI18n } from '../../i18n/i18n';
 import { CustomerPage } from './CustomerPage';
-import { DashboardPage } from './DashboardPage';
 import { PointOrdersPage } from './PointOrdersPage';
 import { ScanPage } from './ScanPage';
 import { SortingPage } from './SortingPage';
 import { ComingPage } from './ComingPage';
+
+// The charts load with the dashboard, not with the workbench's first screen.
+const DashboardPage = lazy(() => import('./DashboardPage'));
 
 const PointContext = createContext<string | undefined>(undefined);
 export const usePoint = () => useContext(PointContext);
@@ -56,7 +58,7 @@ export default function LeaderApp() {
                 <Route path="orders" element={<PointOrdersPage />} />
                 <Route path="refunds" element={<RefundReviews />} />
                 <Route path="customers/:userId" element={<CustomerPage />} />
-                <Route path="dashboard" element={<DashboardPage />} />
+                <Route path="dashboard" element={<Suspense fallback={<Skeleton active />}><DashboardPage /></Suspense>} />
                 <Route path="coming" element={<ComingPage />} />
               </Routes>
             ) : (

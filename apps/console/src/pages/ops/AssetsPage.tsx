@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { App, Select, Space, Typography } from 'antd';
+import { App, Button, Select, Space, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../api/errors';
 import { AssetDashboard, RefreshAssetsButton } from '../../components/AssetDashboard';
 import { useCompounds, usePointsOfCompound, useRefreshAssets } from '../../hooks/ops';
@@ -14,6 +15,7 @@ export function AssetsPage() {
   const compounds = useCompounds();
   const points = usePointsOfCompound(compoundId);
   const refresh = useRefreshAssets();
+  const client = useQueryClient();
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
@@ -40,6 +42,7 @@ export function AssetsPage() {
             options={points.data?.pickupPoints.map((p) => ({ value: p.pickupPointId, label: p.name }))}
           />
         ) : null}
+        <Button onClick={() => void client.invalidateQueries({ queryKey: ['asset-metrics'] })} data-testid="reload-metrics">{t('assets.reload')}</Button>
         <RefreshAssetsButton loading={refresh.isPending} onClick={() => refresh.mutateAsync().then(() => message.success(t('assets.refreshed')), (e) => message.error(errorMessage(e, lang)))} />
       </Space>
       <AssetDashboard scope={pickupPointId ? { pickupPointId } : compoundId ? { compoundId } : {}} />

@@ -5,6 +5,7 @@ import { dateTime } from '../../components/format';
 import { QueryView } from '../../components/states';
 import { OPS_PAGE_SIZE, useOpsCampaigns, usePublishCampaign, useShipCampaign } from '../../hooks/ops';
 import { useI18n } from '../../i18n/i18n';
+import { CreateCampaign } from './CreateCampaign';
 
 const STATUSES = ['published', 'draft', 'closing', 'closed', 'cancelled'] as const;
 
@@ -19,7 +20,10 @@ export function CampaignsPage() {
   const fail = (e: unknown) => message.error(errorMessage(e, lang));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Segmented value={status} onChange={(v) => { setStatus(v as typeof status); setPage(1); }} options={STATUSES.map((s) => ({ value: s, label: s }))} />
+      <Space wrap>
+        <CreateCampaign />
+        <Segmented value={status} onChange={(v) => { setStatus(v as typeof status); setPage(1); }} options={STATUSES.map((s) => ({ value: s, label: t(`campaignStatus.${s}`) }))} />
+      </Space>
       <QueryView query={campaigns}>
         {(data) => (
           <Table
