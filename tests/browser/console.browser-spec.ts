@@ -160,6 +160,13 @@ describe('the web console in Chromium', () => {
     await screenshot(leader, 'leader-2-pickup-scanned');
     const { orders } = await api<{ orders: { orderId: string; status: string }[] }>('GET', `/v1/ops/orders?campaignId=${campaignId}`, ops);
     expect(orders.find((o) => o.orderId === orderId)?.status).toBe('picked_up');
+    await leader.getByRole('menuitem', { name: '客户', exact: true }).click();
+    const demoCustomer = leader.locator('.ant-table-row a', { hasText: seed.residents[0]!.tokens.userId.slice(0, 8) });
+    await demoCustomer.waitFor();
+    await screenshot(leader, 'leader-3a-customers');
+    await demoCustomer.click();
+    await leader.getByText('客户画像').waitFor();
+    await screenshot(leader, 'leader-3b-customer-detail');
     await leader.getByRole('menuitem', { name: '售后审核' }).click();
     await leader.getByTestId('refund-reviews').waitFor();
     await leader.getByRole('menuitem', { name: '自提点订单' }).click();

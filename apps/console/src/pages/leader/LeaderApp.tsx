@@ -6,6 +6,7 @@ import { EmptyState, QueryView } from '../../components/states';
 import { useMyPoints } from '../../hooks/leader';
 import { useI18n } from '../../i18n/i18n';
 import { CustomerPage } from './CustomerPage';
+import { CustomersPage } from './CustomersPage';
 import { PointOrdersPage } from './PointOrdersPage';
 import { ScanPage } from './ScanPage';
 import { SortingPage } from './SortingPage';
@@ -29,6 +30,7 @@ export default function LeaderApp() {
     { key: 'sorting', label: t('leader.sorting') },
     { key: 'scan', label: t('leader.scan') },
     { key: 'orders', label: t('leader.orders') },
+    { key: 'customers', label: t('leader.customers') },
     { key: 'refunds', label: t('review.title') },
     { key: 'dashboard', label: t('leader.dashboard') },
     { key: 'coming', label: `${t('coming.attention')} · ${t('coming.care')}` },
@@ -57,6 +59,7 @@ export default function LeaderApp() {
                 <Route path="scan" element={<ScanPage />} />
                 <Route path="orders" element={<PointOrdersPage />} />
                 <Route path="refunds" element={<RefundReviews />} />
+                <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:userId" element={<CustomerPage />} />
                 <Route path="dashboard" element={<Suspense fallback={<Skeleton active />}><DashboardPage /></Suspense>} />
                 <Route path="coming" element={<ComingPage />} />

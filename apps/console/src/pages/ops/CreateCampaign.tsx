@@ -103,7 +103,7 @@ export function CreateCampaign() {
           <Form.Item name="compoundIds" label={t('campaignForm.targets')} rules={[{ required: true, type: 'array', min: 1 }]}>
             <Select mode="multiple" options={compounds.data?.compounds.map((c) => ({ value: c.compoundId, label: c.name }))} />
           </Form.Item>
-          <Form.Item label={t('ops.offers')} required>
+          <Form.Item label={t('leader.items')} required>
             <Select
               mode="multiple"
               data-testid="offer-skus"
