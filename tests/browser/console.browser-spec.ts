@@ -5,7 +5,8 @@ import { apiOf, launchChromium, newContext, screenshot, signIn, startPlatform, u
  * The web console in Debian's Chromium against the real platform (services and gateway as
  * processes, the demo data of `npm start`): a new resident signs in by OTP, chooses a pickup point,
  * orders from a campaign and sees the pickup code; the point's leader finds the order in the sorting
- * list, confirms the delivery and scans the pickup; ops watch the asset metrics dashboard move.
+ * list, confirms the delivery and scans the pickup, then drafts, approves and sends a care message;
+ * ops watch the asset metrics dashboard move.
  * Every page fails the test on a console error, a failed request or a request to another host.
  * Screenshots: tests/browser/screenshots/.
  */
@@ -40,7 +41,7 @@ async function pick(page: Page, testId: string, option: string): Promise<void> {
 const shanghaiDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
 
 describe('the web console in Chromium', () => {
-  it('a resident orders and sees the pickup code; their leader finds the order in the sorting list and scans the pickup', async () => {
+  it('a resident orders and sees the pickup code; their leader finds the order in the sorting list, scans the pickup and sends a care message', async () => {
     const { base, seed } = platform;
     const api = apiOf(base);
     const ops = seed.ops.accessToken;
@@ -160,22 +161,44 @@ describe('the web console in Chromium', () => {
     await screenshot(leader, 'leader-2-pickup-scanned');
     const { orders } = await api<{ orders: { orderId: string; status: string }[] }>('GET', `/v1/ops/orders?campaignId=${campaignId}`, ops);
     expect(orders.find((o) => o.orderId === orderId)?.status).toBe('picked_up');
+    // Who needs the leader, one customer, and a care message drafted, approved and sent to their inbox.
+    await leader.getByRole('menuitem', { name: '今日关注' }).click();
+    await leader.getByTestId('attention-list').or(leader.getByText('今天没有需要关注的居民')).first().waitFor();
+    await screenshot(leader, 'leader-3-attention');
     await leader.getByRole('menuitem', { name: '客户', exact: true }).click();
-    const demoCustomer = leader.locator('.ant-table-row a', { hasText: seed.residents[0]!.tokens.userId.slice(0, 8) });
+    const demoResident = seed.residents[0]!;
+    const short = demoResident.tokens.userId.slice(0, 8);
+    const demoCustomer = leader.getByTestId('customers').locator('a', { hasText: new RegExp(`^(Resident 1|${short})$`) });
     await demoCustomer.waitFor();
-    await screenshot(leader, 'leader-3a-customers');
+    await screenshot(leader, 'leader-4-customers');
     await demoCustomer.click();
     await leader.getByText('客户画像').waitFor();
-    await screenshot(leader, 'leader-3b-customer-detail');
+    await screenshot(leader, 'leader-5-customer-detail');
+    await leader.getByTestId('draft-care').hover();
+    await leader.getByRole('menuitem', { name: '健康饮食' }).click();
+    await leader.getByText('草稿已生成，审核后可发送').waitFor();
+    await leader.getByRole('menuitem', { name: '关怀消息' }).click();
+    const mine = () => leader.getByTestId('draft').filter({ hasText: short }).first();
+    await mine().getByTestId('approve-draft').click();
+    await leader.getByText('已审核通过').waitFor();
+    await leader.getByText('待发送', { exact: true }).click();
+    await mine().getByTestId('send-draft').click();
+    await leader.getByText('已发送到居民消息箱').waitFor();
+    await leader.getByTestId('sent-message').first().waitFor();
+    await screenshot(leader, 'leader-6-care-message-sent');
+    const inbox = await api<{ messages: { category: string }[] }>('GET', '/v1/me/inbox', demoResident.tokens.accessToken);
+    expect(inbox.messages.some((m) => m.category === 'care')).toBe(true);
+    await leader.getByRole('menuitem', { name: '经营看板' }).click();
+    await leader.getByTestId('leader-dashboard').waitFor();
+    await screenshot(leader, 'leader-7-dashboard');
+    await leader.getByRole('menuitem', { name: '结算单' }).click();
+    await leader.locator('.ant-card').first().waitFor();
+    await screenshot(leader, 'leader-8-settlement');
     await leader.getByRole('menuitem', { name: '售后审核' }).click();
     await leader.getByTestId('refund-reviews').waitFor();
     await leader.getByRole('menuitem', { name: '自提点订单' }).click();
     await leader.locator('.ant-table-row').first().waitFor();
-    await screenshot(leader, 'leader-3-orders');
-    // Drafting and sending a care message comes with the leader customer-ops API.
-    await leader.getByRole('menuitem', { name: /今日关注名单/ }).click();
-    await leader.getByTestId('coming-with-api').first().waitFor();
-    await screenshot(leader, 'leader-4-care-messages-coming-with-api');
+    await screenshot(leader, 'leader-9-orders');
     expect(leaderWatch.problems).toEqual([]);
     await leaderContext.close();
   });

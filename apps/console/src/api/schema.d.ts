@@ -672,6 +672,448 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calendar/festivals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lunar festivals and the 24 solar terms of a year (1901–2099)
+         * @description Dates are China time (`YYYY-MM-DD`). Any other year is refused with 400 `LEADER_OPS.YEAR_OUT_OF_RANGE`.
+         *
+         *     Public: no token needed.
+         */
+        get: operations["getCalendarFestivals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The leader's own customers (residents bound to their pickup points)
+         * @description Filter by nickname (`q`), lifecycle `stage`, `tier` or churn-`risk` band; pass `nextAfter` as `after` for the next page.
+         *
+         *     Requires one of the roles: leader (bearer access token).
+         */
+        get: operations["getLeaderCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/customers/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One customer: purchases, lifecycle, risk and value, tags (with consent), birthday, notes and interactions
+         * @description A resident who does not collect at one of the caller’s pickup points is refused with 403 `LEADER_OPS.NOT_YOUR_CUSTOMER`.
+         *
+         *     Requires one of the roles: leader (bearer access token).
+         */
+        get: operations["getLeaderCustomersByUserId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/customers/{userId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the household notes the leader keeps about a customer
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        put: operations["putLeaderCustomersByUserIdNotes"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who needs the leader: at risk, replenishment due, birthdays and festivals ahead, stuck journeys, pickups waiting
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        get: operations["getLeaderAttention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The leader's reminders and the ones the system proposes
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        get: operations["getLeaderReminders"];
+        put?: never;
+        /**
+         * Set a reminder about a customer (or accept a proposed one with `source: system`)
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        post: operations["postLeaderReminders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/reminders/{reminderId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a reminder as done or dismissed
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        post: operations["postLeaderRemindersByReminderIdClose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The leader's drafts, newest first
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        get: operations["getLeaderDrafts"];
+        put?: never;
+        /**
+         * Draft a care message (birthday, festival, healthy eating) for one customer or each customer of a segment
+         * @description Each draft records the inputs it was written from and which generator wrote it. Nothing is sent until the leader approves and sends it.
+         *
+         *     Requires one of the roles: leader (bearer access token).
+         */
+        post: operations["postLeaderDrafts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/drafts/{draftId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft's text (before approval)
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        patch: operations["patchLeaderDraftsByDraftId"];
+        trace?: never;
+    };
+    "/v1/leader/drafts/{draftId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a draft for sending
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        post: operations["postLeaderDraftsByDraftIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/drafts/{draftId}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an approved draft (in-app inbox by default, or WeChat)
+         * @description Refused without the resident’s marketing consent (409 `LEADER_OPS.NO_MARKETING_CONSENT`), in quiet hours (409 `LEADER_OPS.QUIET_HOURS`), or unapproved (409 `LEADER_OPS.DRAFT_NOT_APPROVED`). The message carries its delivery status.
+         *
+         *     Requires one of the roles: leader (bearer access token).
+         */
+        post: operations["postLeaderDraftsByDraftIdSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages the leader sent, with their delivery status
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        get: operations["getLeaderMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The leader's month so far: repurchase and active rates, NPS, average LTV, tag completeness, score, level, income and forecast
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        get: operations["getLeaderDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leader/settlements/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The leader's settlement statement of a month (YYYY-MM) with its lines
+         * @description Requires one of the roles: leader (bearer access token).
+         */
+        get: operations["getLeaderSettlementsByMonth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's in-app inbox, newest first, with the unread count
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getMeInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/inbox/{messageId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an inbox message read
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postMeInboxByMessageIdRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/leader-settlements/{month}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue the settlement statements of an ended month (every leader, or one)
+         * @description A statement never changes once issued: issuing a month again is refused with 409 `LEADER_OPS.SETTLEMENT_ALREADY_ISSUED`; corrections are adjustment lines.
+         *
+         *     Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsLeaderSettlementsByMonthIssue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/leader-settlements/{month}/{leaderUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A leader's statement of a month
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        get: operations["getOpsLeaderSettlementsByMonthByLeaderUserId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/leader-settlements/{month}/{leaderUserId}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct an issued statement with an adjustment line (before approval)
+         * @description The total may not go below zero (400 `LEADER_OPS.NEGATIVE_PAYOUT`).
+         *
+         *     Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsLeaderSettlementsByMonthByLeaderUserIdAdjustments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/leader-settlements/{month}/{leaderUserId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve an issued statement
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsLeaderSettlementsByMonthByLeaderUserIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/leader-settlements/{month}/{leaderUserId}/paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an approved statement paid
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsLeaderSettlementsByMonthByLeaderUserIdPaid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns": {
         parameters: {
             query?: never;
@@ -1584,7 +2026,7 @@ export interface components {
     schemas: {
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
             message: string;
             /** @description Code-specific; `fields: [{path, message}]` for COMMON.VALIDATION_FAILED */
             details?: unknown;
@@ -1681,6 +2123,158 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        LeaderCustomer: {
+            /** Format: uuid */
+            userId: string;
+            nickname: string | null;
+            /** Format: uuid */
+            pickupPointId: string;
+            compoundId: string;
+            /** Format: date-time */
+            boundAt: string;
+            stage: ("new" | "active" | "at_risk" | "lapsed") | null;
+            churnRisk: number | null;
+            riskBand: ("low" | "medium" | "high") | null;
+            clvCents: number | null;
+            tier: string | null;
+            journeyStep: string | null;
+            completedOrders: number;
+            spentCents: number;
+            lastOrderAt: string | null;
+            birthday: string | null;
+            building: string | null;
+            marketingConsent: boolean;
+            profilingConsent: boolean;
+            tags: {
+                tag: string;
+                value: boolean | number | string;
+                /** @enum {string} */
+                source: "declared" | "inferred";
+                confidence: number;
+            }[];
+            tagCompleteness: number | null;
+            purchases: {
+                completedOrders: number;
+                spentCents: number;
+                averageOrderCents: number;
+                categories: {
+                    categoryId: string;
+                    spentCents: number;
+                    orders: number;
+                }[];
+            };
+            lastOrder: {
+                /** Format: uuid */
+                orderId: string;
+                status: string;
+                totalCents: number;
+                /** Format: date-time */
+                placedAt: string;
+            } | null;
+            notes: string;
+            interactions: {
+                /** Format: uuid */
+                interactionId: string;
+                /** @enum {string} */
+                kind: "note" | "message" | "reminder" | "draft";
+                summary: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
+        Reminder: {
+            /** Format: uuid */
+            reminderId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            kind: "pickup-waiting" | "replenishment-due" | "campaign-opening" | "birthday" | "custom";
+            text: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** @enum {string} */
+            source: "leader" | "system";
+            /** @enum {string} */
+            status: "open" | "done" | "dismissed";
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CareMessageDraft: {
+            /** Format: uuid */
+            draftId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            kind: "birthday" | "festival" | "healthy-eating";
+            /** @enum {string} */
+            locale: "zh-CN" | "en";
+            text: string;
+            inputs: {
+                [key: string]: unknown;
+            };
+            generator: string;
+            /** @enum {string} */
+            status: "draft" | "approved" | "sent" | "discarded";
+            edited: boolean;
+            approvedAt: string | null;
+            messageId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        SettlementStatement: {
+            /** Format: uuid */
+            settlementId: string;
+            /** Format: uuid */
+            leaderUserId: string;
+            month: string;
+            /** @enum {string} */
+            status: "issued" | "approved" | "paid";
+            rulesVersion: string;
+            score: number;
+            level: {
+                key: string;
+                name: string;
+                perks: string[];
+            };
+            totalCents: number;
+            lines: {
+                /** Format: uuid */
+                lineId: string;
+                /** @enum {string} */
+                kind: "commission" | "activity-bonus" | "satisfaction-bonus" | "service-fee" | "platform-dividend" | "adjustment";
+                amountCents: number;
+                explanation: string;
+                basis: {
+                    [key: string]: unknown;
+                };
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+            /** Format: date-time */
+            issuedAt: string;
+            approvedAt: string | null;
+            paidAt: string | null;
+        };
+        InboxMessage: {
+            /** Format: uuid */
+            messageId: string;
+            /** Format: uuid */
+            userId: string;
+            senderUserId: string | null;
+            /** @enum {string} */
+            channel: "in-app" | "wechat";
+            /** @enum {string} */
+            category: "care" | "marketing" | "service";
+            title: string;
+            body: string;
+            /** @enum {string} */
+            deliveryStatus: "pending" | "delivered" | "failed";
+            readAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            read: boolean;
         };
         Campaign: {
             /** Format: uuid */
@@ -1974,7 +2568,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
                                     message: string;
                                 };
                             };
@@ -2004,7 +2598,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
                                     message: string;
                                 };
                             };
@@ -3371,6 +3965,993 @@ export interface operations {
                             endReason: ("rebound" | "merged") | null;
                         }[];
                     };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCalendarFestivals: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        year: number;
+                        festivals: {
+                            /** @enum {string} */
+                            key: "spring-festival" | "lantern" | "qingming" | "dragon-boat" | "qixi" | "mid-autumn" | "double-ninth" | "laba" | "new-years-eve";
+                            name: string;
+                            date: string;
+                        }[];
+                        solarTerms: {
+                            /** @enum {string} */
+                            key: "minor-cold" | "major-cold" | "start-of-spring" | "rain-water" | "awakening-of-insects" | "spring-equinox" | "pure-brightness" | "grain-rain" | "start-of-summer" | "grain-buds" | "grain-in-ear" | "summer-solstice" | "minor-heat" | "major-heat" | "start-of-autumn" | "end-of-heat" | "white-dew" | "autumn-equinox" | "cold-dew" | "frost-descent" | "start-of-winter" | "minor-snow" | "major-snow" | "winter-solstice";
+                            name: string;
+                            date: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getLeaderCustomers: {
+        parameters: {
+            query?: {
+                q?: string;
+                stage?: "new" | "active" | "at_risk" | "lapsed";
+                tier?: string;
+                risk?: "low" | "medium" | "high";
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customers: {
+                            /** Format: uuid */
+                            userId: string;
+                            nickname: string | null;
+                            /** Format: uuid */
+                            pickupPointId: string;
+                            compoundId: string;
+                            /** Format: date-time */
+                            boundAt: string;
+                            stage: ("new" | "active" | "at_risk" | "lapsed") | null;
+                            churnRisk: number | null;
+                            riskBand: ("low" | "medium" | "high") | null;
+                            clvCents: number | null;
+                            tier: string | null;
+                            journeyStep: string | null;
+                            completedOrders: number;
+                            spentCents: number;
+                            lastOrderAt: string | null;
+                        }[];
+                        nextAfter: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getLeaderCustomersByUserId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaderCustomer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putLeaderCustomersByUserIdNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    notes: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        userId: string;
+                        notes: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getLeaderAttention: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asOf: string;
+                        items: {
+                            /** @enum {string} */
+                            kind: "at-risk" | "replenishment-due" | "birthday" | "festival" | "journey-stuck" | "pickup-waiting";
+                            userId: string | null;
+                            nickname: string | null;
+                            date: string | null;
+                            reason: string;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getLeaderReminders: {
+        parameters: {
+            query?: {
+                status?: "open" | "done" | "dismissed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reminders: {
+                            /** Format: uuid */
+                            reminderId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            kind: "pickup-waiting" | "replenishment-due" | "campaign-opening" | "birthday" | "custom";
+                            text: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** @enum {string} */
+                            source: "leader" | "system";
+                            /** @enum {string} */
+                            status: "open" | "done" | "dismissed";
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        proposed: {
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            kind: "pickup-waiting" | "replenishment-due" | "campaign-opening" | "birthday" | "custom";
+                            text: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postLeaderReminders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    userId: string;
+                    /**
+                     * @default custom
+                     * @enum {string}
+                     */
+                    kind?: "pickup-waiting" | "replenishment-due" | "campaign-opening" | "birthday" | "custom";
+                    text: string;
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * @default leader
+                     * @enum {string}
+                     */
+                    source?: "leader" | "system";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reminder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postLeaderRemindersByReminderIdClose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reminderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    status: "done" | "dismissed";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reminder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getLeaderDrafts: {
+        parameters: {
+            query?: {
+                status?: "draft" | "approved" | "sent" | "discarded";
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        drafts: {
+                            /** Format: uuid */
+                            draftId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            kind: "birthday" | "festival" | "healthy-eating";
+                            /** @enum {string} */
+                            locale: "zh-CN" | "en";
+                            text: string;
+                            inputs: {
+                                [key: string]: unknown;
+                            };
+                            generator: string;
+                            /** @enum {string} */
+                            status: "draft" | "approved" | "sent" | "discarded";
+                            edited: boolean;
+                            approvedAt: string | null;
+                            messageId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postLeaderDrafts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "birthday" | "festival" | "healthy-eating";
+                    /** @enum {string} */
+                    locale?: "zh-CN" | "en";
+                    /** Format: uuid */
+                    userId?: string;
+                    segment?: {
+                        /** @enum {string} */
+                        stage?: "new" | "active" | "at_risk" | "lapsed";
+                        tier?: string;
+                        /** @enum {string} */
+                        risk?: "low" | "medium" | "high";
+                    };
+                    /** @enum {string} */
+                    festivalKey?: "spring-festival" | "lantern" | "qingming" | "dragon-boat" | "qixi" | "mid-autumn" | "double-ninth" | "laba" | "new-years-eve";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        drafts: {
+                            /** Format: uuid */
+                            draftId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            kind: "birthday" | "festival" | "healthy-eating";
+                            /** @enum {string} */
+                            locale: "zh-CN" | "en";
+                            text: string;
+                            inputs: {
+                                [key: string]: unknown;
+                            };
+                            generator: string;
+                            /** @enum {string} */
+                            status: "draft" | "approved" | "sent" | "discarded";
+                            edited: boolean;
+                            approvedAt: string | null;
+                            messageId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchLeaderDraftsByDraftId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draftId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareMessageDraft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postLeaderDraftsByDraftIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draftId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareMessageDraft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postLeaderDraftsByDraftIdSend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draftId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    channel?: "in-app" | "wechat";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        draft: {
+                            /** Format: uuid */
+                            draftId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            kind: "birthday" | "festival" | "healthy-eating";
+                            /** @enum {string} */
+                            locale: "zh-CN" | "en";
+                            text: string;
+                            inputs: {
+                                [key: string]: unknown;
+                            };
+                            generator: string;
+                            /** @enum {string} */
+                            status: "draft" | "approved" | "sent" | "discarded";
+                            edited: boolean;
+                            approvedAt: string | null;
+                            messageId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        message: {
+                            /** Format: uuid */
+                            messageId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            senderUserId: string | null;
+                            /** @enum {string} */
+                            channel: "in-app" | "wechat";
+                            /** @enum {string} */
+                            category: "care" | "marketing" | "service";
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            deliveryStatus: "pending" | "delivered" | "failed";
+                            deliveryError: string | null;
+                            readAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getLeaderMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        messages: {
+                            /** Format: uuid */
+                            messageId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            senderUserId: string | null;
+                            /** @enum {string} */
+                            channel: "in-app" | "wechat";
+                            /** @enum {string} */
+                            category: "care" | "marketing" | "service";
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            deliveryStatus: "pending" | "delivered" | "failed";
+                            deliveryError: string | null;
+                            readAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getLeaderDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        customers: number;
+                        activeRate: number;
+                        repurchaseRate: number;
+                        nps: number | null;
+                        averageClvCents: number | null;
+                        tagCompleteness: number | null;
+                        score: number;
+                        level: {
+                            key: string;
+                            name: string;
+                            perks: string[];
+                        };
+                        income: {
+                            soFarCents: number;
+                            forecastCents: number;
+                            lines: {
+                                /** @enum {string} */
+                                kind: "commission" | "activity-bonus" | "satisfaction-bonus" | "service-fee" | "platform-dividend" | "adjustment";
+                                amountCents: number;
+                                explanation: string;
+                                basis: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getLeaderSettlementsByMonth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementStatement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeInbox: {
+        parameters: {
+            query?: {
+                unreadOnly?: "true" | "false";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        messages: {
+                            /** Format: uuid */
+                            messageId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            senderUserId: string | null;
+                            /** @enum {string} */
+                            channel: "in-app" | "wechat";
+                            /** @enum {string} */
+                            category: "care" | "marketing" | "service";
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            deliveryStatus: "pending" | "delivered" | "failed";
+                            readAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            read: boolean;
+                        }[];
+                        unread: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMeInboxByMessageIdRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsLeaderSettlementsByMonthIssue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    leaderUserId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statements: {
+                            /** Format: uuid */
+                            settlementId: string;
+                            /** Format: uuid */
+                            leaderUserId: string;
+                            month: string;
+                            /** @enum {string} */
+                            status: "issued" | "approved" | "paid";
+                            rulesVersion: string;
+                            score: number;
+                            level: {
+                                key: string;
+                                name: string;
+                                perks: string[];
+                            };
+                            totalCents: number;
+                            lines: {
+                                /** Format: uuid */
+                                lineId: string;
+                                /** @enum {string} */
+                                kind: "commission" | "activity-bonus" | "satisfaction-bonus" | "service-fee" | "platform-dividend" | "adjustment";
+                                amountCents: number;
+                                explanation: string;
+                                basis: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** Format: date-time */
+                            issuedAt: string;
+                            approvedAt: string | null;
+                            paidAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOpsLeaderSettlementsByMonthByLeaderUserId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                leaderUserId: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementStatement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsLeaderSettlementsByMonthByLeaderUserIdAdjustments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                leaderUserId: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amountCents: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementStatement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsLeaderSettlementsByMonthByLeaderUserIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                leaderUserId: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementStatement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsLeaderSettlementsByMonthByLeaderUserIdPaid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                leaderUserId: string;
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementStatement"];
                 };
             };
             400: components["responses"]["BadRequest"];

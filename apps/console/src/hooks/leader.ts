@@ -83,10 +83,3 @@ export function useScanPickup() {
     onSuccess: () => void client.invalidateQueries({ queryKey: ['leader'] }),
   });
 }
-
-export const useCustomerAssets = (userId: string | undefined) =>
-  useQuery({
-    queryKey: ['customer-assets', userId],
-    enabled: !!userId,
-    queryFn: async () => unwrap(await api.GET('/v1/customers/{userId}/assets', { params: { path: { userId: userId! } } })),
-  });

@@ -2,10 +2,10 @@ import { Col, Row } from 'antd';
 import { ComingWithApi } from '../../components/states';
 import { useI18n } from '../../i18n/i18n';
 
-/** Leader work whose API is being built: attention list, customer care, reminders, groups, settlement. */
+/** Leader work whose API is being built: interest groups (communities). */
 export function ComingPage() {
   const { t } = useI18n();
-  const parts = ['coming.attention', 'coming.care', 'coming.reminders', 'coming.groups', 'coming.settlement'] as const;
+  const parts = ['coming.groups'] as const;
   return (
     <Row gutter={[16, 16]}>
       {parts.map((key) => (

@@ -1,59 +1,48 @@
-import { Table } from 'antd';
+import { useState } from 'react';
+import { Button, Input, Space, Table, Tag } from 'antd';
 import { Link } from 'react-router-dom';
-import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
-import { dateTime, yuan } from '../../components/format';
+import { dateTime, percent, yuan } from '../../components/format';
 import { QueryView } from '../../components/states';
+import { useLeaderCustomers } from '../../hooks/leader-care';
 import { useI18n } from '../../i18n/i18n';
-import { usePoint } from './LeaderApp';
 
-interface Customer {
-  userId: string;
-  orders: number;
-  spentCents: number;
-  lastOrderAt: string;
-}
+const RISK_COLOR = { low: 'green', medium: 'gold', high: 'red' } as const;
 
-/**
- * The point's customers from its latest orders (who, how often, how much, when last); the detail
- * page shows their assets. The leader customer-ops list with attention flags comes with its API.
- */
+/** The leader's customers (residents bound to their points): stage, risk, value, tier, last order. */
 export function CustomersPage() {
   const { t, lang } = useI18n();
-  const pointId = usePoint();
-  const customers = useQuery({
-    queryKey: ['leader', 'customers', pointId],
-    enabled: !!pointId,
-    queryFn: async () => {
-      const { orders } = unwrap(await api.GET('/v1/leader/pickup-points/{pickupPointId}/orders', { params: { path: { pickupPointId: pointId! }, query: { limit: 200 } } }));
-      const byUser = new Map<string, Customer>();
-      for (const order of orders) {
-        if (order.status === 'cancelled' || order.status === 'expired' || order.status === 'pending_payment') continue;
-        const c = byUser.get(order.userId) ?? { userId: order.userId, orders: 0, spentCents: 0, lastOrderAt: order.placedAt };
-        c.orders += 1;
-        c.spentCents += order.paidCents - order.refundedCents;
-        if (order.placedAt > c.lastOrderAt) c.lastOrderAt = order.placedAt;
-        byUser.set(order.userId, c);
-      }
-      return [...byUser.values()].sort((a, b) => b.lastOrderAt.localeCompare(a.lastOrderAt));
-    },
-  });
+  const [q, setQ] = useState('');
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const customers = useLeaderCustomers(cursors[cursors.length - 1], q);
   return (
-    <QueryView query={customers}>
-      {(data) => (
-        <Table<Customer>
-          size="small"
-          rowKey="userId"
-          dataSource={data}
-          pagination={{ pageSize: 20, showTotal: (n) => t('common.total', { n }) }}
-          columns={[
-            { title: t('leader.resident'), dataIndex: 'userId', render: (v: string) => <Link to={`/leader/customers/${v}`}>{v.slice(0, 8)}</Link> },
-            { title: t('assets.orders'), dataIndex: 'orders' },
-            { title: t('assets.revenue'), dataIndex: 'spentCents', render: (v: number) => `¥${yuan(v)}` },
-            { title: t('customers.lastOrder'), dataIndex: 'lastOrderAt', render: (v: string) => dateTime(v, lang) },
-          ]}
-        />
-      )}
-    </QueryView>
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Input.Search allowClear placeholder={t('customers.search')} onSearch={(v) => { setQ(v.trim()); setCursors([undefined]); }} style={{ maxWidth: 320 }} />
+      <QueryView query={customers}>
+        {(data) => (
+          <>
+            <Table
+              size="small"
+              rowKey="userId"
+              dataSource={data.customers}
+              pagination={false}
+              data-testid="customers"
+              columns={[
+                { title: t('leader.resident'), render: (_, c) => <Link to={`/leader/customers/${c.userId}`}>{c.nickname ?? c.userId.slice(0, 8)}</Link> },
+                { title: t('leader.lifecycle'), dataIndex: 'stage', render: (v: string | null) => v ?? '—' },
+                { title: t('leader.churn'), render: (_, c) => (c.riskBand ? <Tag color={RISK_COLOR[c.riskBand]}>{percent(c.churnRisk)}</Tag> : '—') },
+                { title: t('leader.clv'), dataIndex: 'clvCents', render: (v: number | null) => (v === null ? '—' : `¥${yuan(Math.round(v))}`) },
+                { title: t('assets.orders'), dataIndex: 'completedOrders' },
+                { title: t('assets.revenue'), dataIndex: 'spentCents', render: (v: number) => `¥${yuan(v)}` },
+                { title: t('customers.lastOrder'), dataIndex: 'lastOrderAt', render: (v: string | null) => (v ? dateTime(v, lang) : '—') },
+              ]}
+            />
+            <Space style={{ marginTop: 8 }}>
+              <Button size="small" disabled={cursors.length === 1} onClick={() => setCursors((c) => c.slice(0, -1))}>‹</Button>
+              <Button size="small" disabled={!data.nextAfter} onClick={() => setCursors((c) => [...c, data.nextAfter ?? undefined])}>›</Button>
+            </Space>
+          </>
+        )}
+      </QueryView>
+    </Space>
   );
 }

@@ -5,7 +5,11 @@ import { RefundReviews } from '../../components/RefundReviews';
 import { EmptyState, QueryView } from '../../components/states';
 import { useMyPoints } from '../../hooks/leader';
 import { useI18n } from '../../i18n/i18n';
+import { AttentionPage } from './AttentionPage';
+import { CarePage } from './CarePage';
 import { CustomerPage } from './CustomerPage';
+import { RemindersPage } from './RemindersPage';
+import { SettlementPage } from './SettlementPage';
 import { CustomersPage } from './CustomersPage';
 import { PointOrdersPage } from './PointOrdersPage';
 import { ScanPage } from './ScanPage';
@@ -30,10 +34,14 @@ export default function LeaderApp() {
     { key: 'sorting', label: t('leader.sorting') },
     { key: 'scan', label: t('leader.scan') },
     { key: 'orders', label: t('leader.orders') },
+    { key: 'attention', label: t('leader.attention') },
     { key: 'customers', label: t('leader.customers') },
+    { key: 'care', label: t('leader.care') },
+    { key: 'reminders', label: t('leader.reminders') },
     { key: 'refunds', label: t('review.title') },
     { key: 'dashboard', label: t('leader.dashboard') },
-    { key: 'coming', label: `${t('coming.attention')} · ${t('coming.care')}` },
+    { key: 'settlement', label: t('leader.settlement') },
+    { key: 'coming', label: t('coming.groups') },
   ];
   return (
     <QueryView query={points} isEmpty={(d) => d.pickupPoints.length === 0} empty={t('leader.noPoint')}>
@@ -62,6 +70,10 @@ export default function LeaderApp() {
                 <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:userId" element={<CustomerPage />} />
                 <Route path="dashboard" element={<Suspense fallback={<Skeleton active />}><DashboardPage /></Suspense>} />
+                <Route path="attention" element={<AttentionPage />} />
+                <Route path="care" element={<CarePage />} />
+                <Route path="reminders" element={<RemindersPage />} />
+                <Route path="settlement" element={<SettlementPage />} />
                 <Route path="coming" element={<ComingPage />} />
               </Routes>
             ) : (

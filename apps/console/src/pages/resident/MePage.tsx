@@ -4,6 +4,7 @@ import { session } from '../../api/session';
 import { QueryView } from '../../components/states';
 import { useErase, useExport, useMyPickupPoint, useProfile, useSetConsent, useUpdateProfile } from '../../hooks/resident';
 import { useI18n } from '../../i18n/i18n';
+import { InboxCard } from './InboxCard';
 import { PickupPointChooser } from './PickupPointChooser';
 
 function download(name: string, content: string) {
@@ -30,6 +31,7 @@ export function MePage() {
     <QueryView query={profile}>
       {(data) => (
         <Space direction="vertical" style={{ width: '100%' }}>
+          <InboxCard />
           <Card title={t('me.profile')} size="small">
             <Form
               layout="vertical"
