@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { apiOf, launchChromium, newContext, screenshot, signIn, startPlatform, until, waitUntil, watch, type Platform } from './support.js';
+import { apiOf, launchChromium, newContext, screenshot, signIn, startPlatform, until, watch, type Platform } from './support.js';
 
 /**
  * The web console in Debian's Chromium against the real platform (services and gateway as
@@ -17,8 +17,6 @@ const OPS = '+8613800000001';
 const CAMPAIGN_TITLE = '浏览器测试 · 今日鲜蔬';
 /** Long enough for the resident's whole journey before the cut-off. */
 const CUTOFF_AFTER_MS = 50_000;
-/** The seed signed every demo phone in: a new code for one may be asked a minute later. */
-const OTP_RESEND_MS = 62_000;
 
 let platform: Platform;
 let browser: Browser;
@@ -142,7 +140,6 @@ describe('the web console in Chromium', () => {
     expect(shipped.shippedOrders).toBe(1);
 
     // ---------------------------------------------------------------- the leader of Sunshine Garden (desktop)
-    await waitUntil(platform.seededAt + OTP_RESEND_MS);
     const leaderContext = await newContext(browser, 'desktop');
     const leader = await leaderContext.newPage();
     const leaderWatch = watch(leader, base);
@@ -206,7 +203,6 @@ describe('the web console in Chromium', () => {
   it('ops see the asset metrics dashboard move when a resident pays an order', async () => {
     const { base, seed } = platform;
     const api = apiOf(base);
-    await waitUntil(platform.seededAt + OTP_RESEND_MS);
     const context = await newContext(browser, 'desktop');
     const page = await context.newPage();
     const opsWatch = watch(page, base);

@@ -16,8 +16,6 @@ export interface Platform {
   base: string;
   prefix: string;
   seed: SeedContext;
-  /** When the seed finished: its sign-ins' one-code-a-minute limit ends 60 s later. */
-  seededAt: number;
   stop(): Promise<void>;
 }
 
@@ -67,7 +65,7 @@ export async function startPlatform(): Promise<Platform> {
     // eslint-disable-next-line @nx/enforce-module-boundaries -- tools/seed.mjs is a script, not a lib: the same demo data `npm start` loads
     const { seedDemo } = (await import('../../tools/seed.mjs')) as { seedDemo: (options: object) => Promise<SeedContext> };
     const seed = await seedDemo({ baseUrl: base, natsUrl: process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222', log: () => undefined });
-    return { base, prefix: env.prefix, seed, seededAt: Date.now(), stop };
+    return { base, prefix: env.prefix, seed, stop };
   } catch (error) {
     const output = services.map((s) => `--- ${s.name}\n${s.output.join('').slice(-3000)}`).join('\n');
     await stop();
@@ -155,12 +153,6 @@ export async function signIn(page: Page, base: string, phone: string): Promise<v
   await page.waitForFunction(() => (document.querySelector('[data-testid=code]') as HTMLInputElement | null)?.value.length === 6);
   await page.getByTestId('sign-in').click();
   await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
-}
-
-/** Waits until `at` (epoch ms). */
-export async function waitUntil(at: number): Promise<void> {
-  const ms = at - Date.now();
-  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
