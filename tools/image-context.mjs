@@ -3,7 +3,7 @@
 // what the platform image holds (the Dockerfile copies this folder to /app and nothing else):
 //   package.json (without scripts), package-lock.json, .npmrc;
 //   every workspace package's package.json and its compiled dist/ (no sources, no type declarations,
-//   no source maps, no build info), the data-access libs' prisma/migrations;
+//   no source maps, no build info; the web console's whole bundle), the data-access libs' prisma/migrations;
 //   tools/migrate.mjs and tools/lib/services.mjs (the chart's migration Job runs them);
 //   node_modules from `npm ci --omit=dev` — production dependencies only.
 // Each service then runs as `node apps/<service>/dist/main.js` from the folder.
@@ -29,6 +29,10 @@ const NOT_SHIPPED = new Set([join('libs', 'shared', 'testing')]);
 
 /** Compiled output the image needs: JavaScript and JSON, no declarations, maps or build info. */
 const shipped = (file) => /\.(m?js|cjs|json)$/.test(file) && !/\.d\.[cm]?ts$/.test(file) && !file.endsWith('.tsbuildinfo');
+
+/** The web console's bundle (the gateway serves it): every file of its dist but source maps and Vite's manifest. */
+const CONSOLE = join('apps', 'console');
+const consoleShipped = (file) => !file.endsWith('.map') && !file.split(/[\\/]/).includes('.vite');
 
 function copyTree(from, to, keep) {
   for (const entry of readdirSync(from)) {
@@ -65,7 +69,7 @@ export function buildImageContext({ out, build = true, install = true, log = con
     cpSync(join(from, 'package.json'), join(to, 'package.json'));
     if (NOT_SHIPPED.has(workspace)) continue;
     if (!existsSync(join(from, 'dist'))) throw new Error(`${workspace} is not built (no dist/); run npm run build`);
-    copyTree(join(from, 'dist'), join(to, 'dist'), shipped);
+    copyTree(join(from, 'dist'), join(to, 'dist'), workspace === CONSOLE ? consoleShipped : shipped);
     if (existsSync(join(from, 'prisma', 'migrations'))) cpSync(join(from, 'prisma', 'migrations'), join(to, 'prisma', 'migrations'), { recursive: true });
   }
   for (const file of ['tools/migrate.mjs', 'tools/lib/services.mjs']) {

@@ -125,7 +125,6 @@ or point NATS_URL at a reachable server.`);
 
   say('generating Prisma clients and building');
   run(process.execPath, [join(root, 'tools', 'build.mjs')], 'build');
-  run(process.execPath, [join(root, 'tools', 'console.mjs'), 'build'], 'console build');
 
   const { migrateAll } = await import('./migrate.mjs');
   await migrateAll({ server: DATABASE_SERVER_URL, urlFor, log: (line) => say(`migrate ${line}`) });

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in order of cost.
-//   build (Prisma clients, then type-checks every app and lib) → lint (module boundaries) →
+//   build (Prisma clients, type-checks every app and lib, the console bundle and its size budget) → lint (module boundaries) →
 //   unit tests → integration tests (real PostgreSQL + NATS) → end-to-end tests (real processes) →
 //   security tests (every route of the gateway's table probed against the real platform) →
-//   console build (size budget) → browser tests (the console in Debian's Chromium, real processes).
+//   browser tests (the console in Debian's Chromium, real processes).
 // Integration and e2e tiers need PostgreSQL on 127.0.0.1:5432 and NATS with JetStream on 127.0.0.1:4222
 // (override with TEST_DATABASE_SERVER / TEST_NATS_URL).
 import { spawnSync } from 'node:child_process';
@@ -25,7 +25,6 @@ const steps = [
   ['integration tests', [bin('jest'), '--selectProjects', 'int', '--maxWorkers=2']],
   ['end-to-end tests', [bin('jest'), '--selectProjects', 'e2e', '--runInBand']],
   ['security tests', [bin('jest'), '--selectProjects', 'security', '--runInBand']],
-  ['console build', [join(root, 'tools', 'console.mjs'), 'build']],
   ['browser tests', [bin('jest'), '--selectProjects', 'browser', '--runInBand']],
 ];
 const only = process.argv.slice(2);

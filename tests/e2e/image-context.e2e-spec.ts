@@ -56,6 +56,9 @@ describe('image context', () => {
     expect(ours.filter((file) => file.split('/').includes('src'))).toEqual([]);
     expect(ours.filter((file) => file.startsWith('tools/')).sort()).toEqual(['tools/lib/services.mjs', 'tools/migrate.mjs']);
     expect(ours).toEqual(expect.arrayContaining(['apps/identity/dist/main.js', 'apps/gateway/dist/main.js', 'libs/orders/data-access/prisma/migrations/20261124180647_init/migration.sql']));
+    // The web console's bundle, which the gateway serves under /console/.
+    expect(ours).toEqual(expect.arrayContaining(['apps/console/dist/index.html']));
+    expect(ours.filter((file) => file.startsWith('apps/console/dist/assets/') && file.endsWith('.js')).length).toBeGreaterThan(0);
     for (const dev of ['typescript', 'jest', 'prisma', '@nestjs/testing', '@swc/core', 'nx', 'eslint', '@electric-sql/pglite', 'autocannon']) {
       expect([dev, existsSync(join(out, 'node_modules', dev))]).toEqual([dev, false]);
     }
