@@ -17,7 +17,7 @@ describe('registerConsole', () => {
 
   it('serves hashed assets for a year, the page uncached under its policy, and the page for client routes', async () => {
     const app = Fastify();
-    expect(await registerConsole(app, dir)).toBe(true);
+    expect(registerConsole(app, dir)).toBe(true);
     const asset = await app.inject({ url: '/console/assets/index-abc123.js' });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
@@ -36,8 +36,8 @@ describe('registerConsole', () => {
 
   it('serves nothing without a build', async () => {
     const app = Fastify();
-    expect(await registerConsole(app, join(dir, 'missing'))).toBe(false);
-    expect(await registerConsole(app, '')).toBe(false);
+    expect(registerConsole(app, join(dir, 'missing'))).toBe(false);
+    expect(registerConsole(app, '')).toBe(false);
     expect((await app.inject({ url: '/console/' })).statusCode).toBe(404);
     await app.close();
   });

@@ -19,17 +19,23 @@ function headers(reply: FastifyReply, path: string): void {
   if (isIndex) reply.header('content-security-policy', CONSOLE_SECURITY_POLICY);
 }
 
-/** Serves the console from `dir` when it holds a build (`index.html`); returns whether it does. */
-export async function registerConsole(fastify: FastifyInstance, dir: string): Promise<boolean> {
+/**
+ * Serves the console from `dir` when it holds a build (`index.html`); returns whether it does.
+ * The plugin is queued, not awaited: awaiting a registration here would load the routes registered
+ * before it ahead of Nest's error handler, and their errors would leave the envelope.
+ */
+export function registerConsole(fastify: FastifyInstance, dir: string): boolean {
   if (!dir || !existsSync(join(dir, 'index.html'))) return false;
-  // Routes for the files found now (no wildcard): unknown paths fall through to the SPA route below.
-  await fastify.register(fastifyStatic, { root: dir, prefix: CONSOLE_PREFIX, wildcard: false, index: 'index.html', cacheControl: false, setHeaders: headers });
-  fastify.get('/console', (_request, reply) => reply.redirect(CONSOLE_PREFIX));
-  fastify.get(`${CONSOLE_PREFIX}*`, (request, reply) => {
-    // A missing file (an old asset) is a 404, not the page.
-    if (/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)) return reply.callNotFound();
-    headers(reply, 'index.html');
-    return reply.sendFile('index.html');
+  void fastify.register(async (scope) => {
+    // Routes for the files found now (no wildcard): unknown paths fall through to the SPA route below.
+    await scope.register(fastifyStatic, { root: dir, prefix: CONSOLE_PREFIX, wildcard: false, index: 'index.html', cacheControl: false, setHeaders: headers });
+    scope.get('/console', (_request, reply) => reply.redirect(CONSOLE_PREFIX));
+    scope.get(`${CONSOLE_PREFIX}*`, (request, reply) => {
+      // A missing file (an old asset) is a 404, not the page.
+      if (/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)) return reply.callNotFound();
+      headers(reply, 'index.html');
+      return reply.sendFile('index.html');
+    });
   });
   return true;
 }

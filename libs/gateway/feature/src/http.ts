@@ -209,5 +209,5 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
   fastify.get('/docs/openapi.json', (_request, reply) => reply.type('application/json; charset=utf-8').send(document));
   fastify.get('/docs', (_request, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', docsSecurity).send(DOCS_HTML));
   fastify.get('/docs/docs.js', (_request, reply) => reply.type('text/javascript; charset=utf-8').send(DOCS_SCRIPT));
-  await registerConsole(fastify, config.CONSOLE_DIR);
+  registerConsole(fastify, config.CONSOLE_DIR);
 }
