@@ -111,7 +111,15 @@ describe('the web console in Chromium', () => {
     await resident.getByTestId('order-row').first().waitFor();
     await screenshot(resident, 'resident-5-orders');
     await resident.getByRole('link', { name: '为你推荐' }).click();
-    await resident.getByTestId('recommendation').first().waitFor();
+    // A new resident's first recommendations (popular in their group) appear once the
+    // recommendations service has taken in their binding and order: look again until they do.
+    await until('recommendations for the new resident', async () => {
+      await resident.getByTestId('recommendation').or(resident.locator('.ant-empty')).first().waitFor();
+      if ((await resident.getByTestId('recommendation').count()) > 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await resident.reload();
+      return undefined;
+    }, 60_000);
     await screenshot(resident, 'resident-6-recommendations');
     await resident.getByRole('link', { name: '社区' }).click();
     await resident.getByTestId('coming-with-api').first().waitFor();
