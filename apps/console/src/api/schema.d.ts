@@ -2040,13 +2040,683 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/communities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Communities, optionally of one compound or pickup point, largest first
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getCommunities"];
+        put?: never;
+        /**
+         * Create an interest community
+         * @description A leader creates `pickup-point` communities for a pickup point they run; ops create any scope (`pickup-point`, `compound`, `city`). The creator is its owner.
+         *
+         *     Requires one of the roles: leader, ops (bearer access token).
+         */
+        post: operations["postCommunities"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One community, with the caller’s role in it
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getCommunitiesByCommunityId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members of a community (display names only, never phone numbers)
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getCommunitiesByCommunityIdMembers"];
+        put?: never;
+        /**
+         * Join a community
+         * @description City-wide communities are open to all; compound and pickup-point communities to their residents (and to residents their leader invited).
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postCommunitiesByCommunityIdMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}/members/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Leave a community
+         * @description Any signed-in user (bearer access token).
+         */
+        delete: operations["deleteCommunitiesByCommunityIdMembersMe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}/moderators/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Make a member a moderator (the owner or ops)
+         * @description Any signed-in user (bearer access token).
+         */
+        put: operations["putCommunitiesByCommunityIdModeratorsByUserId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite the pickup point's customers to its community (its leader or ops)
+         * @description `bound-customers`: everyone bound to the point; `listed`: those of `userIds` who are.
+         *
+         *     Requires one of the roles: leader, ops (bearer access token).
+         */
+        post: operations["postCommunitiesByCommunityIdInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/community-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Communities suggested to the caller
+         * @description From declared tags (household, diet), invitations and — only with profiling consent — the categories the caller buys.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        get: operations["getMeCommunitySuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posts of a community, newest first, for its members (moderators also see hidden ones)
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getCommunitiesByCommunityIdPosts"];
+        put?: never;
+        /**
+         * Post in a community (members; not while banned; a few posts per member per 10 minutes)
+         * @description Images are references (object keys or URLs). A post may link a SKU or a campaign.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postCommunitiesByCommunityIdPosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{postId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A post with its comments (members of its community)
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getPostsByPostId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{postId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Comment on a post (members; not while banned)
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postPostsByPostIdComments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{postId}/reactions/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * React to a post (members)
+         * @description Any signed-in user (bearer access token).
+         */
+        put: operations["putPostsByPostIdReactionsByKind"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{postId}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a post to the community's moderators (once per member and post)
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postPostsByPostIdReports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}/moderation-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reported posts awaiting a decision, most reported first (moderators and ops)
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getCommunitiesByCommunityIdModerationQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{postId}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hide or restore a post (moderators of its community and ops); audited
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postPostsByPostIdModeration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}/bans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ban a member from posting, commenting and RSVPing until a time (moderators and ops); audited
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postCommunitiesByCommunityIdBans"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/communities/{communityId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What moderators did in a community, newest first (moderators and ops)
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getCommunitiesByCommunityIdAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events of a community or compound (upcoming unless `upcoming=false`)
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getEvents"];
+        put?: never;
+        /**
+         * Create an event (community owners and moderators, the pickup point’s leader, or ops)
+         * @description The place is a pickup point or an address. The reply carries the check-in code the organiser shows at the door.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One event and the caller’s RSVP
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getEventsByEventId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{eventId}/rsvps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who comes: the RSVPs of an event, seats first, then the waiting list in order
+         * @description For the organiser, moderators of the event’s community and ops; display names only, with check-in times (attendance).
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        get: operations["getEventsByEventIdRsvps"];
+        put?: never;
+        /**
+         * RSVP to an event: `confirmed` while seats remain, else `waitlisted`
+         * @description A second RSVP answers 409 `COMMUNITIES.ALREADY_RSVPED`; a started event 409 `COMMUNITIES.EVENT_PAST`; seats and waiting list full 409 `COMMUNITIES.EVENT_FULL`.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postEventsByEventIdRsvps"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{eventId}/rsvps/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Cancel the caller’s RSVP; a freed seat goes to the first on the waiting list
+         * @description Any signed-in user (bearer access token).
+         */
+        delete: operations["deleteEventsByEventIdRsvpsMe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{eventId}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check in with the code the organiser shows (confirmed RSVPs, from two hours before the start to the end)
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postEventsByEventIdCheckIns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's RSVPs and attendance, newest event first
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getMeEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proposals, most voted first
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getProposals"];
+        put?: never;
+        /**
+         * Propose a product or a change to one (共创)
+         * @description With a `communityId`, members of that community propose, vote and give feedback.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postProposals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals/{proposalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A proposal with its votes, feedback summary and (once launched) launch conversion
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getProposalsByProposalId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals/{proposalId}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Vote for a proposal (once)
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postProposalsByProposalIdVotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals/{proposalId}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give structured feedback: taste 1–5, the price you would pay (cents), pack size (once per round)
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postProposalsByProposalIdFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/proposals/{proposalId}/feedback-rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the next feedback round of a proposal (earlier rounds stay)
+         * @description Residents then give feedback again, once in each round; the proposal shows every round’s summary.
+         *
+         *     Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsProposalsByProposalIdFeedbackRounds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/proposals/{proposalId}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Launch a proposal to catalogue SKUs sold in a campaign
+         * @description Its launch conversion — the share of co-creators and of community members who buy a launched SKU in that campaign — is counted from order events.
+         *
+         *     Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsProposalsByProposalIdLaunch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a generic survey for everyone or one compound
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsSurveys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Surveys waiting for the caller’s answer
+         * @description The NPS question after a completed pickup or an attended event (at most once per 30 days), and open generic surveys.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        get: operations["getMeSurveys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{surveyId}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a survey: `score` 0–10 (the NPS question) and an optional reason
+         * @description A score out of range answers 400 `COMMON.VALIDATION_FAILED`; the NPS question only when it was offered to the caller.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postSurveysBySurveyIdResponses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
             message: string;
             /** @description Code-specific; `fields: [{path, message}]` for COMMON.VALIDATION_FAILED */
             details?: unknown;
@@ -2495,6 +3165,129 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        Community: {
+            /** Format: uuid */
+            communityId: string;
+            name: string;
+            description: string;
+            /** @enum {string} */
+            scope: "pickup-point" | "compound" | "city";
+            compoundId: string | null;
+            pickupPointId: string | null;
+            tags: string[];
+            memberCount: number;
+            /** Format: uuid */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            myRole: ("owner" | "moderator" | "member") | null;
+        };
+        CommunityPost: {
+            /** Format: uuid */
+            postId: string;
+            /** Format: uuid */
+            communityId: string;
+            /** Format: uuid */
+            authorUserId: string;
+            authorName: string;
+            body: string;
+            imageRefs: string[];
+            linkedSkuId: string | null;
+            linkedCampaignId: string | null;
+            /** @enum {string} */
+            status: "visible" | "hidden";
+            reactions: {
+                [key: string]: number;
+            };
+            commentCount: number;
+            openReports: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CommunityEvent: {
+            /** Format: uuid */
+            eventId: string;
+            communityId: string | null;
+            title: string;
+            description: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            pickupPointId: string | null;
+            address: string | null;
+            compoundId: string | null;
+            capacity: number;
+            waitlistCapacity: number;
+            confirmed: number;
+            waitlisted: number;
+            /** Format: uuid */
+            organiserUserId: string;
+            checkInCode: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Rsvp: {
+            /** Format: uuid */
+            eventId: string;
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            status: "confirmed" | "waitlisted" | "cancelled";
+            waitlistPosition: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            confirmedAt: string | null;
+            checkedInAt: string | null;
+        };
+        Proposal: {
+            /** Format: uuid */
+            proposalId: string;
+            communityId: string | null;
+            /** Format: uuid */
+            proposerUserId: string;
+            /** @enum {string} */
+            kind: "new-product" | "change";
+            title: string;
+            description: string;
+            productId: string | null;
+            /** @enum {string} */
+            status: "open" | "launched";
+            votes: number;
+            feedback: {
+                round: number;
+                responses: number;
+                meanTaste: number | null;
+                medianPriceCents: number | null;
+                packSizes: {
+                    [key: string]: number;
+                };
+            };
+            feedbackRounds: {
+                round: number;
+                responses: number;
+                meanTaste: number | null;
+                medianPriceCents: number | null;
+                packSizes: {
+                    [key: string]: number;
+                };
+            }[];
+            skuIds: string[];
+            campaignId: string | null;
+            launchedAt: string | null;
+            conversion: {
+                coCreators: number;
+                coCreatorBuyers: number;
+                coCreatorRate: number | null;
+                members: number | null;
+                memberBuyers: number | null;
+                memberRate: number | null;
+                buyers: number;
+            } | null;
+            myVote: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
     };
     responses: {
         /** @description COMMON.VALIDATION_FAILED (with `details.fields`; also for text holding a NUL character or an unpaired surrogate), COMMON.MALFORMED_JSON or a domain error */
@@ -2619,7 +3412,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
                                     message: string;
                                 };
                             };
@@ -2649,7 +3442,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
                                     message: string;
                                 };
                             };
@@ -7408,6 +8201,1589 @@ export interface operations {
                         gammaGamma: "converged" | "failed" | "kept-previous" | "none";
                         /** Format: date-time */
                         computedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCommunities: {
+        parameters: {
+            query?: {
+                compoundId?: string;
+                pickupPointId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        communities: {
+                            /** Format: uuid */
+                            communityId: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            scope: "pickup-point" | "compound" | "city";
+                            compoundId: string | null;
+                            pickupPointId: string | null;
+                            tags: string[];
+                            memberCount: number;
+                            /** Format: uuid */
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            myRole: ("owner" | "moderator" | "member") | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCommunities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default  */
+                    description?: string;
+                    /** @enum {string} */
+                    scope: "pickup-point" | "compound" | "city";
+                    compoundId?: string;
+                    /** Format: uuid */
+                    pickupPointId?: string;
+                    /** @default [] */
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Community"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCommunitiesByCommunityId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Community"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCommunitiesByCommunityIdMembers: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        members: {
+                            /** Format: uuid */
+                            userId: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "owner" | "moderator" | "member";
+                            /** Format: date-time */
+                            joinedAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCommunitiesByCommunityIdMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        community: {
+                            /** Format: uuid */
+                            communityId: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            scope: "pickup-point" | "compound" | "city";
+                            compoundId: string | null;
+                            pickupPointId: string | null;
+                            tags: string[];
+                            memberCount: number;
+                            /** Format: uuid */
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            myRole: ("owner" | "moderator" | "member") | null;
+                        };
+                        member: {
+                            /** Format: uuid */
+                            userId: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "owner" | "moderator" | "member";
+                            /** Format: date-time */
+                            joinedAt: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteCommunitiesByCommunityIdMembersMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        communityId: string;
+                        left: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putCommunitiesByCommunityIdModeratorsByUserId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        userId: string;
+                        displayName: string;
+                        /** @enum {string} */
+                        role: "owner" | "moderator" | "member";
+                        /** Format: date-time */
+                        joinedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCommunitiesByCommunityIdInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    segment: "bound-customers" | "listed";
+                    userIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        invited: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeCommunitySuggestions: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        suggestions: {
+                            community: {
+                                /** Format: uuid */
+                                communityId: string;
+                                name: string;
+                                description: string;
+                                /** @enum {string} */
+                                scope: "pickup-point" | "compound" | "city";
+                                compoundId: string | null;
+                                pickupPointId: string | null;
+                                tags: string[];
+                                memberCount: number;
+                                /** Format: uuid */
+                                createdBy: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                myRole: ("owner" | "moderator" | "member") | null;
+                            };
+                            score: number;
+                            reasons: string[];
+                        }[];
+                        usedInferredTags: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCommunitiesByCommunityIdPosts: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        posts: {
+                            /** Format: uuid */
+                            postId: string;
+                            /** Format: uuid */
+                            communityId: string;
+                            /** Format: uuid */
+                            authorUserId: string;
+                            authorName: string;
+                            body: string;
+                            imageRefs: string[];
+                            linkedSkuId: string | null;
+                            linkedCampaignId: string | null;
+                            /** @enum {string} */
+                            status: "visible" | "hidden";
+                            reactions: {
+                                [key: string]: number;
+                            };
+                            commentCount: number;
+                            openReports: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCommunitiesByCommunityIdPosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                    /** @default [] */
+                    imageRefs?: string[];
+                    /** Format: uuid */
+                    linkedSkuId?: string;
+                    /** Format: uuid */
+                    linkedCampaignId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityPost"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPostsByPostId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                postId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        post: {
+                            /** Format: uuid */
+                            postId: string;
+                            /** Format: uuid */
+                            communityId: string;
+                            /** Format: uuid */
+                            authorUserId: string;
+                            authorName: string;
+                            body: string;
+                            imageRefs: string[];
+                            linkedSkuId: string | null;
+                            linkedCampaignId: string | null;
+                            /** @enum {string} */
+                            status: "visible" | "hidden";
+                            reactions: {
+                                [key: string]: number;
+                            };
+                            commentCount: number;
+                            openReports: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        comments: {
+                            /** Format: uuid */
+                            commentId: string;
+                            /** Format: uuid */
+                            postId: string;
+                            /** Format: uuid */
+                            authorUserId: string;
+                            authorName: string;
+                            body: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPostsByPostIdComments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                postId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        commentId: string;
+                        /** Format: uuid */
+                        postId: string;
+                        /** Format: uuid */
+                        authorUserId: string;
+                        authorName: string;
+                        body: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putPostsByPostIdReactionsByKind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                postId: string;
+                kind: "like" | "love" | "useful" | "yummy";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        postId: string;
+                        reactions: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPostsByPostIdReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                postId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        reportId: string;
+                        /** Format: uuid */
+                        postId: string;
+                        openReports: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCommunitiesByCommunityIdModerationQueue: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            post: {
+                                /** Format: uuid */
+                                postId: string;
+                                /** Format: uuid */
+                                communityId: string;
+                                /** Format: uuid */
+                                authorUserId: string;
+                                authorName: string;
+                                body: string;
+                                imageRefs: string[];
+                                linkedSkuId: string | null;
+                                linkedCampaignId: string | null;
+                                /** @enum {string} */
+                                status: "visible" | "hidden";
+                                reactions: {
+                                    [key: string]: number;
+                                };
+                                commentCount: number;
+                                openReports: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                            reasons: string[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPostsByPostIdModeration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                postId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "hide" | "restore";
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityPost"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postCommunitiesByCommunityIdBans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    userId: string;
+                    /** Format: date-time */
+                    until: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        communityId: string;
+                        /** Format: uuid */
+                        userId: string;
+                        /** Format: date-time */
+                        until: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCommunitiesByCommunityIdAudit: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                communityId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            /** Format: uuid */
+                            auditId: string;
+                            /** Format: uuid */
+                            communityId: string;
+                            /** Format: uuid */
+                            actorUserId: string;
+                            /** @enum {string} */
+                            action: "hide-post" | "restore-post" | "ban" | "appoint-moderator";
+                            /** @enum {string} */
+                            targetKind: "post" | "member";
+                            targetId: string;
+                            reason: string | null;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getEvents: {
+        parameters: {
+            query?: {
+                communityId?: string;
+                compoundId?: string;
+                upcoming?: "true" | "false";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            /** Format: uuid */
+                            eventId: string;
+                            communityId: string | null;
+                            title: string;
+                            description: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            pickupPointId: string | null;
+                            address: string | null;
+                            compoundId: string | null;
+                            capacity: number;
+                            waitlistCapacity: number;
+                            confirmed: number;
+                            waitlisted: number;
+                            /** Format: uuid */
+                            organiserUserId: string;
+                            checkInCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    communityId?: string;
+                    title: string;
+                    /** @default  */
+                    description?: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** Format: date-time */
+                    endsAt: string;
+                    /** Format: uuid */
+                    pickupPointId?: string;
+                    address?: string;
+                    compoundId?: string;
+                    capacity: number;
+                    /** @default 100 */
+                    waitlistCapacity?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getEventsByEventId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        event: {
+                            /** Format: uuid */
+                            eventId: string;
+                            communityId: string | null;
+                            title: string;
+                            description: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            pickupPointId: string | null;
+                            address: string | null;
+                            compoundId: string | null;
+                            capacity: number;
+                            waitlistCapacity: number;
+                            confirmed: number;
+                            waitlisted: number;
+                            /** Format: uuid */
+                            organiserUserId: string;
+                            checkInCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        myRsvp: {
+                            /** Format: uuid */
+                            eventId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waitlisted" | "cancelled";
+                            waitlistPosition: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            confirmedAt: string | null;
+                            checkedInAt: string | null;
+                        } | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getEventsByEventIdRsvps: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rsvps: {
+                            /** Format: uuid */
+                            eventId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waitlisted" | "cancelled";
+                            waitlistPosition: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            confirmedAt: string | null;
+                            checkedInAt: string | null;
+                            displayName: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postEventsByEventIdRsvps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rsvp"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteEventsByEventIdRsvpsMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rsvp: {
+                            /** Format: uuid */
+                            eventId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waitlisted" | "cancelled";
+                            waitlistPosition: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            confirmedAt: string | null;
+                            checkedInAt: string | null;
+                        };
+                        promotedUserId: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postEventsByEventIdCheckIns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rsvp"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rsvps: {
+                            /** Format: uuid */
+                            eventId: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "waitlisted" | "cancelled";
+                            waitlistPosition: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            confirmedAt: string | null;
+                            checkedInAt: string | null;
+                            title: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getProposals: {
+        parameters: {
+            query?: {
+                communityId?: string;
+                status?: "open" | "launched";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        proposals: {
+                            /** Format: uuid */
+                            proposalId: string;
+                            communityId: string | null;
+                            /** Format: uuid */
+                            proposerUserId: string;
+                            /** @enum {string} */
+                            kind: "new-product" | "change";
+                            title: string;
+                            description: string;
+                            productId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "launched";
+                            votes: number;
+                            feedback: {
+                                round: number;
+                                responses: number;
+                                meanTaste: number | null;
+                                medianPriceCents: number | null;
+                                packSizes: {
+                                    [key: string]: number;
+                                };
+                            };
+                            feedbackRounds: {
+                                round: number;
+                                responses: number;
+                                meanTaste: number | null;
+                                medianPriceCents: number | null;
+                                packSizes: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                            skuIds: string[];
+                            campaignId: string | null;
+                            launchedAt: string | null;
+                            conversion: {
+                                coCreators: number;
+                                coCreatorBuyers: number;
+                                coCreatorRate: number | null;
+                                members: number | null;
+                                memberBuyers: number | null;
+                                memberRate: number | null;
+                                buyers: number;
+                            } | null;
+                            myVote: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postProposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    communityId?: string;
+                    /**
+                     * @default new-product
+                     * @enum {string}
+                     */
+                    kind?: "new-product" | "change";
+                    title: string;
+                    /** @default  */
+                    description?: string;
+                    /** Format: uuid */
+                    productId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getProposalsByProposalId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postProposalsByProposalIdVotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postProposalsByProposalIdFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    taste: number;
+                    priceCents: number;
+                    packSize: string;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsProposalsByProposalIdFeedbackRounds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsProposalsByProposalIdLaunch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    skuIds: string[];
+                    /** Format: uuid */
+                    campaignId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Proposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsSurveys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    question: string;
+                    scored?: boolean;
+                    compoundId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        surveyId: string;
+                        /** @enum {string} */
+                        kind: "nps" | "generic";
+                        title: string;
+                        question: string;
+                        scored: boolean;
+                        compoundId: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeSurveys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        surveys: {
+                            /** Format: uuid */
+                            surveyId: string;
+                            /** @enum {string} */
+                            kind: "nps" | "generic";
+                            title: string;
+                            question: string;
+                            scored: boolean;
+                            compoundId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @enum {string} */
+                            trigger: "pickup" | "event" | "ops";
+                            /** Format: date-time */
+                            offeredAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postSurveysBySurveyIdResponses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                surveyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    score?: number;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        responseId: string;
+                        /** Format: uuid */
+                        surveyId: string;
+                        score: number | null;
+                        reason: string | null;
+                        /** @enum {string} */
+                        trigger: "pickup" | "event" | "ops";
+                        /** Format: date-time */
+                        answeredAt: string;
                     };
                 };
             };
