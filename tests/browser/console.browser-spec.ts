@@ -122,8 +122,9 @@ describe('the web console in Chromium', () => {
     }, 60_000);
     await screenshot(resident, 'resident-6-recommendations');
     await resident.getByRole('link', { name: '社区' }).click();
+    await resident.getByTestId('community').first().waitFor();
     await resident.getByTestId('coming-with-api').first().waitFor();
-    await screenshot(resident, 'resident-7-community-coming-with-api');
+    await screenshot(resident, 'resident-7-community');
     await resident.getByRole('link', { name: '我的', exact: true }).click();
     await resident.getByTestId('consent-profiling').waitFor();
     await screenshot(resident, 'resident-8-me');

@@ -10,7 +10,7 @@ import { buildApps, e2eEnvironment, freePort, root, startService, type RunningSe
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(root, 'tests', 'browser', 'screenshots');
 
-const SERVICES = ['identity', 'leader-ops', 'orders', 'recommendations'];
+const SERVICES = ['identity', 'leader-ops', 'orders', 'recommendations', 'communities'];
 
 export interface Platform {
   base: string;
@@ -53,6 +53,7 @@ export async function startPlatform(): Promise<Platform> {
       await startService('orders', env.env('orders', { PAYMENT_PROVIDER: 'dev', ORDER_SCHEDULER_INTERVAL_MS: '250', DEV_PAYMENT_CALLBACK_DELAY_MS: '150', DEV_PAYMENT_DUPLICATE_RATE: '0' })),
     );
     services.push(await startService('recommendations', env.env('recommendations')));
+    services.push(await startService('communities', env.env('communities')));
     services.push(
       await startService(
         'gateway',
