@@ -10,7 +10,7 @@ import { buildApps, e2eEnvironment, freePort, root, startService, type RunningSe
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(root, 'tests', 'browser', 'screenshots');
 
-const SERVICES = ['identity', 'leader-ops', 'orders', 'recommendations', 'communities'];
+const SERVICES = ['identity', 'leader-ops', 'orders', 'recommendations', 'communities', 'local-services'];
 
 export interface Platform {
   base: string;
@@ -54,6 +54,7 @@ export async function startPlatform(): Promise<Platform> {
     );
     services.push(await startService('recommendations', env.env('recommendations')));
     services.push(await startService('communities', env.env('communities')));
+    services.push(await startService('local-services', env.env('local-services')));
     services.push(
       await startService(
         'gateway',

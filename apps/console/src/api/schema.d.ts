@@ -1134,6 +1134,550 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/provider-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply as a local-services provider (housekeeping, clinic, tutoring, repairs …)
+         * @description Licence numbers are references only (no documents). The applicant owns the provider and, once ops approve it, issues its API keys.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postProviderApplications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The providers the caller applied for, with their decisions
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getMeProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provider applications and accounts, newest first
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        get: operations["getOpsProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/providers/{providerId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a provider
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsProvidersByProviderIdApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/providers/{providerId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a provider with a reason the applicant sees
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsProvidersByProviderIdReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{providerId}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider’s API keys (never the keys themselves)
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getProvidersByProviderIdApiKeys"];
+        put?: never;
+        /**
+         * Issue an API key for the provider’s own systems
+         * @description The key (`lsk_…`) is in this response only; it is stored as a hash. Scopes: `catalog`, `bookings`, `webhooks`.
+         *
+         *     Any signed-in user (bearer access token).
+         */
+        post: operations["postProvidersByProviderIdApiKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{providerId}/api-keys/{keyId}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate an API key: a new key now, the old one working for the overlap (default one day)
+         * @description Any signed-in user (bearer access token).
+         */
+        post: operations["postProvidersByProviderIdApiKeysByKeyIdRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{providerId}/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key (refused within seconds everywhere)
+         * @description Any signed-in user (bearer access token).
+         */
+        delete: operations["deleteProvidersByProviderIdApiKeysByKeyId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-offerings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Local services serving the caller’s compound (or the one named), with upcoming open slots
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        get: operations["getServiceOfferings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/service-slots/{slotId}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book a seat in a slot
+         * @description Never over capacity: a full slot answers 409 LOCAL_SERVICES.SLOT_FULL. `points` pay part of the price (at most the offering’s points price); the rest is paid through `payment.clientParams`.
+         *
+         *     Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postServiceSlotsBySlotIdBookings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/practitioners/{practitionerId}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book a practitioner’s time (clinics): any free start inside their working hours
+         * @description Never two overlapping bookings of one practitioner: a taken time answers 409 LOCAL_SERVICES.PRACTITIONER_BUSY.
+         *
+         *     Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postPractitionersByPractitionerIdBookings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/service-bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller’s service bookings, newest first
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        get: operations["getMeServiceBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/service-bookings/{bookingId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a booking within the provider’s notice (refunds the cash, returns the points)
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMeServiceBookingsByBookingIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/service-bookings/{bookingId}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a booking to another slot, or another start with the same practitioner
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMeServiceBookingsByBookingIdReschedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/service-bookings/{bookingId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review a completed booking (rating 1–5 and text), once
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMeServiceBookingsByBookingIdReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/offerings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish an offering (price in cents, duration, compounds served, points price)
+         * @description Partner API: an API key (X-Api-Key header) with the scopes: catalog.
+         */
+        post: operations["postPartnerOfferings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/practitioners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a practitioner with working hours (for calendar offerings and practitioner slots)
+         * @description Partner API: an API key (X-Api-Key header) with the scopes: catalog.
+         */
+        post: operations["postPartnerPractitioners"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/offerings/{offeringId}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish slots with a capacity; a practitioner’s slots may not overlap (409 LOCAL_SERVICES.SLOT_OVERLAP)
+         * @description Partner API: an API key (X-Api-Key header) with the scopes: catalog.
+         */
+        post: operations["postPartnerOfferingsByOfferingIdSlots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider’s bookings, by start
+         * @description Partner API: an API key (X-Api-Key header) with the scopes: bookings.
+         */
+        get: operations["getPartnerBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/bookings/{bookingId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a paid booking
+         * @description Another provider’s booking answers 404 LOCAL_SERVICES.BOOKING_NOT_FOUND.
+         *
+         *     Partner API: an API key (X-Api-Key header) with the scopes: bookings.
+         */
+        post: operations["postPartnerBookingsByBookingIdConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/bookings/{bookingId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a booking (the resident may then review it; the leader’s service fee is booked)
+         * @description Another provider’s booking answers 404 LOCAL_SERVICES.BOOKING_NOT_FOUND.
+         *
+         *     Partner API: an API key (X-Api-Key header) with the scopes: bookings.
+         */
+        post: operations["postPartnerBookingsByBookingIdComplete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/bookings/{bookingId}/no-show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark that the resident did not show up
+         * @description Another provider’s booking answers 404 LOCAL_SERVICES.BOOKING_NOT_FOUND.
+         *
+         *     Partner API: an API key (X-Api-Key header) with the scopes: bookings.
+         */
+        post: operations["postPartnerBookingsByBookingIdNoShow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The provider’s webhook endpoints
+         * @description Partner API: an API key (X-Api-Key header) with the scopes: webhooks.
+         */
+        get: operations["getPartnerWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint for booking events (Standard Webhooks signatures)
+         * @description The signing secret (`whsec_…`) is in this response only. See docs/local-services-webhooks.md for verifying deliveries.
+         *
+         *     Partner API: an API key (X-Api-Key header) with the scopes: webhooks.
+         */
+        post: operations["postPartnerWebhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log: each message with its attempts
+         * @description Partner API: an API key (X-Api-Key header) with the scopes: webhooks.
+         */
+        get: operations["getPartnerWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/webhook-deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again (same webhook-id, fresh timestamp and signature)
+         * @description Partner API: an API key (X-Api-Key header) with the scopes: webhooks.
+         */
+        post: operations["postPartnerWebhookDeliveriesByDeliveryIdReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partner/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything done with the provider’s keys, and refused attempts, newest first
+         * @description Partner API: any valid API key (X-Api-Key header).
+         */
+        get: operations["getPartnerAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns": {
         parameters: {
             query?: never;
@@ -2716,7 +3260,7 @@ export interface components {
     schemas: {
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
             message: string;
             /** @description Code-specific; `fields: [{path, message}]` for COMMON.VALIDATION_FAILED */
             details?: unknown;
@@ -2965,6 +3509,140 @@ export interface components {
             createdAt: string;
             deliveredAt: string | null;
             read: boolean;
+        };
+        ServiceProvider: {
+            /** Format: uuid */
+            providerId: string;
+            /** Format: uuid */
+            ownerUserId: string;
+            companyName: string;
+            contactPhone: string;
+            licenceRefs: {
+                kind: string;
+                number: string;
+            }[];
+            categories: ("housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other")[];
+            compoundIds: string[];
+            cancelNoticeHours: number;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "suspended";
+            decisionReason: string | null;
+            decidedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        IssuedApiKey: {
+            /** Format: uuid */
+            keyId: string;
+            /** Format: uuid */
+            providerId: string;
+            prefix: string;
+            label: string | null;
+            scopes: ("catalog" | "bookings" | "webhooks")[];
+            /** Format: date-time */
+            createdAt: string;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+            key: string;
+        };
+        ApiKey: {
+            /** Format: uuid */
+            keyId: string;
+            /** Format: uuid */
+            providerId: string;
+            prefix: string;
+            label: string | null;
+            scopes: ("catalog" | "bookings" | "webhooks")[];
+            /** Format: date-time */
+            createdAt: string;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+        };
+        ServiceBooking: {
+            /** Format: uuid */
+            bookingId: string;
+            /** Format: uuid */
+            providerId: string;
+            /** Format: uuid */
+            offeringId: string;
+            offeringTitle: string;
+            /** @enum {string} */
+            category: "housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other";
+            slotId: string | null;
+            practitionerId: string | null;
+            /** Format: uuid */
+            userId: string;
+            compoundId: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @enum {string} */
+            status: "pending_payment" | "paid" | "confirmed" | "completed" | "no_show" | "cancelled";
+            priceCents: number;
+            pointsUsed: number;
+            pointsCents: number;
+            cashCents: number;
+            sensitiveNote: string | null;
+            payment: {
+                /** Format: uuid */
+                paymentId: string;
+                provider: string;
+                /** @enum {string} */
+                status: "created" | "succeeded" | "failed" | "refunded";
+                amountCents: number;
+                clientParams: {
+                    [key: string]: string;
+                };
+            } | null;
+            review: {
+                rating: number;
+                text: string | null;
+                /** Format: date-time */
+                createdAt: string;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ServiceOffering: {
+            /** Format: uuid */
+            offeringId: string;
+            /** Format: uuid */
+            providerId: string;
+            providerName: string;
+            /** @enum {string} */
+            category: "housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other";
+            title: string;
+            description: string;
+            priceCents: number;
+            durationMinutes: number;
+            compoundIds: string[];
+            pointsPrice: number | null;
+            /** @enum {string} */
+            mode: "slots" | "calendar";
+            sensitive: boolean;
+            active: boolean;
+            slots: {
+                /** Format: uuid */
+                slotId: string;
+                /** Format: uuid */
+                offeringId: string;
+                /** Format: uuid */
+                providerId: string;
+                practitionerId: string | null;
+                /** Format: date-time */
+                startsAt: string;
+                /** Format: date-time */
+                endsAt: string;
+                capacity: number;
+                booked: number;
+                /** @enum {string} */
+                status: "open" | "cancelled";
+            }[];
         };
         Campaign: {
             /** Format: uuid */
@@ -3308,6 +3986,24 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description LOCAL_SERVICES.API_KEY_MISSING, LOCAL_SERVICES.API_KEY_INVALID or LOCAL_SERVICES.API_KEY_REVOKED */
+        PartnerUnauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description LOCAL_SERVICES.API_KEY_SCOPE: the API key lacks a scope the route needs */
+        PartnerForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description AUTH.FORBIDDEN: the caller lacks the role, or may not act on this resource */
         Forbidden: {
             headers: {
@@ -3412,7 +4108,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
                                     message: string;
                                 };
                             };
@@ -3442,7 +4138,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
                                     message: string;
                                 };
                             };
@@ -5801,6 +6497,1229 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postProviderApplications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    companyName: string;
+                    contactPhone: string;
+                    licenceRefs: {
+                        kind: string;
+                        number: string;
+                    }[];
+                    categories: ("housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other")[];
+                    compoundIds: string[];
+                    /** @default 24 */
+                    cancelNoticeHours?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceProvider"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeProviders: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "rejected" | "suspended";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        providers: {
+                            /** Format: uuid */
+                            providerId: string;
+                            /** Format: uuid */
+                            ownerUserId: string;
+                            companyName: string;
+                            contactPhone: string;
+                            licenceRefs: {
+                                kind: string;
+                                number: string;
+                            }[];
+                            categories: ("housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other")[];
+                            compoundIds: string[];
+                            cancelNoticeHours: number;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "suspended";
+                            decisionReason: string | null;
+                            decidedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOpsProviders: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "rejected" | "suspended";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        providers: {
+                            /** Format: uuid */
+                            providerId: string;
+                            /** Format: uuid */
+                            ownerUserId: string;
+                            companyName: string;
+                            contactPhone: string;
+                            licenceRefs: {
+                                kind: string;
+                                number: string;
+                            }[];
+                            categories: ("housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other")[];
+                            compoundIds: string[];
+                            cancelNoticeHours: number;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "suspended";
+                            decisionReason: string | null;
+                            decidedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsProvidersByProviderIdApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceProvider"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsProvidersByProviderIdReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceProvider"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getProvidersByProviderIdApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: {
+                            /** Format: uuid */
+                            keyId: string;
+                            /** Format: uuid */
+                            providerId: string;
+                            prefix: string;
+                            label: string | null;
+                            scopes: ("catalog" | "bookings" | "webhooks")[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            expiresAt: string | null;
+                            revokedAt: string | null;
+                            lastUsedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postProvidersByProviderIdApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    scopes: ("catalog" | "bookings" | "webhooks")[];
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postProvidersByProviderIdApiKeysByKeyIdRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 86400 */
+                    overlapSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        issued: {
+                            /** Format: uuid */
+                            keyId: string;
+                            /** Format: uuid */
+                            providerId: string;
+                            prefix: string;
+                            label: string | null;
+                            scopes: ("catalog" | "bookings" | "webhooks")[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            expiresAt: string | null;
+                            revokedAt: string | null;
+                            lastUsedAt: string | null;
+                            key: string;
+                        };
+                        previous: {
+                            /** Format: uuid */
+                            keyId: string;
+                            /** Format: uuid */
+                            providerId: string;
+                            prefix: string;
+                            label: string | null;
+                            scopes: ("catalog" | "bookings" | "webhooks")[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            expiresAt: string | null;
+                            revokedAt: string | null;
+                            lastUsedAt: string | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteProvidersByProviderIdApiKeysByKeyId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getServiceOfferings: {
+        parameters: {
+            query?: {
+                compoundId?: string;
+                category?: "housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        offerings: {
+                            /** Format: uuid */
+                            offeringId: string;
+                            /** Format: uuid */
+                            providerId: string;
+                            providerName: string;
+                            /** @enum {string} */
+                            category: "housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other";
+                            title: string;
+                            description: string;
+                            priceCents: number;
+                            durationMinutes: number;
+                            compoundIds: string[];
+                            pointsPrice: number | null;
+                            /** @enum {string} */
+                            mode: "slots" | "calendar";
+                            sensitive: boolean;
+                            active: boolean;
+                            slots: {
+                                /** Format: uuid */
+                                slotId: string;
+                                /** Format: uuid */
+                                offeringId: string;
+                                /** Format: uuid */
+                                providerId: string;
+                                practitionerId: string | null;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                capacity: number;
+                                booked: number;
+                                /** @enum {string} */
+                                status: "open" | "cancelled";
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postServiceSlotsBySlotIdBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slotId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 0 */
+                    points?: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPractitionersByPractitionerIdBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practitionerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    offeringId: string;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** @default 0 */
+                    points?: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeServiceBookings: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bookings: {
+                            /** Format: uuid */
+                            bookingId: string;
+                            /** Format: uuid */
+                            providerId: string;
+                            /** Format: uuid */
+                            offeringId: string;
+                            offeringTitle: string;
+                            /** @enum {string} */
+                            category: "housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other";
+                            slotId: string | null;
+                            practitionerId: string | null;
+                            /** Format: uuid */
+                            userId: string;
+                            compoundId: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "confirmed" | "completed" | "no_show" | "cancelled";
+                            priceCents: number;
+                            pointsUsed: number;
+                            pointsCents: number;
+                            cashCents: number;
+                            sensitiveNote: string | null;
+                            payment: {
+                                /** Format: uuid */
+                                paymentId: string;
+                                provider: string;
+                                /** @enum {string} */
+                                status: "created" | "succeeded" | "failed" | "refunded";
+                                amountCents: number;
+                                clientParams: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            review: {
+                                rating: number;
+                                text: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMeServiceBookingsByBookingIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bookingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMeServiceBookingsByBookingIdReschedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bookingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    slotId?: string;
+                    /** Format: date-time */
+                    startsAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMeServiceBookingsByBookingIdReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bookingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rating: number;
+                    text?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerOfferings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    category: "housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other";
+                    title: string;
+                    /** @default  */
+                    description?: string;
+                    priceCents: number;
+                    durationMinutes: number;
+                    compoundIds: string[];
+                    /** @default null */
+                    pointsPrice?: number | null;
+                    /**
+                     * @default slots
+                     * @enum {string}
+                     */
+                    mode?: "slots" | "calendar";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOffering"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerPractitioners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    availability: {
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        practitionerId: string;
+                        /** Format: uuid */
+                        providerId: string;
+                        name: string;
+                        availability: {
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerOfferingsByOfferingIdSlots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offeringId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    slots: {
+                        /** Format: date-time */
+                        startsAt: string;
+                        capacity: number;
+                        /** Format: uuid */
+                        practitionerId?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        slots: {
+                            /** Format: uuid */
+                            slotId: string;
+                            /** Format: uuid */
+                            offeringId: string;
+                            /** Format: uuid */
+                            providerId: string;
+                            practitionerId: string | null;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            capacity: number;
+                            booked: number;
+                            /** @enum {string} */
+                            status: "open" | "cancelled";
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPartnerBookings: {
+        parameters: {
+            query?: {
+                status?: "pending_payment" | "paid" | "confirmed" | "completed" | "no_show" | "cancelled";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bookings: {
+                            /** Format: uuid */
+                            bookingId: string;
+                            /** Format: uuid */
+                            providerId: string;
+                            /** Format: uuid */
+                            offeringId: string;
+                            offeringTitle: string;
+                            /** @enum {string} */
+                            category: "housekeeping" | "clinic" | "health-check" | "tutoring" | "repairs" | "elderly-care" | "other";
+                            slotId: string | null;
+                            practitionerId: string | null;
+                            /** Format: uuid */
+                            userId: string;
+                            compoundId: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            status: "pending_payment" | "paid" | "confirmed" | "completed" | "no_show" | "cancelled";
+                            priceCents: number;
+                            pointsUsed: number;
+                            pointsCents: number;
+                            cashCents: number;
+                            sensitiveNote: string | null;
+                            payment: {
+                                /** Format: uuid */
+                                paymentId: string;
+                                provider: string;
+                                /** @enum {string} */
+                                status: "created" | "succeeded" | "failed" | "refunded";
+                                amountCents: number;
+                                clientParams: {
+                                    [key: string]: string;
+                                };
+                            } | null;
+                            review: {
+                                rating: number;
+                                text: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerBookingsByBookingIdConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bookingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerBookingsByBookingIdComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bookingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerBookingsByBookingIdNoShow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bookingId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceBooking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPartnerWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        endpoints: {
+                            /** Format: uuid */
+                            endpointId: string;
+                            url: string;
+                            events: ("booking.created" | "booking.cancelled" | "booking.rescheduled" | "booking.reviewed")[];
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    url: string;
+                    events: ("booking.created" | "booking.cancelled" | "booking.rescheduled" | "booking.reviewed")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        endpointId: string;
+                        url: string;
+                        events: ("booking.created" | "booking.cancelled" | "booking.rescheduled" | "booking.reviewed")[];
+                        active: boolean;
+                        /** Format: date-time */
+                        createdAt: string;
+                        secret: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPartnerWebhookDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "delivered" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: {
+                            deliveryId: string;
+                            /** Format: uuid */
+                            endpointId: string;
+                            /** @enum {string} */
+                            eventType: "booking.created" | "booking.cancelled" | "booking.rescheduled" | "booking.reviewed";
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed";
+                            attempts: number;
+                            nextAttemptAt: string | null;
+                            deliveredAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            log: {
+                                attempt: number;
+                                /** Format: date-time */
+                                at: string;
+                                statusCode: number | null;
+                                error: string | null;
+                                durationMs: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postPartnerWebhookDeliveriesByDeliveryIdReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveryId: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** @enum {string} */
+                        eventType: "booking.created" | "booking.cancelled" | "booking.rescheduled" | "booking.reviewed";
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        status: "pending" | "delivered" | "failed";
+                        attempts: number;
+                        nextAttemptAt: string | null;
+                        deliveredAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        log: {
+                            attempt: number;
+                            /** Format: date-time */
+                            at: string;
+                            statusCode: number | null;
+                            error: string | null;
+                            durationMs: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPartnerAuditLog: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            /** Format: date-time */
+                            at: string;
+                            keyId: string | null;
+                            actorUserId: string | null;
+                            action: string;
+                            target: string | null;
+                            /** @enum {string} */
+                            outcome: "ok" | "refused";
+                            code: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["PartnerUnauthenticated"];
+            403: components["responses"]["PartnerForbidden"];
             429: components["responses"]["RateLimited"];
             default: components["responses"]["Error"];
         };
