@@ -13,10 +13,12 @@ export const CONSOLE_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
   "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-function headers(reply: FastifyReply, path: string): void {
+/** Caching and policy headers of a console file; `target` is the plugin's raw response or a Fastify reply. */
+function headers(target: { setHeader(name: string, value: string): unknown } | FastifyReply, path: string): void {
+  const set = (name: string, value: string) => ('header' in target ? target.header(name, value) : target.setHeader(name, value));
   const isIndex = path.endsWith('index.html');
-  reply.header('cache-control', isIndex ? 'no-cache' : 'public, max-age=31536000, immutable');
-  if (isIndex) reply.header('content-security-policy', CONSOLE_SECURITY_POLICY);
+  set('cache-control', isIndex ? 'no-cache' : 'public, max-age=31536000, immutable');
+  if (isIndex) set('content-security-policy', CONSOLE_SECURITY_POLICY);
 }
 
 /**
