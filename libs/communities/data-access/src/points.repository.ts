@@ -61,7 +61,7 @@ const RESERVATION_COLUMNS = `id::text AS "id", idempotency_key AS "idempotencyKe
 
 /**
  * The points ledger (docs/adr/0010): an append-only double-entry journal whose entries balance
- * (a deferred trigger checks at commit), members' balances materialised with CHECK (>= 0), each
+ * (a trigger checks the lines, written in one statement, at its end), members' balances materialised with CHECK (>= 0), each
  * entry unique by its idempotency key. Run `post` inside the caller's transaction.
  */
 export class PointsRepository {

@@ -297,7 +297,8 @@ END $$;
 CREATE TRIGGER points_entries_append_only BEFORE UPDATE OR DELETE ON "points_entries" FOR EACH ROW EXECUTE FUNCTION points_journal_append_only();
 CREATE TRIGGER points_lines_append_only BEFORE UPDATE OR DELETE ON "points_lines" FOR EACH ROW EXECUTE FUNCTION points_journal_append_only();
 
--- Every entry balances: at commit, the lines of each entry written sum to zero.
+-- Every entry balances: the lines of an entry, written in one statement, sum to zero (checked at the
+-- end of that statement, so a violation fails the statement rather than the commit).
 CREATE FUNCTION points_entry_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE total bigint;
 BEGIN
@@ -307,4 +308,4 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE CONSTRAINT TRIGGER points_lines_balanced AFTER INSERT ON "points_lines" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION points_entry_balanced();
+CREATE CONSTRAINT TRIGGER points_lines_balanced AFTER INSERT ON "points_lines" DEFERRABLE INITIALLY IMMEDIATE FOR EACH ROW EXECUTE FUNCTION points_entry_balanced();
