@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { identity, localServices, orders, recommendations as r } from '@linli/contracts';
+import { growth, identity, localServices, orders, recommendations as r } from '@linli/contracts';
 import { AssetsService } from './assets.service.js';
 import {
   codeOf,
@@ -357,6 +357,14 @@ describe('asset metrics', () => {
     const cancelled = booking(m3, at('2026-02-21'));
     await publishAndWait(h, localServices.bookingCreated, cancelled);
     await publishAndWait(h, localServices.bookingCancelled, { ...cancelled, cancelledBy: 'resident' });
+    // growth's referral events: m1 sent two invitations in January; m2 signed up by one and converted
+    const place = { compoundId: mc, pickupPointId: mp };
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: m1, channel: 'wechat', ...place, sentAt: at('2026-01-03') });
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: m1, channel: 'poster', ...place, sentAt: at('2026-01-04') });
+    await publishAndWait(h, growth.referralAttributed, { inviterUserId: m1, inviteeUserId: m2, code: 'K7M2Q9XA', ...place, attributedAt: at('2026-01-10') });
+    await publishAndWait(h, growth.referralConverted, { inviterUserId: m1, inviteeUserId: m2, orderId: randomUUID(), pointsAwarded: 200, ...place, convertedAt: at('2026-01-21') });
+    // another compound's referral is not this compound's
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: randomUUID(), channel: 'sms', compoundId: 'elsewhere', pickupPointId: null, sentAt: at('2026-01-05') });
   });
 
   it('computes the hand-checked figures of a small compound', async () => {
@@ -370,7 +378,12 @@ describe('asset metrics', () => {
       crossPurchaseRate: 0.6667, // m1: fresh + dairy; m2: fresh + a completed service
       arpuCents: 1600,
       nps: { value: null },
-      kFactor: { value: null },
+      // (2 invitations / 3 active customers) × (1 conversion / 2 invitations)
+      kFactor: { value: 0.3333 },
+      kFactorByMonth: [
+        { month: '2026-01', invitesSent: 2, signUps: 1, conversions: 1, customers: 2, kFactor: 0.5 },
+        { month: '2026-02', invitesSent: 0, signUps: 0, conversions: 0, customers: 2, kFactor: 0 },
+      ],
     });
     expect(m.cohorts).toEqual([
       { cohort: '2026-01', size: 2, retention: [1, 0.5] },
