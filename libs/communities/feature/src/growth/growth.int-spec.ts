@@ -163,11 +163,13 @@ describe('tiers: grants, the monthly review and governance', () => {
 
     // activity alone never takes a tier away; the review of a month does, once, with a nudge as notice
     const jobs = h.app.get(GrowthJobs);
-    const month = `20${String(10 + Math.floor(Math.random() * 80))}-0${1 + Math.floor(Math.random() * 9)}`;
+    const month = `2${String(100 + Math.floor(Math.random() * 800))}-0${1 + Math.floor(Math.random() * 9)}`; // a month after the grant
     const first = await jobs.review(ops, month);
     expect(first.alreadyRun).toBe(false);
     expect(first.downgraded).toBeGreaterThanOrEqual(1);
     expect((await jobs.review(ops, month)).alreadyRun).toBe(true);
+    // a month that ended before the grant does not judge it
+    expect((await jobs.review(ops, '2001-01')).downgraded).toBe(0);
     expect(await tierOf(member)).toBe('newcomer');
     await h.events.waitFor(() => eventsAbout(h, growth.journeyNudge.subject, (d) => d.userId === member.userId && d.journeyId === 'tier-review').length === 1);
     const changes = eventsAbout(h, growth.tierChanged.subject, (d) => d.userId === member.userId).map((e) => e.data as { to: string; reason: string });

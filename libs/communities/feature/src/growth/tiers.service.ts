@@ -4,7 +4,7 @@ import { GrowthMembersRepository } from '@linli/communities-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { assertOps, memberOf } from './growth.exception.js';
 import { GROWTH_OPTIONS, GrowthTransactions, type GrowthOptions, type Tx } from './growth.options.js';
-import { earnedTier, missingFor, monthOf, tierIndex, tierRule } from './growth.rules.js';
+import { earnedTier, missingFor, monthOf, tierIndex, tierRule, zoneOffsetMs } from './growth.rules.js';
 
 type Tier = growth.Tier;
 
@@ -115,7 +115,9 @@ export class TiersService {
         return { month, reviewed: previous?.reviewed ?? 0, downgraded: previous?.downgraded ?? 0, alreadyRun: true };
       }
       const now = new Date();
-      const candidates = await this.members.aboveTier(tx, 'newcomer');
+      // A tier reached (or granted) after the month ended is not judged by that month's review.
+      const end = this.monthEnd(month);
+      const candidates = (await this.members.aboveTier(tx, 'newcomer')).filter((m) => m.tierSince < end);
       let downgraded = 0;
       for (const member of candidates) {
         const { score, counts } = await this.members.windowActivity(tx, member.userId, this.windowStart(now));
@@ -129,6 +131,13 @@ export class TiersService {
       await this.members.finishReview(tx, month, candidates.length, downgraded);
       return { month, reviewed: candidates.length, downgraded, alreadyRun: false };
     });
+  }
+
+  /** The instant the month ends (midnight starting the next month in the rules' zone). */
+  monthEnd(month: string): Date {
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const utc = Date.UTC(m === 12 ? y + 1 : y, m === 12 ? 0 : m, 1);
+    return new Date(utc - zoneOffsetMs(this.rules.timeZone, new Date(utc)));
   }
 
   /** The month whose review is due at `now` (the previous calendar month in the rules' zone). */
