@@ -69,6 +69,7 @@ interface Tokens {
   roles: string[];
   accessToken: string;
   refreshToken: string;
+  isNewUser: boolean;
 }
 
 async function signIn(phone: string, inviteCode?: string): Promise<Tokens> {
