@@ -131,3 +131,47 @@ export class GrowthMembersRepository {
     return tx.$queryRawUnsafe('SELECT badge_id AS "badgeId", awarded_at AS "awardedAt" FROM growth_badges WHERE user_id = $1::uuid ORDER BY awarded_at, badge_id', userId);
   }
 }
+
+/** Everything growth holds about a person (and the accounts merged into them), for their data copy. */
+export class GrowthPersonalDataRepository {
+  async sections(tx: SqlExecutor, userIds: string[]): Promise<Record<string, unknown[]>> {
+    const q = <T>(sql: string) => tx.$queryRawUnsafe<T[]>(sql, userIds);
+    const [members, balances, entries, reservations, redemptions, activities, tierChanges, badges, journeys, steps, invite, referrals, backings, votes] = await Promise.all([
+      q(`SELECT user_id::text AS "userId", compound_id AS "compoundId", pickup_point_id::text AS "pickupPointId", registered_at AS "registeredAt", tier, tier_since AS "tierSince" FROM growth_members WHERE user_id = ANY($1::uuid[])`),
+      q(`SELECT user_id::text AS "userId", available, held FROM points_balances WHERE user_id = ANY($1::uuid[])`),
+      q(`SELECT e.id::text AS "entryId", e.user_id::text AS "userId", e.kind, e.description, e.reference, e.expires_at AS "expiresAt", e.created_at AS "at",
+                coalesce(sum(l.amount) FILTER (WHERE l.account LIKE '%:available'), 0)::int AS "delta", coalesce(sum(l.amount) FILTER (WHERE l.account LIKE '%:held'), 0)::int AS "heldDelta"
+           FROM points_entries e LEFT JOIN points_lines l ON l.entry_id = e.id AND l.user_id = e.user_id
+          WHERE e.user_id = ANY($1::uuid[]) GROUP BY e.id ORDER BY e.created_at`),
+      q(`SELECT id::text AS "reservationId", user_id::text AS "userId", points, reference_kind AS "referenceKind", reference_id AS "referenceId", status, created_at AS "createdAt", settled_at AS "settledAt" FROM points_reservations WHERE user_id = ANY($1::uuid[]) ORDER BY created_at`),
+      q(`SELECT id::text AS "redemptionId", user_id::text AS "userId", reward_id AS "rewardId", cost, redeemed_at AS "redeemedAt" FROM points_redemptions WHERE user_id = ANY($1::uuid[]) ORDER BY redeemed_at`),
+      q(`SELECT user_id::text AS "userId", kind, occurred_at AS "occurredAt" FROM growth_activities WHERE user_id = ANY($1::uuid[]) ORDER BY occurred_at`),
+      q(`SELECT user_id::text AS "userId", from_tier AS "from", to_tier AS "to", reason, changed_at AS "changedAt" FROM growth_tier_changes WHERE user_id = ANY($1::uuid[]) ORDER BY changed_at`),
+      q(`SELECT user_id::text AS "userId", badge_id AS "badgeId", awarded_at AS "awardedAt" FROM growth_badges WHERE user_id = ANY($1::uuid[]) ORDER BY awarded_at`),
+      q(`SELECT user_id::text AS "userId", journey_id AS "journeyId", started_at AS "startedAt", completed_at AS "completedAt" FROM growth_journey_enrolments WHERE user_id = ANY($1::uuid[])`),
+      q(`SELECT user_id::text AS "userId", journey_id AS "journeyId", step_id AS "stepId", completed_at AS "completedAt" FROM growth_journey_steps WHERE user_id = ANY($1::uuid[])`),
+      q(`SELECT user_id::text AS "userId", code, created_at AS "createdAt" FROM growth_invite_codes WHERE user_id = ANY($1::uuid[])`),
+      // who invited them, and how many they invited (not who: the invitees' data is theirs)
+      q(`SELECT 'invited-by' AS "kind", invitee_user_id::text AS "userId", inviter_user_id::text AS "other", attributed_at AS "at", converted_at AS "convertedAt" FROM growth_referrals WHERE invitee_user_id = ANY($1::uuid[])
+         UNION ALL SELECT 'invited', inviter_user_id::text, NULL, attributed_at, converted_at FROM growth_referrals WHERE inviter_user_id = ANY($1::uuid[])`),
+      q(`SELECT user_id::text AS "userId", proposal_id::text AS "proposalId", points, tier, backed_at AS "backedAt" FROM growth_proposal_backings WHERE user_id = ANY($1::uuid[]) ORDER BY backed_at`),
+      q(`SELECT user_id::text AS "userId", proposal_id::text AS "proposalId", tier, weight, voted_at AS "votedAt" FROM growth_votes WHERE user_id = ANY($1::uuid[])`),
+    ]);
+    return {
+      'growth-members': members,
+      'points-balances': balances,
+      'points-entries': entries,
+      'points-reservations': reservations,
+      'points-redemptions': redemptions,
+      'growth-activities': activities,
+      'growth-tier-changes': tierChanges,
+      'growth-badges': badges,
+      'growth-journeys': journeys,
+      'growth-journey-steps': steps,
+      'growth-invite-codes': invite,
+      'growth-referrals': referrals,
+      'growth-proposal-backings': backings,
+      'growth-votes': votes,
+    };
+  }
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { communities, growth, identity, orders, type Actor } from '@linli/contracts';
+import { communities, growth, identity, orders, personalDataExport, type Actor } from '@linli/contracts';
 import { anActor } from '@linli/testing';
 import { GrowthJobs } from './growth.jobs.js';
 import { anOrder, codeOf, deliver, eventsAbout, startGrowth, type Harness } from './growth.test-harness.js';
@@ -189,5 +189,23 @@ describe('nudges and expiry jobs', () => {
     const nudges = eventsAbout(h, growth.journeyNudge.subject, (d) => d.userId === member.userId).map((e) => `${(e.data as any).journeyId}/${(e.data as any).stepId}`);
     expect(nudges.slice(0, 2).sort()).toEqual(['seven-day/first-order', 'seven-day/first-pickup'].sort());
     expect(new Set(nudges).size).toBe(nudges.length);
+  });
+});
+
+describe("the person's data copy", () => {
+  it("holds growth's sections for the person and only theirs", async () => {
+    const member = anActor();
+    await register(member);
+    await pickUp(member);
+    const other = anActor();
+    await register(other);
+    await pickUp(other);
+    const copy = await h.rpc.request(personalDataExport.communities, { actor: member, userId: member.userId, userIds: [member.userId] });
+    const entries = copy.sections['points-entries'] as { userId: string; kind: string; delta: number }[];
+    // purchase points and the first-pickup bonus (one transaction: same timestamp, any order)
+    expect(entries.map((e) => `${e.kind}:${e.delta}`).sort()).toEqual(['earn:49', 'earn:50']);
+    expect(new Set(entries.map((e) => e.userId))).toEqual(new Set([member.userId]));
+    expect(copy.sections['growth-members']).toEqual([expect.objectContaining({ userId: member.userId, tier: 'newcomer' })]);
+    expect(await codeOf(h.rpc.request(personalDataExport.communities, { actor: other, userId: member.userId, userIds: [member.userId] }))).toBe('AUTH.FORBIDDEN');
   });
 });

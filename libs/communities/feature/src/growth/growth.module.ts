@@ -4,6 +4,7 @@ import { GovernanceService } from './governance.service.js';
 import { GrowthConsumers } from './growth.consumers.js';
 import { GrowthJobs } from './growth.jobs.js';
 import { GrowthNatsController } from './growth.nats-controller.js';
+import { GrowthPersonalData } from './growth.personal-data.js';
 import { GROWTH_OPTIONS, GrowthTransactions, type GrowthOptions } from './growth.options.js';
 import { DEFAULT_GROWTH_RULES } from './growth.rules.js';
 import { JourneysService } from './journeys.service.js';
@@ -40,8 +41,9 @@ export class GrowthModule {
         GrowthJobs,
         GrowthConsumers,
         GrowthNatsController,
+        GrowthPersonalData,
       ],
-      exports: [LedgerService, TiersService, GrowthJobs],
+      exports: [LedgerService, TiersService, GrowthJobs, GrowthPersonalData],
     };
   }
 }
