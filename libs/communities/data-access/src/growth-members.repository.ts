@@ -175,3 +175,36 @@ export class GrowthPersonalDataRepository {
     };
   }
 }
+
+/**
+ * Erasure of a person from growth (PIPL): what is only about them is deleted (place, activity, tier
+ * history, badges, journeys, invite code and shares, refused attributions); where others' records or
+ * the ledger's completeness need the row, their id is replaced by `pseudonym`, an id linked to nothing
+ * (points journal, balances, reservations, redemptions, referrals, backings, votes, proposals).
+ */
+export class GrowthErasureRepository {
+  async erase(tx: SqlExecutor, userId: string, pseudonym: string): Promise<void> {
+    const run = (sql: string) => tx.$executeRawUnsafe(sql, userId, pseudonym);
+    for (const table of ['growth_members', 'growth_activities', 'growth_tier_changes', 'growth_badges', 'growth_journey_enrolments', 'growth_journey_steps', 'growth_journey_nudges', 'growth_invite_codes', 'growth_invite_shares']) {
+      await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE user_id = $1::uuid`, userId);
+    }
+    await tx.$executeRawUnsafe('DELETE FROM growth_referral_refusals WHERE invitee_user_id = $1::uuid', userId);
+    // others' activity keyed by the person (the inviter's converted referral)
+    await run(`UPDATE growth_activities SET source_key = replace(source_key, $1::text, $2::text) WHERE source_key LIKE '%' || $1::text || '%' AND $2::text IS NOT NULL`);
+    await run('UPDATE growth_referrals SET invitee_user_id = $2::uuid WHERE invitee_user_id = $1::uuid');
+    await run('UPDATE growth_referrals SET inviter_user_id = $2::uuid WHERE inviter_user_id = $1::uuid');
+    await run('UPDATE growth_proposal_backings SET user_id = $2::uuid WHERE user_id = $1::uuid');
+    await run('UPDATE growth_votes SET user_id = $2::uuid WHERE user_id = $1::uuid');
+    await run('UPDATE growth_proposals SET proposer_user_id = $2::uuid WHERE proposer_user_id = $1::uuid');
+    await run('UPDATE points_reservations SET user_id = $2::uuid, idempotency_key = $2::text || \':\' || id::text WHERE user_id = $1::uuid');
+    await run('UPDATE points_redemptions SET user_id = $2::uuid WHERE user_id = $1::uuid');
+    await run('UPDATE points_balances SET user_id = $2::uuid WHERE user_id = $1::uuid');
+    // the journal: the one rewrite its trigger allows, in this transaction only
+    await tx.$executeRawUnsafe("SELECT set_config('linli.points_erasure', 'on', true)");
+    await run(`UPDATE points_lines SET user_id = $2::uuid, account = replace(account, $1::text, $2::text) WHERE user_id = $1::uuid`);
+    await run(`UPDATE points_entries SET user_id = $2::uuid, idempotency_key = replace(idempotency_key, $1::text, $2::text), description = kind WHERE user_id = $1::uuid`);
+    // idempotency keys of other members' entries may name the person (e.g. a referral reward keyed by the invitee)
+    await run(`UPDATE points_entries SET idempotency_key = replace(idempotency_key, $1::text, $2::text) WHERE idempotency_key LIKE '%' || $1::text || '%' AND $2::text IS NOT NULL`);
+    await tx.$executeRawUnsafe("SELECT set_config('linli.points_erasure', 'off', true)");
+  }
+}

@@ -19,7 +19,9 @@ export class ReferralsRepository {
   ): Promise<void> {
     await tx.$executeRawUnsafe(
       `INSERT INTO referral_facts (event_id, kind, inviter_user_id, invitee_user_id, compound_id, pickup_point_id, occurred_at)
-       VALUES ($1::uuid, $2, $3::uuid, $4::uuid, $5, $6, $7) ON CONFLICT DO NOTHING`,
+       SELECT $1::uuid, $2, $3::uuid, $4::uuid, $5, $6, $7
+        WHERE NOT EXISTS (SELECT 1 FROM erased_users WHERE user_id IN ($3::text, $4::text))
+       ON CONFLICT DO NOTHING`,
       f.eventId,
       f.kind,
       f.inviterUserId,
@@ -28,6 +30,16 @@ export class ReferralsRepository {
       f.pickupPointId,
       f.occurredAt,
     );
+  }
+
+  /**
+   * An erased person leaves the facts they are in unlinked: as inviter, an id linked to nothing takes
+   * their place; as invitee, none (the counts the K-factor needs stay). Late facts about them are
+   * dropped by `record` (the erased-users list).
+   */
+  async erase(tx: SqlExecutor, userId: string, pseudonym: string): Promise<void> {
+    await tx.$executeRawUnsafe('UPDATE referral_facts SET inviter_user_id = $2::uuid WHERE inviter_user_id = $1::uuid', userId, pseudonym);
+    await tx.$executeRawUnsafe('UPDATE referral_facts SET invitee_user_id = NULL WHERE invitee_user_id = $1::uuid', userId);
   }
 
   /** Per local month of the range: invitations sent, sign-ups attributed, conversions (by the inviter's place) and active customers of the scope. */

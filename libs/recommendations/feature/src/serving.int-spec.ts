@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { growth, identity, localServices, orders, recommendations as r } from '@linli/contracts';
+import { waitUntil } from '@linli/testing';
 import { AssetsService } from './assets.service.js';
 import {
   codeOf,
@@ -400,6 +401,24 @@ describe('asset metrics', () => {
     const own = await h.rpc.request(r.assetMetrics, { actor: leader(leader1), pickupPointId: pp1, from: '2026-01-01', to: '2026-11-30' });
     expect(own.customers).toBeGreaterThan(5);
     expect(own.ltv.customers).toBeGreaterThan(0);
+  });
+});
+
+describe('referral facts and erasure', () => {
+  it('unlinks an erased person from the referral facts and drops late facts about them', async () => {
+    const gone = randomUUID();
+    const place = { compoundId: 'erasure-compound', pickupPointId: null };
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: gone, channel: 'wechat', ...place, sentAt: new Date().toISOString() });
+    await publishAndWait(h, growth.referralAttributed, { inviterUserId: randomUUID(), inviteeUserId: gone, code: 'K7M2Q9XA', ...place, attributedAt: new Date().toISOString() });
+    const mentions = async () =>
+      (await h.db.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM referral_facts WHERE inviter_user_id = $1::uuid OR invitee_user_id = $1::uuid', gone))[0]!.n;
+    expect(await mentions()).toBe(2);
+    await publishAndWait(h, identity.userErased, { userId: gone, erasedAt: new Date().toISOString() });
+    await waitUntil(async () => (await mentions()) === 0, 10_000, 'facts unlinked');
+    await waitUntil(async () => (await h.db.$queryRawUnsafe<unknown[]>('SELECT 1 FROM erased_users WHERE user_id = $1', gone)).length === 1, 10_000, 'erasure recorded');
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: gone, channel: 'sms', ...place, sentAt: new Date().toISOString() });
+    expect(await mentions()).toBe(0);
+    expect((await h.db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM referral_facts WHERE compound_id = 'erasure-compound'"))[0]!.n).toBe(2);
   });
 });
 

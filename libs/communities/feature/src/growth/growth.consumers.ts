@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { communities, identity, orders, type EventData } from '@linli/contracts';
-import { GrowthMembersRepository, GrowthReferralsRepository } from '@linli/communities-data-access';
+import { GrowthErasureRepository, GrowthMembersRepository, GrowthReferralsRepository } from '@linli/communities-data-access';
 import { EventConsumers, type ReceivedEvent } from '@linli/nest-kit';
 import { ActivityService } from './activity.service.js';
 import { GovernanceService } from './governance.service.js';
@@ -30,8 +31,8 @@ const COMMUNITY_EVENTS = [
 ];
 
 /**
- * Everything growth learns comes from events: sign-ups (with invite codes) and profile compounds
- * from identity; orders paid, collected, completed, cancelled and expired from orders; joins, RSVPs,
+ * Everything growth learns comes from events: sign-ups (with invite codes), profile compounds and
+ * erasures from identity; orders paid, collected, completed, cancelled and expired from orders; joins, RSVPs,
  * check-ins, co-creation and survey answers from the communities module. Each event is handled once
  * (nest-kit records its id), and each effect is keyed by its source as well (an order earns once
  * whichever of its events arrives, however often).
@@ -40,6 +41,7 @@ const COMMUNITY_EVENTS = [
 export class GrowthConsumers implements OnApplicationBootstrap {
   private readonly members = new GrowthMembersRepository();
   private readonly proposals = new GrowthReferralsRepository();
+  private readonly erasure = new GrowthErasureRepository();
 
   constructor(
     @Inject(EventConsumers) private readonly consumers: EventConsumers<Tx>,
@@ -53,7 +55,7 @@ export class GrowthConsumers implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ durable: GROWTH_CONSUMERS.identity, domain: 'identity', contracts: [identity.userRegistered, identity.profileUpdated], handle: (e, tx) => this.onIdentity(e, tx) });
+    await this.consumers.start({ durable: GROWTH_CONSUMERS.identity, domain: 'identity', contracts: [identity.userRegistered, identity.profileUpdated, identity.userErased], handle: (e, tx) => this.onIdentity(e, tx) });
     await this.consumers.start({ durable: GROWTH_CONSUMERS.orders, domain: 'orders', contracts: ORDER_EVENTS, handle: (e, tx) => this.onOrder(e, tx) });
     await this.consumers.start({ durable: GROWTH_CONSUMERS.communities, domain: 'communities', contracts: COMMUNITY_EVENTS, handle: (e, tx) => this.onCommunity(e, tx) });
   }
@@ -75,6 +77,11 @@ export class GrowthConsumers implements OnApplicationBootstrap {
     if (event.subject === identity.profileUpdated.subject) {
       const data = event.data as EventData<typeof identity.profileUpdated>;
       if (data.profile.compoundId) await this.members.setPlace(tx, data.userId, data.profile.compoundId, null);
+      return;
+    }
+    if (event.subject === identity.userErased.subject) {
+      // In the same (ordered) consumer as the person's other identity events, so none re-creates them after.
+      await this.erasure.erase(tx, (event.data as EventData<typeof identity.userErased>).userId, randomUUID());
     }
   }
 

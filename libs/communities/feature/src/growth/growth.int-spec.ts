@@ -209,3 +209,40 @@ describe("the person's data copy", () => {
     expect(await codeOf(h.rpc.request(personalDataExport.communities, { actor: other, userId: member.userId, userIds: [member.userId] }))).toBe('AUTH.FORBIDDEN');
   });
 });
+
+/** Columns of growth's tables (all but the outbox) whose text mentions a value. */
+async function placesHolding(value: string): Promise<string[]> {
+  const columns = await h.db.$queryRawUnsafe<{ t: string; c: string }[]>(
+    `SELECT table_name::text AS t, column_name::text AS c FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name NOT IN ('outbox_events', 'processed_events', '_prisma_migrations') AND data_type IN ('uuid', 'text', 'character varying', 'jsonb')`,
+  );
+  const found: string[] = [];
+  for (const { t, c } of columns) {
+    const rows = await h.db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "${t}" WHERE "${c}"::text LIKE '%' || $1 || '%' LIMIT 1`, value);
+    if (rows.length) found.push(`${t}.${c}`);
+  }
+  return found;
+}
+
+describe('erasure', () => {
+  it('forgets an erased person everywhere in growth, keeps the journal balanced, and leaves the inviter their reward', async () => {
+    const inviter = anActor();
+    await register(inviter);
+    const code = (await h.rpc.request(growth.getInvite, { actor: inviter })).code;
+    const member = anActor();
+    await register(member, code);
+    await pickUp(member);
+    await h.rpc.request(growth.reservePoints, { actor: member, points: 20, reference: { kind: 'order', id: randomUUID() }, idempotencyKey: `erase-${member.userId}` });
+    await h.rpc.request(growth.getInvite, { actor: member });
+    const inviterBefore = await h.rpc.request(growth.getStatement, { actor: inviter, limit: 50 });
+    expect(await placesHolding(member.userId)).not.toEqual([]);
+
+    await deliver(h, identity.userErased, { userId: member.userId, erasedAt: now() });
+    expect(await placesHolding(member.userId)).toEqual([]);
+    expect(await h.rpc.request(growth.getStatement, { actor: inviter, limit: 50 })).toEqual(inviterBefore);
+    const totals = await h.db.$queryRawUnsafe<{ total: number }[]>('SELECT coalesce(sum(amount), 0)::int AS total FROM points_lines');
+    expect(totals[0]!.total).toBe(0);
+    // outside erasure the journal still refuses changes
+    await expect(h.db.$executeRawUnsafe('UPDATE points_lines SET amount = amount WHERE false OR true')).rejects.toThrow(/append-only/);
+  });
+});
