@@ -11,7 +11,7 @@ import { buildApps, e2eEnvironment, freePort, natsRpc, startService, type Runnin
 
 /**
  * A new resident's 7-day plan over HTTP, with gateway, identity, leader-ops, orders, communities
- * (growth) and recommendations as real processes: an invited neighbour signs up with the inviter's
+ * (growth), recommendations and local-services as real processes: an invited neighbour signs up with the inviter's
  * code, places and pays a first order, collects it at the leader's point after the cut-off, joins a
  * community, attends an event and answers the NPS survey — earning points and reaching 常客 — and the
  * inviter's reward and the K-factor's inputs show in the asset metrics.
@@ -96,8 +96,8 @@ async function publishCommunityEvent<C extends EventContract>(contract: C, data:
 const shanghaiDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 
 beforeAll(async () => {
-  buildApps(['gateway', 'identity', 'leader-ops', 'orders', 'communities', 'recommendations']);
-  env = await e2eEnvironment(['identity', 'leader-ops', 'orders', 'communities', 'recommendations']);
+  buildApps(['gateway', 'identity', 'leader-ops', 'orders', 'communities', 'recommendations', 'local-services']);
+  env = await e2eEnvironment(['identity', 'leader-ops', 'orders', 'communities', 'recommendations', 'local-services']);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   services.push(await startService('identity', env.env('identity')));
@@ -105,6 +105,8 @@ beforeAll(async () => {
   services.push(await startService('orders', env.env('orders', { ORDER_SCHEDULER_INTERVAL_MS: '200', ORDER_PAYMENT_TIMEOUT_SECONDS: '60', DEV_PAYMENT_CALLBACK_DELAY_MS: '100', DEV_PAYMENT_DUPLICATE_RATE: '0' })));
   services.push(await startService('communities', env.env('communities', { GROWTH_JOB_INTERVAL_MS: '0' })));
   services.push(await startService('recommendations', env.env('recommendations', { ASSETS_REFRESH_INTERVAL_MS: '0', BACKTEST_INTERVAL_MS: '0' })));
+  // the personal-data copy the test reads asks every service for its part
+  services.push(await startService('local-services', env.env('local-services')));
   services.push(await startService('gateway', env.env('gateway', { HTTP_PORT: String(port), DEV_ROUTES: 'true', RATE_LIMIT_PER_MINUTE_CLIENT: '100000', RATE_LIMIT_PER_MINUTE_USER: '100000' })));
   nc = await connectTestNats('growth-e2e');
 });
@@ -140,6 +142,12 @@ describe("a new resident's 7-day plan", () => {
     // ---- the inviter shares their code; the neighbour signs up with it
     const inviter = await signIn(PHONES.inviter);
     await ok('PATCH', '/v1/me/profile', { token: inviter.accessToken, body: { compoundId: COMPOUND } });
+    // growth learns the inviter's compound from identity's profile event (their invitations are counted there)
+    await until('inviter placed', async () => {
+      const copy = await ok('GET', '/v1/me/export', { token: inviter.accessToken });
+      const members = (copy.data['communities']?.sections ?? copy.data['communities'])?.['growth-members'] as { compoundId: string | null }[] | undefined;
+      return members?.[0]?.compoundId === COMPOUND ? true : undefined;
+    });
     const invite = await until('invite code', async () => {
       const r = await http('GET', '/v1/me/invite', { token: inviter.accessToken });
       return r.status === 200 ? r.body : undefined;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlExecutor } from '@linli/nest-kit';
+import { redactPublishedEvents, type SqlExecutor } from '@linli/nest-kit';
 
 export interface GrowthMemberRow {
   userId: string;
@@ -206,5 +206,7 @@ export class GrowthErasureRepository {
     // idempotency keys of other members' entries may name the person (e.g. a referral reward keyed by the invitee)
     await run(`UPDATE points_entries SET idempotency_key = replace(idempotency_key, $1::text, $2::text) WHERE idempotency_key LIKE '%' || $1::text || '%' AND $2::text IS NOT NULL`);
     await tx.$executeRawUnsafe("SELECT set_config('linli.points_erasure', 'off', true)");
+    // events already published about them have done their job
+    await redactPublishedEvents(tx, userId);
   }
 }
