@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { redactPublishedEvents, type SqlExecutor } from '@linli/nest-kit';
 
 export interface GrowthMemberRow {
@@ -183,7 +183,25 @@ export class GrowthPersonalDataRepository {
  * (points journal, balances, reservations, redemptions, referrals, backings, votes, proposals).
  */
 export class GrowthErasureRepository {
+  /** The hash growth keeps of an erased person's id. */
+  static hashOf(userId: string): string {
+    return createHash('sha256').update(`growth-erased:${userId}`).digest('hex');
+  }
+
+  /**
+   * True when the person was erased (events about them are then dropped). Takes the person's
+   * transaction lock first, as `erase` does, so an event handled concurrently with the erasure either
+   * finishes before it (and is erased with the rest) or sees it.
+   */
+  async isErased(tx: SqlExecutor, userId: string): Promise<boolean> {
+    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtextextended('growth-person:' || $1, 0))", userId);
+    const rows = await tx.$queryRawUnsafe<unknown[]>('SELECT 1 FROM growth_erased WHERE user_hash = $1', GrowthErasureRepository.hashOf(userId));
+    return rows.length > 0;
+  }
+
   async erase(tx: SqlExecutor, userId: string, pseudonym: string): Promise<void> {
+    await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtextextended('growth-person:' || $1, 0))", userId);
+    await tx.$executeRawUnsafe('INSERT INTO growth_erased (user_hash) VALUES ($1) ON CONFLICT DO NOTHING', GrowthErasureRepository.hashOf(userId));
     const run = (sql: string) => tx.$executeRawUnsafe(sql, userId, pseudonym);
     for (const table of ['growth_members', 'growth_activities', 'growth_tier_changes', 'growth_badges', 'growth_journey_enrolments', 'growth_journey_steps', 'growth_journey_nudges', 'growth_invite_codes', 'growth_invite_shares']) {
       await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE user_id = $1::uuid`, userId);

@@ -64,7 +64,13 @@ export class GrowthConsumers implements OnApplicationBootstrap {
     return this.options.rules.earn;
   }
 
+  /** Events about an erased person (arriving late, from other streams) are dropped. */
+  private async erased(tx: Tx, userId: string): Promise<boolean> {
+    return this.erasure.isErased(tx, userId);
+  }
+
   async onIdentity(event: ReceivedEvent, tx: Tx): Promise<void> {
+    if (event.subject !== identity.userErased.subject && (await this.erased(tx, (event.data as { userId: string }).userId))) return;
     if (event.subject === identity.userRegistered.subject) {
       const data = event.data as EventData<typeof identity.userRegistered>;
       const at = new Date(data.registeredAt);
@@ -87,6 +93,7 @@ export class GrowthConsumers implements OnApplicationBootstrap {
 
   async onOrder(event: ReceivedEvent, tx: Tx): Promise<void> {
     const data = event.data as orders.OrderEventBase;
+    if (await this.erased(tx, data.userId)) return;
     const at = new Date(data.at);
     await this.members.setPlace(tx, data.userId, data.compoundId, data.pickupPointId);
     switch (event.subject) {
@@ -121,6 +128,9 @@ export class GrowthConsumers implements OnApplicationBootstrap {
   }
 
   async onCommunity(event: ReceivedEvent, tx: Tx): Promise<void> {
+    const d = event.data as { userId?: string; proposerUserId?: string };
+    const subject = d.userId ?? d.proposerUserId;
+    if (subject && (await this.erased(tx, subject))) return;
     switch (event.subject) {
       case communities.memberJoined.subject: {
         const d = event.data as EventData<typeof communities.memberJoined>;
@@ -145,7 +155,7 @@ export class GrowthConsumers implements OnApplicationBootstrap {
           await this.ledger.earn(tx, { userId: d.userId, points: this.earn.eventCheckIn, key, description: 'Attended an event', reference: `event:${d.eventId}`, at });
         }
         // The organiser's event was attended: counts once per event.
-        if (d.organiserUserId !== d.userId) await this.activity.record(tx, { userId: d.organiserUserId, kind: 'event-organised', sourceKey: `organised:${d.eventId}`, at });
+        if (d.organiserUserId !== d.userId && !(await this.erased(tx, d.organiserUserId))) await this.activity.record(tx, { userId: d.organiserUserId, kind: 'event-organised', sourceKey: `organised:${d.eventId}`, at });
         return;
       }
       case communities.proposalCreated.subject: {

@@ -75,9 +75,9 @@ export async function publishEvent<C extends EventContract>(h: Harness, contract
   return id;
 }
 
-/** Waits until the growth consumers have processed an event id. */
+/** Waits until the growth consumers have processed an event id (the communities module's own consumers take some of the same events). */
 export async function processed(h: Harness, eventId: string, timeoutMs = 10_000): Promise<void> {
-  await waitUntil(async () => (await h.db.processedEvent.count({ where: { eventId } })) > 0, timeoutMs, `event ${eventId} processed`);
+  await waitUntil(async () => (await h.db.processedEvent.count({ where: { eventId, consumer: { startsWith: 'communities-growth-' } } })) > 0, timeoutMs, `event ${eventId} processed`);
 }
 
 /** Publishes and waits for it to be handled. */

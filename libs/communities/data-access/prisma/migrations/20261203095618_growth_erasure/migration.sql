@@ -14,3 +14,12 @@ BEGIN
   END IF;
   RAISE EXCEPTION 'the points journal is append-only (% on %)', TG_OP, TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
 END $$;
+
+-- Erased people by a hash of their id (the id itself is not kept): events about them arriving after
+-- the erasure (from other streams) are dropped instead of re-creating rows.
+CREATE TABLE "growth_erased" (
+    "user_hash" TEXT NOT NULL,
+    "erased_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "growth_erased_pkey" PRIMARY KEY ("user_hash")
+);
