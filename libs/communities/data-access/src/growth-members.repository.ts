@@ -199,6 +199,15 @@ export class GrowthErasureRepository {
     return rows.length > 0;
   }
 
+  /** Events of the service naming the person that the relay has not published yet. */
+  async unpublishedMentioning(tx: SqlExecutor, userId: string): Promise<number> {
+    const rows = await tx.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL AND payload::text LIKE '%' || $1::text || '%'`,
+      userId,
+    );
+    return rows[0]!.n;
+  }
+
   async erase(tx: SqlExecutor, userId: string, pseudonym: string): Promise<void> {
     await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(hashtextextended('growth-person:' || $1, 0))", userId);
     await tx.$executeRawUnsafe('INSERT INTO growth_erased (user_hash) VALUES ($1) ON CONFLICT DO NOTHING', GrowthErasureRepository.hashOf(userId));

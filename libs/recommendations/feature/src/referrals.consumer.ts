@@ -1,14 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { growth, identity, type EventData } from '@linli/contracts';
+import { growth, type EventData } from '@linli/contracts';
 import { ReferralsRepository } from '@linli/recommendations-data-access';
 import { EventConsumers, type ReceivedEvent } from '@linli/nest-kit';
 import type { Tx } from './ingest.service.js';
 
 export const REFERRALS_CONSUMER = 'recommendations-growth-referrals';
-export const REFERRALS_ERASURE_CONSUMER = 'recommendations-growth-referrals-erasure';
 
-/** Keeps the growth system's referral events (invitations, attributions, conversions) as facts for the K-factor of asset metrics, and unlinks erased people from them. */
+/** Keeps the growth system's referral events (invitations, attributions, conversions) as facts for the K-factor of asset metrics (erased people are unlinked from them by the identity consumer). */
 @Injectable()
 export class ReferralsConsumer implements OnApplicationBootstrap {
   readonly facts = new ReferralsRepository();
@@ -21,12 +19,6 @@ export class ReferralsConsumer implements OnApplicationBootstrap {
       domain: 'communities',
       contracts: [growth.inviteSent, growth.referralAttributed, growth.referralConverted],
       handle: (event, tx) => this.handle(event, tx),
-    });
-    await this.consumers.start({
-      durable: REFERRALS_ERASURE_CONSUMER,
-      domain: 'identity',
-      contracts: [identity.userErased],
-      handle: (event, tx) => this.facts.erase(tx, (event.data as EventData<typeof identity.userErased>).userId, randomUUID()),
     });
   }
 

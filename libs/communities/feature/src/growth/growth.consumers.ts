@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { randomUUID } from 'node:crypto';
 import { communities, identity, orders, type EventData } from '@linli/contracts';
 import { GrowthErasureRepository, GrowthMembersRepository, GrowthReferralsRepository } from '@linli/communities-data-access';
-import { EventConsumers, type ReceivedEvent } from '@linli/nest-kit';
+import { EventConsumers, RetryLater, type ReceivedEvent } from '@linli/nest-kit';
 import { ActivityService } from './activity.service.js';
 import { GovernanceService } from './governance.service.js';
 import { GROWTH_OPTIONS, type GrowthOptions, type Tx } from './growth.options.js';
@@ -87,7 +87,11 @@ export class GrowthConsumers implements OnApplicationBootstrap {
     }
     if (event.subject === identity.userErased.subject) {
       // In the same (ordered) consumer as the person's other identity events, so none re-creates them after.
-      await this.erasure.erase(tx, (event.data as EventData<typeof identity.userErased>).userId, randomUUID());
+      const userId = (event.data as EventData<typeof identity.userErased>).userId;
+      await this.erasure.erase(tx, userId, randomUUID());
+      // Published events about them are redacted with the rest; ones still waiting for the relay would
+      // go out afterwards unredacted, so the erasure is retried once they are out.
+      if ((await this.erasure.unpublishedMentioning(tx, userId)) > 0) throw new RetryLater('events about the person are still being published', 300);
     }
   }
 
