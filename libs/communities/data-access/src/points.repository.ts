@@ -60,7 +60,7 @@ const RESERVATION_COLUMNS = `id::text AS "id", idempotency_key AS "idempotencyKe
   reference_id AS "referenceId", status, created_at AS "createdAt", settled_at AS "settledAt"`;
 
 /**
- * The points ledger (docs/adr/0010): an append-only double-entry journal whose entries balance
+ * The points ledger (docs/adr/0014): an append-only double-entry journal whose entries balance
  * (a trigger checks the lines, written in one statement, at its end), members' balances materialised with CHECK (>= 0), each
  * entry unique by its idempotency key. Run `post` inside the caller's transaction.
  */

@@ -3,7 +3,7 @@ import { defineEvent, defineRpc } from './define.js';
 import { ActorSchema, IsoDateSchema, IsoDateTimeSchema, UserIdSchema } from './common.js';
 import { InviteCodeSchema } from './identity.js';
 
-// The growth system of the communities service (docs/adr/0010): the points ledger, tiers, honours,
+// The growth system of the communities service (docs/adr/0014): the points ledger, tiers, honours,
 // journeys and referrals. Its events are in the `communities` domain; other services learn balances,
 // tiers and perks from them (or through these RPC subjects), never from its tables.
 

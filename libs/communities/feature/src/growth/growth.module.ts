@@ -18,7 +18,7 @@ export interface GrowthModuleOptions extends Partial<GrowthOptions> {
 }
 
 /**
- * The growth system inside the communities service (docs/adr/0010): points ledger, tiers, honours,
+ * The growth system inside the communities service (docs/adr/0014): points ledger, tiers, honours,
  * journeys, referrals and governance support, fed by events, answering `rpc.communities.*` growth
  * subjects. Needs `LinliKitModule`.
  */
