@@ -10,6 +10,7 @@ import { seedCommerce } from './seed-commerce.mjs';
 import { seedLeader } from './seed-leader.mjs';
 import { seedCommunities } from './seed-communities.mjs';
 import { seedLocalServices } from './seed-local-services.mjs';
+import { seedGrowth } from './seed-growth.mjs';
 
 export { DEMO_PHONES };
 
@@ -107,3 +108,5 @@ addSeedStep(seedLeader);
 addSeedStep(seedCommunities);
 // Two local-services providers (housekeeping, a clinic) with slots and a practitioner calendar.
 addSeedStep(seedLocalServices);
+// Points, tiers, invitations and referrals (growth, in the communities service).
+addSeedStep(seedGrowth);

@@ -51,6 +51,10 @@ export const PARAM_OWNERS: Record<string, 'residentA' | 'leaderA' | null> = {
   practitionerId: null,
   offeringId: null,
   deliveryId: null,
+  // points held for one of A's spends
+  reservationId: 'residentA',
+  // a journey is a plan every member follows (seven-day, ninety-day): it names nobody
+  journeyId: null,
 };
 
 /** Routes that answer every signed-in user about a resource A owns, on purpose. */
@@ -59,6 +63,8 @@ export const SHARED_READS: Record<string, string> = {
   'GET /v1/communities/:communityId': 'a community (name, scope, tags, size) is shown to residents deciding whether to join; members and posts are not',
   'GET /v1/events/:eventId': 'an event (time, place, seats) is shown to residents deciding whether to come; the check-in code only to its organiser',
   'GET /v1/proposals/:proposalId': 'a co-creation proposal and its vote and feedback summary are public to invite more co-creators; who voted is not shown',
+  'GET /v1/members/:userId/badges': "honours are shown on the resident's profile to neighbours",
+  'GET /v1/proposals/:proposalId/backing': 'the audit of a proposal\'s support (points backing it, tier-weighted votes) is public like the proposal; backers are ids, no names',
 };
 
 export const ROLES: Record<ActorName, readonly Role[]> = {
@@ -99,6 +105,7 @@ export function securityFixtures(ids: SeededIds, extra: { orderLineId: string; s
       'POST /v1/posts/:postId/reports': { reason: 'reported by an outsider' },
       'POST /v1/posts/:postId/moderation': { action: 'hide', reason: 'hidden by an outsider' },
       'POST /v1/events/:eventId/check-ins': { code: '123456' },
+      'POST /v1/proposals/:proposalId/backings': { points: 5, idempotencyKey: 'security-back-by-b' },
       'POST /v1/proposals/:proposalId/feedback': { taste: 3, priceCents: 990, packSize: '200 g' },
       'POST /v1/ops/proposals/:proposalId/launch': { skuIds: [extra.skuId], campaignId: ids.campaignId! },
       'POST /v1/providers/:providerId/api-keys': { scopes: ['catalog'] },

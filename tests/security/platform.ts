@@ -292,6 +292,14 @@ export async function startPlatform(): Promise<Platform> {
       const reply = await http('POST', `/v1/service-slots/${slots.body.slots[0].slotId}/bookings`, { token: signed.residentA.accessToken, body: { note: 'A note by A' } });
       return reply.status === 201 ? reply.body : undefined;
     });
+    // Resident A's points, some held for a spend (growth, in the communities service).
+    await ok('POST', `/v1/ops/members/${signed.residentA.userId}/points/adjustments`, { token: ops, body: { delta: 50, reason: 'security tier', idempotencyKey: 'security-credit-a' } }, 201);
+    const reservation = await ok(
+      'POST',
+      '/v1/me/points/reservations',
+      { token: signed.residentA.accessToken, body: { points: 10, reference: { kind: 'order', id: order.orderId }, idempotencyKey: 'security-reserve-a' } },
+      201,
+    );
 
     // Credentials the probes send: A's, twisted.
     const [, claims, signature] = signed.residentA.accessToken.split('.');
@@ -353,6 +361,8 @@ export async function startPlatform(): Promise<Platform> {
         offeringId: offering.body.offeringId,
         practitionerId: randomUUID(),
         deliveryId: 'msg_unknown',
+        reservationId: reservation.reservationId,
+        journeyId: 'seven-day',
         // not seeded (see PARAM_OWNERS)
         mergeRequestId: randomUUID(),
         refundId: randomUUID(),

@@ -6,3 +6,5 @@ export const DEMO_PHONES = {
   providers: ['+8613800000021', '+8613800000022'],
   residents: Array.from({ length: 9 }, (_, i) => `+86139000000${String(i + 1).padStart(2, '0')}`),
 };
+/** Neighbours who sign up with a demo resident's invite code (growth's referral demo). */
+DEMO_PHONES.invitees = ['+8613900000021', '+8613900000022'];

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LinliKitModule } from '@linli/nest-kit';
-import { CommunitiesModule } from '@linli/communities-feature';
+import { CommunitiesModule, parseGrowthRules } from '@linli/communities-feature';
 import type { CommunitiesConfig } from './config.js';
 
 @Module({})
@@ -17,6 +17,7 @@ export class AppModule {
           postWindowSeconds: config.COMMUNITY_POST_WINDOW_SECONDS,
           npsIntervalDays: config.NPS_INTERVAL_DAYS,
           npsAnswerDays: config.NPS_ANSWER_DAYS,
+          growth: { rules: config.GROWTH_RULES_JSON ? parseGrowthRules(config.GROWTH_RULES_JSON) : undefined, jobIntervalMs: config.GROWTH_JOB_INTERVAL_MS },
         }),
       ],
     };

@@ -10,6 +10,10 @@ export const CommunitiesConfigSchema = z.object({
   /** The NPS question is offered at most once per resident in this many days, and may be answered for this many. */
   NPS_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NPS_ANSWER_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** The growth system's rules as JSON (the whole set, with its own version); unset: the built-in rules. */
+  GROWTH_RULES_JSON: z.string().min(2).optional(),
+  /** How often growth's jobs run (points expiry, journey nudges, the monthly tier review); 0: off. */
+  GROWTH_JOB_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
 });
 export type CommunitiesConfig = z.infer<typeof CommunitiesConfigSchema>;
 

@@ -3254,13 +3254,421 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My points: balance, points held for pending spends, and the newest statement entries
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        get: operations["getMePoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/points/reservations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold points for a spend (an order discount, a booking)
+         * @description The same idempotency key returns the same reservation. More points than available → 409 `GROWTH.INSUFFICIENT_POINTS`, nothing written. An order's reservation is committed when the order is paid and released when it is cancelled or expires.
+         *
+         *     Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMePointsReservations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/points/reservations/{reservationId}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Spend held points
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMePointsReservationsByReservationIdCommit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/points/reservations/{reservationId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give held points back
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMePointsReservationsByReservationIdRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rewards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rewards points can be redeemed for
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getRewards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/points/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeem points for a reward
+         * @description The same idempotency key returns the same redemption; a reward past its per-member limit → 409 `GROWTH.REWARD_ALREADY_REDEEMED`.
+         *
+         *     Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMePointsRedemptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/members/{userId}/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's points statement (ops)
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        get: operations["getOpsMembersByUserIdPoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/members/{userId}/points/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct a member's points by hand (ops), with the reason
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsMembersByUserIdPointsAdjustments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My tier (尝鲜者 newcomer → 常客 regular → 共建者 co-builder), its perks and my progress to the next
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        get: operations["getMeTier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/members/{userId}/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Grant a member a tier by hand (ops); it holds until a monthly review finds less activity
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        put: operations["putOpsMembersByUserIdTier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/tier-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a month's tier review (ops; also run on schedule): downgrades with notice, once per month
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        post: operations["postOpsTierReviews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My honours (badges)
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        get: operations["getMeBadges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{userId}/badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's honours, as shown on their profile
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getMembersByUserIdBadges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/journey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My 7-day experience plan and 90-day growth path: steps done and to come
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        get: operations["getMeJourney"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/journeys/{journeyId}/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A journey's per-step conversion (ops), over members who started it in the range
+         * @description Requires one of the roles: ops (bearer access token).
+         */
+        get: operations["getOpsJourneysByJourneyIdFunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My invite code and link, and how my invitations did
+         * @description A new member signs up with the code (`inviteCode` on the sign-in); the inviter is rewarded after the invitee's first completed order.
+         *
+         *     Requires one of the roles: resident (bearer access token).
+         */
+        get: operations["getMeInvite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invite/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that I shared my invitation (what the K-factor counts as an invitation sent)
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMeInviteShares"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invite/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Name the neighbour who invited me (after signing up without their code)
+         * @description Within days of signing up and before a first completed order; self-referral, loops, unknown codes and a second inviter are refused with 404/409 codes.
+         *
+         *     Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postMeInviteClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals/{proposalId}/backings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Back a co-creation proposal with points (常客 and above)
+         * @description Requires one of the roles: resident (bearer access token).
+         */
+        post: operations["postProposalsByProposalIdBackings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals/{proposalId}/backing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A proposal's backers and tier-weighted vote tally (the audit of its support)
+         * @description Any signed-in user (bearer access token).
+         */
+        get: operations["getProposalsByProposalIdBacking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         ErrorEnvelope: {
             /** @enum {string} */
-            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+            code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN" | "GROWTH.INSUFFICIENT_POINTS" | "GROWTH.RESERVATION_NOT_FOUND" | "GROWTH.RESERVATION_SETTLED" | "GROWTH.REWARD_NOT_FOUND" | "GROWTH.REWARD_ALREADY_REDEEMED" | "GROWTH.IDEMPOTENCY_KEY_REUSED" | "GROWTH.INVITE_CODE_UNKNOWN" | "GROWTH.SELF_REFERRAL" | "GROWTH.REFERRAL_LOOP" | "GROWTH.ALREADY_ATTRIBUTED" | "GROWTH.ATTRIBUTION_CLOSED" | "GROWTH.TIER_TOO_LOW" | "GROWTH.JOURNEY_NOT_FOUND" | "GROWTH.PROPOSAL_NOT_FOUND";
             message: string;
             /** @description Code-specific; `fields: [{path, message}]` for COMMON.VALIDATION_FAILED */
             details?: unknown;
@@ -3966,6 +4374,105 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        PointsStatement: {
+            /** Format: uuid */
+            userId: string;
+            balance: number;
+            held: number;
+            entries: {
+                /** Format: uuid */
+                entryId: string;
+                /** @enum {string} */
+                kind: "earn" | "reserve" | "commit" | "release" | "refund" | "redeem" | "back-proposal" | "expire" | "adjust";
+                delta: number;
+                heldDelta: number;
+                description: string;
+                expiresAt: string | null;
+                rulesVersion: string | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
+        PointsReservation: {
+            /** Format: uuid */
+            reservationId: string;
+            /** Format: uuid */
+            userId: string;
+            points: number;
+            reference: {
+                kind: string;
+                id: string;
+            };
+            /** @enum {string} */
+            status: "held" | "committed" | "released";
+            balance: number;
+            /** Format: date-time */
+            createdAt: string;
+            settledAt: string | null;
+        };
+        TierView: {
+            /** Format: uuid */
+            userId: string;
+            /** @enum {string} */
+            tier: "newcomer" | "regular" | "co-builder";
+            tierName: string;
+            /** Format: date-time */
+            since: string;
+            perks: {
+                pointsMultiplier: number;
+                voteWeight: number;
+                earlyAccessHours: number;
+                canBackProposals: boolean;
+            };
+            progress: {
+                score: number;
+                windowDays: number;
+                next: {
+                    /** @enum {string} */
+                    tier: "newcomer" | "regular" | "co-builder";
+                    tierName: string;
+                    minScore: number;
+                    missing: {
+                        requirement: string;
+                        have: number;
+                        need: number;
+                    }[];
+                } | null;
+                activity: {
+                    [key: string]: number;
+                };
+            };
+            rulesVersion: string;
+        };
+        Invite: {
+            code: string;
+            link: string;
+            invitesSent: number;
+            signedUp: number;
+            converted: number;
+            invitedBy: string | null;
+        };
+        ProposalBacking: {
+            /** Format: uuid */
+            proposalId: string;
+            totalPoints: number;
+            backers: {
+                /** Format: uuid */
+                userId: string;
+                points: number;
+                /** @enum {string} */
+                tier: "newcomer" | "regular" | "co-builder";
+                /** Format: date-time */
+                backedAt: string;
+            }[];
+            votes: {
+                count: number;
+                weighted: number;
+                byTier: {
+                    [key: string]: number;
+                };
+            };
+        };
     };
     responses: {
         /** @description COMMON.VALIDATION_FAILED (with `details.fields`; also for text holding a NUL character or an unpaired surrogate), COMMON.MALFORMED_JSON or a domain error */
@@ -4108,7 +4615,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN" | "GROWTH.INSUFFICIENT_POINTS" | "GROWTH.RESERVATION_NOT_FOUND" | "GROWTH.RESERVATION_SETTLED" | "GROWTH.REWARD_NOT_FOUND" | "GROWTH.REWARD_ALREADY_REDEEMED" | "GROWTH.IDEMPOTENCY_KEY_REUSED" | "GROWTH.INVITE_CODE_UNKNOWN" | "GROWTH.SELF_REFERRAL" | "GROWTH.REFERRAL_LOOP" | "GROWTH.ALREADY_ATTRIBUTED" | "GROWTH.ATTRIBUTION_CLOSED" | "GROWTH.TIER_TOO_LOW" | "GROWTH.JOURNEY_NOT_FOUND" | "GROWTH.PROPOSAL_NOT_FOUND";
                                     message: string;
                                 };
                             };
@@ -4138,7 +4645,7 @@ export interface operations {
                                 };
                                 error?: {
                                     /** @enum {string} */
-                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN";
+                                    code: "COMMON.VALIDATION_FAILED" | "COMMON.MALFORMED_JSON" | "COMMON.PAYLOAD_TOO_LARGE" | "COMMON.HEADERS_TOO_LARGE" | "COMMON.NOT_FOUND" | "COMMON.ROUTE_NOT_FOUND" | "COMMON.CONFLICT" | "COMMON.RATE_LIMITED" | "COMMON.UNAVAILABLE" | "COMMON.TIMEOUT" | "COMMON.INTERNAL" | "AUTH.UNAUTHENTICATED" | "AUTH.TOKEN_EXPIRED" | "AUTH.TOKEN_INVALID" | "AUTH.SESSION_REVOKED" | "AUTH.FORBIDDEN" | "IDENTITY.OTP_INVALID" | "IDENTITY.OTP_EXPIRED" | "IDENTITY.OTP_ALREADY_USED" | "IDENTITY.OTP_TOO_MANY_ATTEMPTS" | "IDENTITY.OTP_RATE_LIMITED" | "IDENTITY.SMS_BUDGET_EXHAUSTED" | "IDENTITY.REFRESH_TOKEN_INVALID" | "IDENTITY.WECHAT_CODE_INVALID" | "IDENTITY.USER_NOT_FOUND" | "IDENTITY.USER_ERASED" | "IDENTITY.MERGE_SELF" | "IDENTITY.IDENTITY_CONFLICT" | "IDENTITY.CONSENT_UNKNOWN" | "IDENTITY.MEMBER_CARD_UNPROVABLE" | "IDENTITY.MERGE_APPROVAL_REQUIRED" | "IDENTITY.MERGE_REQUEST_NOT_FOUND" | "IDENTITY.MERGE_REQUEST_DECIDED" | "LEADER_OPS.COMPOUND_NOT_FOUND" | "LEADER_OPS.COMPOUND_IN_USE" | "LEADER_OPS.APPLICATION_NOT_FOUND" | "LEADER_OPS.APPLICATION_PENDING" | "LEADER_OPS.APPLICATION_DECIDED" | "LEADER_OPS.ALREADY_LEADER" | "LEADER_OPS.NOT_APPROVED_LEADER" | "LEADER_OPS.PICKUP_POINT_NOT_FOUND" | "LEADER_OPS.NOT_POINT_OWNER" | "LEADER_OPS.POINT_NOT_SERVING_COMPOUND" | "LEADER_OPS.POINT_SUSPENDED" | "LEADER_OPS.YEAR_OUT_OF_RANGE" | "LEADER_OPS.NOT_YOUR_CUSTOMER" | "LEADER_OPS.CUSTOMER_NOT_FOUND" | "LEADER_OPS.REMINDER_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_FOUND" | "LEADER_OPS.DRAFT_NOT_EDITABLE" | "LEADER_OPS.DRAFT_NOT_APPROVED" | "LEADER_OPS.NO_MARKETING_CONSENT" | "LEADER_OPS.QUIET_HOURS" | "LEADER_OPS.CHANNEL_UNAVAILABLE" | "LEADER_OPS.MESSAGE_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_NOT_FOUND" | "LEADER_OPS.SETTLEMENT_ALREADY_ISSUED" | "LEADER_OPS.SETTLEMENT_MONTH_OPEN" | "LEADER_OPS.SETTLEMENT_INVALID_TRANSITION" | "LEADER_OPS.NEGATIVE_PAYOUT" | "ORDERS.NOT_BOUND" | "ORDERS.NOT_SERVED" | "ORDERS.CAMPAIGN_NOT_FOUND" | "ORDERS.CAMPAIGN_NOT_STARTED" | "ORDERS.CAMPAIGN_CLOSED" | "ORDERS.CAMPAIGN_INVALID" | "ORDERS.CATALOG_INVALID" | "ORDERS.SKU_CODE_TAKEN" | "ORDERS.OFFER_NOT_FOUND" | "ORDERS.PRICE_MISMATCH" | "ORDERS.STOCK_EXHAUSTED" | "ORDERS.LIMIT_EXCEEDED" | "ORDERS.PICKUP_POINT_FULL" | "ORDERS.IDEMPOTENCY_KEY_REUSED" | "ORDERS.ORDER_NOT_FOUND" | "ORDERS.INVALID_TRANSITION" | "ORDERS.PICKUP_CODE_INVALID" | "ORDERS.ALREADY_PICKED_UP" | "ORDERS.PAYMENT_SIGNATURE_INVALID" | "ORDERS.REFUND_NOT_ALLOWED" | "ORDERS.REFUND_EXCEEDS_PAID" | "ORDERS.REFUND_WINDOW_CLOSED" | "ORDERS.REFUND_NOT_FOUND" | "ORDERS.REFUND_ALREADY_DECIDED" | "ORDERS.REFUND_UNDER_REVIEW" | "COMMUNITIES.COMMUNITY_NOT_FOUND" | "COMMUNITIES.NOT_MEMBER" | "COMMUNITIES.ALREADY_MEMBER" | "COMMUNITIES.OUT_OF_REACH" | "COMMUNITIES.OWNER_CANNOT_LEAVE" | "COMMUNITIES.NOT_MODERATOR" | "COMMUNITIES.NOT_POINT_LEADER" | "COMMUNITIES.PICKUP_POINT_UNKNOWN" | "COMMUNITIES.BANNED" | "COMMUNITIES.POST_RATE_LIMITED" | "COMMUNITIES.POST_NOT_FOUND" | "COMMUNITIES.ALREADY_REPORTED" | "COMMUNITIES.EVENT_NOT_FOUND" | "COMMUNITIES.EVENT_PAST" | "COMMUNITIES.EVENT_FULL" | "COMMUNITIES.ALREADY_RSVPED" | "COMMUNITIES.RSVP_NOT_FOUND" | "COMMUNITIES.NOT_CONFIRMED" | "COMMUNITIES.CHECK_IN_CODE_INVALID" | "COMMUNITIES.CHECK_IN_CLOSED" | "COMMUNITIES.ALREADY_CHECKED_IN" | "COMMUNITIES.PROPOSAL_NOT_FOUND" | "COMMUNITIES.PROPOSAL_CLOSED" | "COMMUNITIES.ALREADY_VOTED" | "COMMUNITIES.FEEDBACK_ALREADY_GIVEN" | "COMMUNITIES.SURVEY_NOT_FOUND" | "COMMUNITIES.SURVEY_NOT_OFFERED" | "COMMUNITIES.SCORE_REQUIRED" | "COMMUNITIES.ALREADY_ANSWERED" | "LOCAL_SERVICES.PROVIDER_NOT_FOUND" | "LOCAL_SERVICES.PROVIDER_NOT_APPROVED" | "LOCAL_SERVICES.PROVIDER_DECIDED" | "LOCAL_SERVICES.API_KEY_MISSING" | "LOCAL_SERVICES.API_KEY_INVALID" | "LOCAL_SERVICES.API_KEY_REVOKED" | "LOCAL_SERVICES.API_KEY_SCOPE" | "LOCAL_SERVICES.API_KEY_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_NOT_FOUND" | "LOCAL_SERVICES.OFFERING_INVALID" | "LOCAL_SERVICES.PRACTITIONER_NOT_FOUND" | "LOCAL_SERVICES.SLOT_NOT_FOUND" | "LOCAL_SERVICES.SLOT_OVERLAP" | "LOCAL_SERVICES.SLOT_FULL" | "LOCAL_SERVICES.PRACTITIONER_BUSY" | "LOCAL_SERVICES.OUTSIDE_AVAILABILITY" | "LOCAL_SERVICES.OUTSIDE_SERVICE_AREA" | "LOCAL_SERVICES.RESIDENT_NOT_BOUND" | "LOCAL_SERVICES.ALREADY_BOOKED" | "LOCAL_SERVICES.BOOKING_NOT_FOUND" | "LOCAL_SERVICES.INVALID_TRANSITION" | "LOCAL_SERVICES.POLICY_WINDOW_CLOSED" | "LOCAL_SERVICES.BOOKING_NOT_COMPLETED" | "LOCAL_SERVICES.ALREADY_REVIEWED" | "LOCAL_SERVICES.POINTS_NOT_REDEEMABLE" | "LOCAL_SERVICES.POINTS_INSUFFICIENT" | "LOCAL_SERVICES.POINTS_UNAVAILABLE" | "LOCAL_SERVICES.WEBHOOK_NOT_FOUND" | "RECOMMENDATIONS.CUSTOMER_NOT_FOUND" | "RECOMMENDATIONS.CAMPAIGN_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NOT_FOUND" | "RECOMMENDATIONS.SEGMENT_NAME_TAKEN" | "GROWTH.INSUFFICIENT_POINTS" | "GROWTH.RESERVATION_NOT_FOUND" | "GROWTH.RESERVATION_SETTLED" | "GROWTH.REWARD_NOT_FOUND" | "GROWTH.REWARD_ALREADY_REDEEMED" | "GROWTH.IDEMPOTENCY_KEY_REUSED" | "GROWTH.INVITE_CODE_UNKNOWN" | "GROWTH.SELF_REFERRAL" | "GROWTH.REFERRAL_LOOP" | "GROWTH.ALREADY_ATTRIBUTED" | "GROWTH.ATTRIBUTION_CLOSED" | "GROWTH.TIER_TOO_LOW" | "GROWTH.JOURNEY_NOT_FOUND" | "GROWTH.PROPOSAL_NOT_FOUND";
                                     message: string;
                                 };
                             };
@@ -9958,6 +10465,15 @@ export interface operations {
                             value: number | null;
                             note: string | null;
                         };
+                        /** @default [] */
+                        kFactorByMonth: {
+                            month: string;
+                            invitesSent: number;
+                            signUps: number;
+                            conversions: number;
+                            customers: number;
+                            kFactor: number | null;
+                        }[];
                         cohorts: {
                             cohort: string;
                             size: number;
@@ -11710,6 +12226,681 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMePoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsStatement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMePointsReservations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    points: number;
+                    reference: {
+                        /** @enum {string} */
+                        kind: "order" | "booking" | "proposal";
+                        id: string;
+                    };
+                    idempotencyKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsReservation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMePointsReservationsByReservationIdCommit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reservationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsReservation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMePointsReservationsByReservationIdRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reservationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsReservation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getRewards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rewards: {
+                            rewardId: string;
+                            title: string;
+                            cost: number;
+                            perMemberLimit: number | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMePointsRedemptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rewardId: string;
+                    idempotencyKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        redemptionId: string;
+                        rewardId: string;
+                        cost: number;
+                        balance: number;
+                        /** Format: date-time */
+                        redeemedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOpsMembersByUserIdPoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PointsStatement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsMembersByUserIdPointsAdjustments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    delta: number;
+                    reason: string;
+                    idempotencyKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        entryId: string;
+                        balance: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putOpsMembersByUserIdTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    tier: "newcomer" | "regular" | "co-builder";
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postOpsTierReviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    month: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        reviewed: number;
+                        downgraded: number;
+                        alreadyRun: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeBadges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        userId: string;
+                        badges: {
+                            badgeId: string;
+                            title: string;
+                            description: string;
+                            /** Format: date-time */
+                            awardedAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMembersByUserIdBadges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        userId: string;
+                        badges: {
+                            badgeId: string;
+                            title: string;
+                            description: string;
+                            /** Format: date-time */
+                            awardedAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeJourney: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        journeys: {
+                            journeyId: string;
+                            title: string;
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            day: number;
+                            completed: boolean;
+                            steps: {
+                                stepId: string;
+                                title: string;
+                                stage: string | null;
+                                dueDay: number;
+                                completedAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOpsJourneysByJourneyIdFunnel: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                journeyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        journeyId: string;
+                        title: string;
+                        from: string | null;
+                        to: string | null;
+                        enrolled: number;
+                        steps: {
+                            stepId: string;
+                            title: string;
+                            completed: number;
+                            conversion: number | null;
+                            fromPrevious: number | null;
+                            medianDays: number | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMeInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invite"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMeInviteShares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    channel: "wechat" | "moments" | "sms" | "poster" | "link";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invite"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postMeInviteClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        inviterUserId: string;
+                        /** Format: date-time */
+                        attributedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    postProposalsByProposalIdBackings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    points: number;
+                    idempotencyKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalBacking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getProposalsByProposalIdBacking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalBacking"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             default: components["responses"]["Error"];
         };

@@ -8,3 +8,7 @@ export * from './cocreation.repository.js';
 export * from './surveys.repository.js';
 export { Prisma } from './generated/prisma/client.js';
 export * from './personal-data.repository.js';
+export * from './points.repository.js';
+export * from './growth-members.repository.js';
+export * from './growth-journeys.repository.js';
+export * from './growth-referrals.repository.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { communities as c, identity, orders, personalDataExport } from '@linli/contracts';
-import { anActor } from '@linli/testing';
+import { anActor, waitUntil } from '@linli/testing';
 import { aPlace, aResident, anOrder, codeOf, feed, ops, paid, rawRequest, startCommunities, waitForEvent, type Harness, type Place } from './communities.test-harness.js';
 
 let h: Harness;
@@ -157,7 +157,9 @@ describe('erasure', () => {
     await feed(h, orders.orderPickedUp, anOrder(gone.userId, place, randomUUID(), [{ skuId: randomUUID() }], 'picked_up'));
     await h.rpc.request(c.answerSurvey, { actor: gone, surveyId: c.NPS_SURVEY_ID, score: 2 });
 
-    await feed(h, identity.userErased, { userId: gone.userId, erasedAt: new Date().toISOString() });
+    const erasure = await feed(h, identity.userErased, { userId: gone.userId, erasedAt: new Date().toISOString() });
+    // the growth module of the service forgets them through its own consumer of the same event
+    await waitUntil(async () => (await h.db.processedEvent.count({ where: { eventId: erasure, consumer: { startsWith: 'communities-growth-' } } })) === 1, 10_000, 'growth erasure');
     expect(await h.db.communityPost.count({ where: { authorUserId: gone.userId } })).toBe(0);
     expect(await h.db.communityMember.count({ where: { userId: gone.userId } })).toBe(0);
     expect(await h.db.cmResident.count({ where: { userId: gone.userId } })).toBe(0);

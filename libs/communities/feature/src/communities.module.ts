@@ -9,11 +9,14 @@ import { CommunitiesService } from './communities.service.js';
 import { ContentService } from './content.service.js';
 import { EventsService } from './events.service.js';
 import { SurveysService } from './surveys.service.js';
+import { GrowthModule, type GrowthModuleOptions } from './growth/growth.module.js';
 import { CommunitiesPersonalDataHandlers } from './personal-data.handlers.js';
 
 export interface CommunitiesModuleOptions extends Partial<CommunitiesOptions> {
   databaseUrl: string;
   databasePoolSize?: number;
+  /** The growth system's rules and schedule (defaults: the built-in rules, jobs every minute). */
+  growth?: Omit<GrowthModuleOptions, 'data'>;
 }
 
 /**
@@ -23,10 +26,11 @@ export interface CommunitiesModuleOptions extends Partial<CommunitiesOptions> {
 @Module({})
 export class CommunitiesModule {
   static forRoot(options: CommunitiesModuleOptions): DynamicModule {
-    const { databaseUrl, databasePoolSize, ...rest } = options;
+    const { databaseUrl, databasePoolSize, growth, ...rest } = options;
+    const data = CommunitiesDataModule.forRoot({ databaseUrl, poolSize: databasePoolSize });
     return {
       module: CommunitiesModule,
-      imports: [CommunitiesDataModule.forRoot({ databaseUrl, poolSize: databasePoolSize })],
+      imports: [data, GrowthModule.forRoot({ ...growth, data })],
       providers: [
         { provide: COMMUNITIES_OPTIONS, useValue: { ...DEFAULT_COMMUNITIES_OPTIONS, ...rest } },
         CommunitiesContext,

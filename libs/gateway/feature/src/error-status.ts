@@ -204,6 +204,23 @@ export function errorStatus(code: ErrorCode): number {
       return 404;
     case 'RECOMMENDATIONS.SEGMENT_NAME_TAKEN':
       return 409;
+    case 'GROWTH.RESERVATION_NOT_FOUND':
+    case 'GROWTH.REWARD_NOT_FOUND':
+    case 'GROWTH.INVITE_CODE_UNKNOWN':
+    case 'GROWTH.JOURNEY_NOT_FOUND':
+    case 'GROWTH.PROPOSAL_NOT_FOUND':
+      return 404;
+    case 'GROWTH.INSUFFICIENT_POINTS':
+    case 'GROWTH.RESERVATION_SETTLED':
+    case 'GROWTH.REWARD_ALREADY_REDEEMED':
+    case 'GROWTH.IDEMPOTENCY_KEY_REUSED':
+    case 'GROWTH.SELF_REFERRAL':
+    case 'GROWTH.REFERRAL_LOOP':
+    case 'GROWTH.ALREADY_ATTRIBUTED':
+    case 'GROWTH.ATTRIBUTION_CLOSED':
+      return 409;
+    case 'GROWTH.TIER_TOO_LOW':
+      return 403;
     default:
       return assertUnreachable(code);
   }

@@ -55,13 +55,13 @@ export class AccountsService {
     return user;
   }
 
-  /** The user owning a channel identity, or a new user with it. */
-  async findOrCreateByIdentity(tx: Tx, channel: Channel, value: string): Promise<{ user: UserRow; isNew: boolean }> {
+  /** The user owning a channel identity, or a new user with it (whose registration event carries the invite code, if any). */
+  async findOrCreateByIdentity(tx: Tx, channel: Channel, value: string, inviteCode?: string): Promise<{ user: UserRow; isNew: boolean }> {
     const existing = await tx.channelIdentity.findUnique({ where: { channel_value: { channel, value } } });
     if (existing) return { user: await this.requireActive(tx, existing.userId), isNew: false };
     const id = randomUUID();
     await tx.user.create({ data: { id, roles: ['resident'], identities: { create: { id: randomUUID(), channel, value } } } });
-    await enqueueEvent(tx, contracts.userRegistered, { userId: id, channel, registeredAt: new Date().toISOString() });
+    await enqueueEvent(tx, contracts.userRegistered, { userId: id, channel, registeredAt: new Date().toISOString(), ...(inviteCode ? { inviteCode } : {}) });
     return { user: { id, roles: ['resident'], status: 'active', merged_into: null }, isNew: true };
   }
 

@@ -182,12 +182,13 @@ export class AuthService {
     if (claimed.count !== 1) throw IdentityErrors.otpUsed();
   }
 
-  async verifyOtp(phone: string, code: string, device?: string): Promise<TokenPair> {
+  /** `inviteCode` is passed on, unjudged, in the registration event when this sign-in creates the user. */
+  async verifyOtp(phone: string, code: string, device?: string, inviteCode?: string): Promise<TokenPair> {
     const otpId = await this.checkOtp(phone, code);
     return this.withUniqueRetry(() =>
       this.accounts.transaction(async (tx) => {
         await this.claimOtp(tx, otpId);
-        const { user, isNew } = await this.accounts.findOrCreateByIdentity(tx, 'phone', phone);
+        const { user, isNew } = await this.accounts.findOrCreateByIdentity(tx, 'phone', phone, inviteCode);
         return this.issueTokens(tx, user.id, user.roles as Role[], device, isNew);
       }),
     );
@@ -203,13 +204,13 @@ export class AuthService {
     );
   }
 
-  async wechatSignIn(app: WechatApp, loginCode: string, device?: string): Promise<TokenPair> {
+  async wechatSignIn(app: WechatApp, loginCode: string, device?: string, inviteCode?: string): Promise<TokenPair> {
     const session = await this.wechat.exchange(app, loginCode);
     if (!session) throw IdentityErrors.wechatCodeInvalid();
     return this.withUniqueRetry(() =>
       this.accounts.transaction(async (tx) => {
         const [primary, ...others] = wechatIdentities(app, session);
-        const { user, isNew } = await this.accounts.findOrCreateByIdentity(tx, primary!.channel, primary!.value);
+        const { user, isNew } = await this.accounts.findOrCreateByIdentity(tx, primary!.channel, primary!.value, inviteCode);
         for (const other of others) {
           // A second WeChat identity held by a privileged account stays with it: only ops merges those.
           const holder = await this.accounts.holderOf(tx, other.channel, other.value);

@@ -98,6 +98,21 @@ describe('identity over NATS', () => {
     expect(again.isNewUser).toBe(false);
   });
 
+  it('passes the invite code of a sign-up on in the registration event, and only there', async () => {
+    const registered = (userId: string) => events.ofSubject('identity.user.registered.v1').filter((e) => (e.data as { userId: string }).userId === userId);
+    const phone = aPhone();
+    await rpc.request(identity.requestOtp, { phone });
+    const first = await rpc.request(identity.verifyOtp, { phone, code: await lastCode(phone), inviteCode: 'K7M2Q9XA' });
+    await events.waitFor(() => registered(first.userId).length === 1);
+    expect(registered(first.userId)[0]!.data).toMatchObject({ userId: first.userId, channel: 'phone', inviteCode: 'K7M2Q9XA' });
+    await rpc.request(identity.requestOtp, { phone });
+    await rpc.request(identity.verifyOtp, { phone, code: await lastCode(phone), inviteCode: 'OTHER123' });
+    const wechat = await rpc.request(identity.wechatSignIn, { app: 'mini-program', loginCode: `dev:invited-${first.userId.slice(0, 8)}`, inviteCode: 'W3CHAT99' });
+    await events.waitFor(() => registered(wechat.userId).length === 1);
+    expect(registered(wechat.userId)[0]!.data).toMatchObject({ inviteCode: 'W3CHAT99' });
+    expect(registered(first.userId)).toHaveLength(1);
+  });
+
   it('refuses a replayed, wrong, expired-by-attempts code with distinct codes', async () => {
     const phone = aPhone();
     await rpc.request(identity.requestOtp, { phone });

@@ -23,12 +23,12 @@ export class IdentityNatsController {
 
   @RpcHandler(c.verifyOtp)
   verifyOtp(req: RpcRequest<typeof c.verifyOtp>) {
-    return this.auth.verifyOtp(req.phone, req.code, req.device);
+    return this.auth.verifyOtp(req.phone, req.code, req.device, req.inviteCode);
   }
 
   @RpcHandler(c.wechatSignIn)
   wechatSignIn(req: RpcRequest<typeof c.wechatSignIn>) {
-    return this.auth.wechatSignIn(req.app, req.loginCode, req.device);
+    return this.auth.wechatSignIn(req.app, req.loginCode, req.device, req.inviteCode);
   }
 
   @RpcHandler(c.refreshToken)

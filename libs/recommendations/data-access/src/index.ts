@@ -6,3 +6,4 @@ export { Prisma } from './generated/prisma/client.js';
 export * from './reporting.repository.js';
 export * from './personal-data.repository.js';
 export * from './asset-changes.repository.js';
+export * from './referrals.repository.js';

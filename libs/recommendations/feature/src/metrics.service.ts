@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor, recommendations } from '@linli/contracts';
-import { RecommendationsDb, ReportingRepository, type ReportScope } from '@linli/recommendations-data-access';
+import { RecommendationsDb, ReferralsRepository, ReportingRepository, type ReportScope } from '@linli/recommendations-data-access';
 import { AccessService } from './access.service.js';
 import { RECOMMENDATIONS_OPTIONS, type RecommendationsOptions } from './recommendations.options.js';
 import { RecommendationsErrors } from './recommendations.exception.js';
@@ -60,12 +60,13 @@ const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 
 /**
  * Asset metrics over a date range for the platform, a compound or a pickup point (definitions in
  * the README): customers, orders, revenue, repurchase and cross-purchase rates, ARPU, the predicted
- * LTV distribution, cohort retention, NPS from the communities service's survey answers; K-factor is
- * null until referral events exist.
+ * LTV distribution, cohort retention, NPS from the communities service's survey answers and the
+ * K-factor from the growth system's referral events.
  */
 @Injectable()
 export class MetricsService {
   private readonly reporting = new ReportingRepository();
+  private readonly referrals = new ReferralsRepository();
 
   constructor(
     @Inject(RecommendationsDb) private readonly db: RecommendationsDb,
@@ -83,11 +84,12 @@ export class MetricsService {
     const tz = this.options.reportingTimeZone;
     const { from, to } = rangeOf(req.from, req.to, tz, DEFAULT_RANGE_DAYS);
     const scope: ReportScope = { from, to, timeZone: tz, compoundId: req.compoundId ?? null, pickupPointId: req.pickupPointId ?? null };
-    const [totals, clv, cohortRows, nps] = await Promise.all([
+    const [totals, clv, cohortRows, nps, referralMonths] = await Promise.all([
       this.reporting.totals(this.db, scope),
       this.reporting.clvOfActive(this.db, scope),
       this.reporting.cohorts(this.db, scope),
       this.reporting.npsCounts(this.db, scope),
+      this.referrals.kFactorMonths(this.db, scope),
     ]);
     const lastMonth = to.slice(0, 7);
     const cohortMap = new Map<string, Map<number, number>>();
@@ -131,9 +133,30 @@ export class MetricsService {
         histogram,
       },
       nps: npsMetric(nps),
-      kFactor: { value: null, note: 'no referral events exist yet' },
+      ...kFactorOf(referralMonths, totals.customers),
       cohorts,
       notes,
     };
   }
+}
+
+/**
+ * K-factor = invitations per active customer × conversion of those invitations (= conversions /
+ * active customers), over the range and month by month; null without active customers.
+ */
+export function kFactorOf(
+  months: { month: string; invitesSent: number; signUps: number; conversions: number; customers: number }[],
+  customers: number,
+): Pick<AssetMetrics, 'kFactor' | 'kFactorByMonth'> {
+  const k = (invites: number, conversions: number, base: number) => (base > 0 ? Math.round((invites / base) * (invites > 0 ? conversions / invites : 0) * 10_000) / 10_000 : null);
+  const invites = months.reduce((a, m) => a + m.invitesSent, 0);
+  const conversions = months.reduce((a, m) => a + m.conversions, 0);
+  const value = k(invites, conversions, customers);
+  return {
+    kFactor: {
+      value,
+      note: value === null ? 'no active customers in the range' : `${invites} invitation(s) sent, ${conversions} converted (first completed order), ${customers} active customer(s)`,
+    },
+    kFactorByMonth: months.map((m) => ({ ...m, kFactor: k(m.invitesSent, m.conversions, m.customers) })),
+  };
 }

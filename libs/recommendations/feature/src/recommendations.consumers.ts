@@ -1,4 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ReferralsRepository } from '@linli/recommendations-data-access';
 import { communities, identity, leaderOps, orders, type EventData } from '@linli/contracts';
 import { EventConsumers, redactPublishedEvents, type ReceivedEvent } from '@linli/nest-kit';
 import { RecommendationEngine } from './engine/recommendation-engine.js';
@@ -34,6 +36,8 @@ const ORDER_EVENTS = [
  */
 @Injectable()
 export class RecommendationsConsumers implements OnApplicationBootstrap {
+  private readonly referralFacts = new ReferralsRepository();
+
   constructor(
     @Inject(EventConsumers) private readonly consumers: EventConsumers<Tx>,
     @Inject(IngestService) private readonly ingest: IngestService,
@@ -161,6 +165,8 @@ export class RecommendationsConsumers implements OnApplicationBootstrap {
         const data = event.data as EventData<typeof identity.userErased>;
         await store.lockUser(tx, data.userId);
         await store.erase(tx, data.userId, new Date(data.erasedAt));
+        // the growth system's referral facts keep their counts, not the person
+        await this.referralFacts.erase(tx, data.userId, randomUUID());
         await redactPublishedEvents(tx, data.userId);
         this.engine.removeCustomer(data.userId);
         return;

@@ -11,6 +11,7 @@ import { InsightsService } from './insights.service.js';
 import { MetricsService } from './metrics.service.js';
 import { RecommendationsConsumers } from './recommendations.consumers.js';
 import { RecommendationsNatsController } from './recommendations.nats-controller.js';
+import { ReferralsConsumer } from './referrals.consumer.js';
 import { DEFAULT_RECOMMENDATIONS_OPTIONS, RECOMMENDATIONS_OPTIONS, type RecommendationsOptions } from './recommendations.options.js';
 import { SegmentsService } from './segments.service.js';
 import { RecommendationsPersonalDataHandlers } from './personal-data.handlers.js';
@@ -58,6 +59,7 @@ export class RecommendationsModule {
         MetricsService,
         InsightsService,
         RecommendationsConsumers,
+        ReferralsConsumer,
         RecommendationsNatsController,
         RecommendationsPersonalDataHandlers,
       ],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { identity, localServices, orders, recommendations as r } from '@linli/contracts';
+import { growth, identity, localServices, orders, recommendations as r } from '@linli/contracts';
+import { waitUntil } from '@linli/testing';
 import { AssetsService } from './assets.service.js';
 import {
   codeOf,
@@ -357,6 +358,14 @@ describe('asset metrics', () => {
     const cancelled = booking(m3, at('2026-02-21'));
     await publishAndWait(h, localServices.bookingCreated, cancelled);
     await publishAndWait(h, localServices.bookingCancelled, { ...cancelled, cancelledBy: 'resident' });
+    // growth's referral events: m1 sent two invitations in January; m2 signed up by one and converted
+    const place = { compoundId: mc, pickupPointId: mp };
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: m1, channel: 'wechat', ...place, sentAt: at('2026-01-03') });
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: m1, channel: 'poster', ...place, sentAt: at('2026-01-04') });
+    await publishAndWait(h, growth.referralAttributed, { inviterUserId: m1, inviteeUserId: m2, code: 'K7M2Q9XA', ...place, attributedAt: at('2026-01-10') });
+    await publishAndWait(h, growth.referralConverted, { inviterUserId: m1, inviteeUserId: m2, orderId: randomUUID(), pointsAwarded: 200, ...place, convertedAt: at('2026-01-21') });
+    // another compound's referral is not this compound's
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: randomUUID(), channel: 'sms', compoundId: 'elsewhere', pickupPointId: null, sentAt: at('2026-01-05') });
   });
 
   it('computes the hand-checked figures of a small compound', async () => {
@@ -370,7 +379,12 @@ describe('asset metrics', () => {
       crossPurchaseRate: 0.6667, // m1: fresh + dairy; m2: fresh + a completed service
       arpuCents: 1600,
       nps: { value: null },
-      kFactor: { value: null },
+      // (2 invitations / 3 active customers) × (1 conversion / 2 invitations)
+      kFactor: { value: 0.3333 },
+      kFactorByMonth: [
+        { month: '2026-01', invitesSent: 2, signUps: 1, conversions: 1, customers: 2, kFactor: 0.5 },
+        { month: '2026-02', invitesSent: 0, signUps: 0, conversions: 0, customers: 2, kFactor: 0 },
+      ],
     });
     expect(m.cohorts).toEqual([
       { cohort: '2026-01', size: 2, retention: [1, 0.5] },
@@ -387,6 +401,24 @@ describe('asset metrics', () => {
     const own = await h.rpc.request(r.assetMetrics, { actor: leader(leader1), pickupPointId: pp1, from: '2026-01-01', to: '2026-11-30' });
     expect(own.customers).toBeGreaterThan(5);
     expect(own.ltv.customers).toBeGreaterThan(0);
+  });
+});
+
+describe('referral facts and erasure', () => {
+  it('unlinks an erased person from the referral facts and drops late facts about them', async () => {
+    const gone = randomUUID();
+    const place = { compoundId: 'erasure-compound', pickupPointId: null };
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: gone, channel: 'wechat', ...place, sentAt: new Date().toISOString() });
+    await publishAndWait(h, growth.referralAttributed, { inviterUserId: randomUUID(), inviteeUserId: gone, code: 'K7M2Q9XA', ...place, attributedAt: new Date().toISOString() });
+    const mentions = async () =>
+      (await h.db.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM referral_facts WHERE inviter_user_id = $1::uuid OR invitee_user_id = $1::uuid', gone))[0]!.n;
+    expect(await mentions()).toBe(2);
+    await publishAndWait(h, identity.userErased, { userId: gone, erasedAt: new Date().toISOString() });
+    await waitUntil(async () => (await mentions()) === 0, 10_000, 'facts unlinked');
+    await waitUntil(async () => (await h.db.$queryRawUnsafe<unknown[]>('SELECT 1 FROM erased_users WHERE user_id = $1', gone)).length === 1, 10_000, 'erasure recorded');
+    await publishAndWait(h, growth.inviteSent, { inviterUserId: gone, channel: 'sms', ...place, sentAt: new Date().toISOString() });
+    expect(await mentions()).toBe(0);
+    expect((await h.db.$queryRawUnsafe<{ n: number }[]>("SELECT count(*)::int AS n FROM referral_facts WHERE compound_id = 'erasure-compound'"))[0]!.n).toBe(2);
   });
 });
 

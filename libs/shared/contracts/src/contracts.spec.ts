@@ -620,6 +620,146 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
     response: { responseId: ID2, surveyId: ID1, score: 9, reason: '团长很热心', trigger: 'pickup', answeredAt: AT },
   },
 
+  // ------------------------------------------------------------ growth (communities service)
+  'rpc.communities.points.statement.v1': {
+    request: { actor: resident, limit: 20 },
+    response: {
+      userId: USER,
+      balance: 120,
+      held: 30,
+      entries: [
+        { entryId: ID1, kind: 'earn', delta: 150, heldDelta: 0, description: 'Order picked up', expiresAt: '2026-12-31T15:59:59.999Z', rulesVersion: '2026-12-01', at: AT },
+        { entryId: ID2, kind: 'reserve', delta: -30, heldDelta: 30, description: 'Held for order', expiresAt: null, rulesVersion: null, at: LATER },
+      ],
+    },
+  },
+  'rpc.communities.points.reserve.v1': {
+    request: { actor: resident, points: 30, reference: { kind: 'order', id: ID3 }, idempotencyKey: 'order-discount-1' },
+    response: { reservationId: ID1, userId: USER, points: 30, reference: { kind: 'order', id: ID3 }, status: 'held', balance: 90, createdAt: AT, settledAt: null },
+  },
+  'rpc.communities.points.commit.v1': {
+    request: { actor: resident, reservationId: ID1 },
+    response: { reservationId: ID1, userId: USER, points: 30, reference: { kind: 'order', id: ID3 }, status: 'committed', balance: 90, createdAt: AT, settledAt: LATER },
+  },
+  'rpc.communities.points.release.v1': {
+    request: { actor: resident, reservationId: ID1 },
+    response: { reservationId: ID1, userId: USER, points: 30, reference: { kind: 'order', id: ID3 }, status: 'released', balance: 120, createdAt: AT, settledAt: LATER },
+  },
+  'rpc.communities.points.rewards.v1': { request: { actor: resident }, response: { rewards: [{ rewardId: 'coupon-5-yuan', title: '5元优惠券 5-yuan coupon', cost: 500, perMemberLimit: null }] } },
+  'rpc.communities.points.redeem.v1': {
+    request: { actor: resident, rewardId: 'coupon-5-yuan', idempotencyKey: 'redeem-000001' },
+    response: { redemptionId: ID2, rewardId: 'coupon-5-yuan', cost: 500, balance: 20, redeemedAt: AT },
+  },
+  'rpc.communities.points.adjust.v1': {
+    request: { actor: ops, userId: USER, delta: -20, reason: 'duplicate goodwill credit', idempotencyKey: 'adjust-000001' },
+    response: { entryId: ID3, balance: 100 },
+  },
+  'rpc.communities.tier.get.v1': {
+    request: { actor: resident },
+    response: {
+      userId: USER,
+      tier: 'regular',
+      tierName: '常客',
+      since: AT,
+      perks: { pointsMultiplier: 1.2, voteWeight: 2, earlyAccessHours: 2, canBackProposals: true },
+      progress: {
+        score: 14,
+        windowDays: 90,
+        next: { tier: 'co-builder', tierName: '共建者', minScore: 30, missing: [{ requirement: 'score', have: 14, need: 30 }] },
+        activity: { pickup: 3, 'event-check-in': 1 },
+      },
+      rulesVersion: '2026-12-01',
+    },
+  },
+  'rpc.communities.tier.grant.v1': {
+    request: { actor: ops, userId: USER, tier: 'co-builder', reason: 'founder of the baking community' },
+    response: {
+      userId: USER,
+      tier: 'co-builder',
+      tierName: '共建者',
+      since: AT,
+      perks: { pointsMultiplier: 1.5, voteWeight: 3, earlyAccessHours: 12, canBackProposals: true },
+      progress: { score: 2, windowDays: 90, next: null, activity: {} },
+      rulesVersion: '2026-12-01',
+    },
+  },
+  'rpc.communities.tier.review.v1': { request: { actor: ops, month: '2025-06' }, response: { month: '2025-06', reviewed: 120, downgraded: 4, alreadyRun: false } },
+  'rpc.communities.badge.list.v1': {
+    request: { actor: resident, userId: OTHER_USER },
+    response: { userId: OTHER_USER, badges: [{ badgeId: 'first-order', title: '第一单 First order', description: 'Picked up a first order', awardedAt: AT }] },
+  },
+  'rpc.communities.journey.mine.v1': {
+    request: { actor: resident },
+    response: {
+      journeys: [
+        {
+          journeyId: 'seven-day',
+          title: '7天体验计划 7-day plan',
+          startedAt: AT,
+          endsAt: LATER,
+          day: 2,
+          completed: false,
+          steps: [{ stepId: 'first-order', title: 'Place a first order', stage: null, dueDay: 1, completedAt: AT }],
+        },
+      ],
+    },
+  },
+  'rpc.communities.journey.funnel.v1': {
+    request: { actor: ops, journeyId: 'seven-day', from: '2025-06-01', to: '2025-06-30' },
+    response: {
+      journeyId: 'seven-day',
+      title: '7天体验计划 7-day plan',
+      from: '2025-06-01',
+      to: '2025-06-30',
+      enrolled: 40,
+      steps: [{ stepId: 'first-order', title: 'Place a first order', completed: 30, conversion: 0.75, fromPrevious: 0.75, medianDays: 1 }],
+    },
+  },
+  'rpc.communities.referral.invite.v1': {
+    request: { actor: resident },
+    response: { code: 'K7M2Q9XA', link: 'https://linli.app/i/K7M2Q9XA', invitesSent: 3, signedUp: 2, converted: 1, invitedBy: null },
+  },
+  'rpc.communities.referral.share.v1': {
+    request: { actor: resident, channel: 'wechat' },
+    response: { code: 'K7M2Q9XA', link: 'https://linli.app/i/K7M2Q9XA', invitesSent: 4, signedUp: 2, converted: 1, invitedBy: OTHER_USER },
+  },
+  'rpc.communities.referral.claim.v1': { request: { actor: resident, code: 'K7M2Q9XA' }, response: { inviterUserId: OTHER_USER, attributedAt: AT } },
+  'rpc.communities.proposal.back.v1': {
+    request: { actor: resident, proposalId: ID2, points: 50, idempotencyKey: 'back-proposal-1' },
+    response: {
+      proposalId: ID2,
+      totalPoints: 50,
+      backers: [{ userId: USER, points: 50, tier: 'regular', backedAt: AT }],
+      votes: { count: 3, weighted: 6, byTier: { newcomer: 1, regular: 1, 'co-builder': 1 } },
+    },
+  },
+  'rpc.communities.proposal.backing.v1': {
+    request: { actor: resident, proposalId: ID2 },
+    response: { proposalId: ID2, totalPoints: 0, backers: [], votes: { count: 0, weighted: 0, byTier: {} } },
+  },
+  'communities.points.changed.v1': { data: { userId: USER, entryId: ID1, kind: 'earn', delta: 150, heldDelta: 0, balance: 150, held: 0, reference: `order:${ID3}`, at: AT } },
+  'communities.tier.changed.v1': {
+    data: {
+      userId: USER,
+      from: 'newcomer',
+      to: 'regular',
+      direction: 'up',
+      reason: 'activity',
+      perks: { pointsMultiplier: 1.2, voteWeight: 2, earlyAccessHours: 2, canBackProposals: true },
+      rulesVersion: '2026-12-01',
+      changedAt: AT,
+    },
+  },
+  'communities.badge.awarded.v1': { data: { userId: USER, badgeId: 'ten-pickups', title: '十次自提 Ten pickups', awardedAt: AT } },
+  'communities.journey.step-completed.v1': { data: { userId: USER, journeyId: 'seven-day', stepId: 'first-pickup', day: 2, completedAt: AT } },
+  'communities.journey.nudge.v1': { data: { userId: USER, text: '去团长那里取第一单吧 Collect your first order', journeyId: 'seven-day', stepId: 'first-pickup', nudgedAt: AT } },
+  'communities.referral.invite-sent.v1': { data: { inviterUserId: USER, channel: 'wechat', compoundId: 'compound-1', pickupPointId: ID1, sentAt: AT } },
+  'communities.referral.attributed.v1': { data: { inviterUserId: USER, inviteeUserId: OTHER_USER, code: 'K7M2Q9XA', compoundId: 'compound-1', pickupPointId: null, attributedAt: AT } },
+  'communities.referral.converted.v1': {
+    data: { inviterUserId: USER, inviteeUserId: OTHER_USER, orderId: ID3, pointsAwarded: 200, compoundId: 'compound-1', pickupPointId: ID1, convertedAt: LATER },
+  },
+  'communities.proposal.backed.v1': { data: { proposalId: ID2, userId: USER, points: 50, totalPoints: 120, backedAt: AT } },
+
   // ------------------------------------------------------------ identity
   'rpc.identity.otp.request.v1': { request: { phone: '138 0013 8000' }, response: { expiresAt: AT, resendAfterSeconds: 60 } },
   'rpc.identity.otp.verify.v1': { request: { phone: PHONE, code: '123456', device: 'iPhone 15' }, response: tokenPair },
@@ -1083,7 +1223,8 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
         ],
       },
       nps: { value: null, note: 'no survey events yet' },
-      kFactor: { value: null, note: 'no referral events yet' },
+      kFactor: { value: 0.05, note: null },
+      kFactorByMonth: [{ month: '2025-06', invitesSent: 12, signUps: 5, conversions: 4, customers: 80, kFactor: 0.05 }],
       cohorts: [{ cohort: '2025-01', size: 30, retention: [1, 0.6, 0.5] }],
       notes: [],
     },

@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './define.js';
 export * from './common.js';
 export * as communities from './communities.js';
+export * as growth from './growth.js';
 export * as identity from './identity.js';
 export * as leaderOps from './leader-ops.js';
 export * as leaderCustomers from './leader-customers.js';

@@ -260,7 +260,21 @@ export const AssetMetricsSchema = z.object({
     histogram: z.array(z.object({ fromCents: z.number().int(), toCents: z.number().int().nullable(), customers: z.number().int() })),
   }),
   nps: NullMetricSchema,
+  /** Invitations per active customer × their conversion (= conversions / active customers), over the range; from the growth system's referral events. */
   kFactor: NullMetricSchema,
+  /** The K-factor's inputs month by month (local months of the range; a month without active customers has `kFactor: null`). */
+  kFactorByMonth: z
+    .array(
+      z.object({
+        month: z.string(),
+        invitesSent: z.number().int(),
+        signUps: z.number().int(),
+        conversions: z.number().int(),
+        customers: z.number().int(),
+        kFactor: z.number().nullable(),
+      }),
+    )
+    .default([]),
   cohorts: z.array(z.object({ cohort: z.string(), size: z.number().int(), retention: z.array(z.number()) })),
   notes: z.array(z.string()),
 });

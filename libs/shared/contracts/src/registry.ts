@@ -1,6 +1,7 @@
 import type { EventContract, RpcContract } from './define.js';
 import { health, personalDataExport } from './common.js';
 import * as communities from './communities.js';
+import * as growth from './growth.js';
 import * as identity from './identity.js';
 import * as leaderOps from './leader-ops.js';
 import * as leaderCustomers from './leader-customers.js';
@@ -21,9 +22,9 @@ function collect<K extends 'rpc' | 'event'>(kind: K, ...modules: object[]) {
 }
 
 /** Every RPC contract, for tests and documentation. */
-export const rpcContracts: RpcContract[] = collect('rpc', health, personalDataExport, communities, identity, leaderOps, leaderCustomers, localServices, orders, recommendations);
+export const rpcContracts: RpcContract[] = collect('rpc', health, personalDataExport, communities, identity, leaderOps, leaderCustomers, localServices, orders, recommendations, growth);
 /** Every event contract; consumers look schemas up by subject here. */
-export const eventContracts: EventContract[] = collect('event', communities, identity, leaderOps, localServices, orders, recommendations);
+export const eventContracts: EventContract[] = collect('event', communities, identity, leaderOps, localServices, orders, recommendations, growth);
 
 export const registry = {
   rpc: new Map(rpcContracts.map((c) => [c.subject, c])),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { GatewayRoute } from '../route.js';
 import { communitiesRoutes, communitiesSchemaNames } from './communities.routes.js';
+import { growthRoutes, growthSchemaNames } from './growth.routes.js';
 import { identityRoutes, identitySchemaNames } from './identity.routes.js';
 import { leaderCustomersRoutes, leaderCustomersSchemaNames } from './leader-customers.routes.js';
 import { leaderOpsRoutes, leaderOpsSchemaNames } from './leader-ops.routes.js';
@@ -22,6 +23,7 @@ export const routes: readonly GatewayRoute[] = [
   ...ordersRoutes,
   ...recommendationsRoutes,
   ...communitiesRoutes,
+  ...growthRoutes,
 ];
 
 /** Response schemas documented once, by name, in the OpenAPI components (one map per domain). */
@@ -33,4 +35,5 @@ export const schemaNames: ReadonlyMap<z.ZodType, string> = new Map([
   ...ordersSchemaNames,
   ...recommendationsSchemaNames,
   ...communitiesSchemaNames,
+  ...growthSchemaNames,
 ]);
