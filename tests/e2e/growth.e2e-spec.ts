@@ -200,6 +200,8 @@ describe("a new resident's 7-day plan", () => {
       return plan.steps.find((s: { stepId: string }) => s.stepId === 'first-order').completedAt ? true : undefined;
     });
     await until('locked at the cut-off', async () => ((await ok('GET', `/v1/orders/${order.orderId}`, { token: resident.accessToken })).status === 'locked' ? true : undefined), CUTOFF_AFTER_MS + 20_000);
+    // the cut-off locks orders first and closes the campaign after; ship once it is closed
+    await until('campaign closed', async () => ((await ok('GET', `/v1/campaigns/${campaign.campaignId}`, { token: ops.accessToken })).status === 'closed' ? true : undefined), 20_000);
     await ok('POST', `/v1/ops/campaigns/${campaign.campaignId}/ship`, { token: ops.accessToken });
     await ok('POST', `/v1/leader/pickup-points/${point.pickupPointId}/campaigns/${campaign.campaignId}/receipt`, { token: leader.accessToken, body: { shortages: [] } });
     const code = await ok('GET', `/v1/orders/${order.orderId}/pickup-code`, { token: resident.accessToken });
