@@ -88,7 +88,7 @@ export class BookingsService {
     const cashCents = offering.price_cents - pointsCents;
 
     const bookingId = randomUUID();
-    const reservation = req.points > 0 ? await this.points.reserve({ userId: actor.userId, points: req.points, reference: `local-services:booking:${bookingId}` }) : null;
+    const reservation = req.points > 0 ? await this.points.reserve({ userId: actor.userId, points: req.points, bookingId }) : null;
     const paymentId = cashCents > 0 ? randomUUID() : null;
     let row: BookingRow;
     try {
@@ -127,7 +127,7 @@ export class BookingsService {
         return booking;
       });
     } catch (error) {
-      if (reservation) await this.points.release(reservation.reservationId).catch((e: unknown) => this.logger.error(`points reservation ${reservation.reservationId} not released: ${String(e)}`));
+      if (reservation) await this.points.release({ userId: actor.userId, reservationId: reservation.reservationId }).catch((e: unknown) => this.logger.error(`points reservation ${reservation.reservationId} not released: ${String(e)}`));
       throw error;
     }
     if (paymentId) {
@@ -260,7 +260,7 @@ export class BookingsService {
     });
     // Points pay for a completed booking and for a missed one; they were reserved at booking.
     if ((row.status === 'completed' || row.status === 'no_show') && row.points_state === 'reserved' && row.points_reservation_id) {
-      await this.points.commit(row.points_reservation_id);
+      await this.points.commit({ userId: row.user_id, reservationId: row.points_reservation_id });
       await this.store.bookings.setPointsState(this.store.reader, row.id, 'committed');
     }
     return toBooking((await this.store.bookings.booking(this.store.reader, row.id))!);
@@ -303,7 +303,7 @@ export class BookingsService {
       await this.refund(payment.id, payment.provider_payment_id ?? '', payment.amount_cents, 'booking cancelled');
     }
     if (row.points_state === 'reserved' && row.points_reservation_id) {
-      await this.points.release(row.points_reservation_id);
+      await this.points.release({ userId: row.user_id, reservationId: row.points_reservation_id });
       await this.store.bookings.setPointsState(this.store.reader, row.id, 'released');
     }
   }

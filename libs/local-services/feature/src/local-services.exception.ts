@@ -36,7 +36,7 @@ export const LocalServicesErrors = {
   pointsNotRedeemable: (max: number | null) =>
     new LinliError('LOCAL_SERVICES.POINTS_NOT_REDEEMABLE', max === null ? 'this offering cannot be paid with points' : `at most ${max} points pay for this offering`, { maxPoints: max }),
   pointsInsufficient: (points: number) => new LinliError('LOCAL_SERVICES.POINTS_INSUFFICIENT', 'you do not have that many points', { points }),
-  pointsUnavailable: () => new LinliError('LOCAL_SERVICES.POINTS_UNAVAILABLE', 'paying with points is not available yet; pay the whole price'),
+  pointsUnavailable: () => new LinliError('LOCAL_SERVICES.POINTS_UNAVAILABLE', 'the points ledger cannot be reached just now; try again, or pay the whole price'),
   webhookNotFound: (id: string) => new LinliError('LOCAL_SERVICES.WEBHOOK_NOT_FOUND', 'no such webhook delivery or endpoint', { id }),
   invalid: (message: string, fields: { path: string; message: string }[]) => new LinliError('COMMON.VALIDATION_FAILED', message, { fields }),
 };

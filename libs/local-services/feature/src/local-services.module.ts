@@ -11,7 +11,7 @@ import { LocalServicesStore } from './local-services.store.js';
 import { DevPaymentProvider, PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider.js';
 import { LocalServicesPersonalDataHandlers } from './personal-data.handlers.js';
 import { PersonalDataService } from './personal-data.service.js';
-import { POINTS_LEDGER, UnavailablePointsLedger, type PointsLedger } from './points-ledger.js';
+import { POINTS_LEDGER, RpcPointsLedger, type PointsLedger } from './points-ledger.js';
 import { ProvidersService } from './providers.service.js';
 import { WebhookDispatcher, WebhooksService } from './webhooks.service.js';
 
@@ -22,7 +22,7 @@ export interface LocalServicesModuleOptions extends Partial<Omit<LocalServicesOp
   webhooks?: Partial<LocalServicesOptions['webhooks']>;
   /** `dev` (the development provider, notifying over NATS), or a provider instance. */
   paymentProvider?: 'dev' | PaymentProvider;
-  /** The growth system's ledger; until its subjects exist, points are unavailable. */
+  /** The growth system's points ledger; by default the communities service's over NATS ({@link RpcPointsLedger}). */
   pointsLedger?: PointsLedger;
 }
 
@@ -60,7 +60,7 @@ export class LocalServicesModule {
       providers: [
         { provide: LOCAL_SERVICES_OPTIONS, useValue: resolved },
         { provide: PAYMENT_PROVIDER, useValue: provider },
-        { provide: POINTS_LEDGER, useValue: pointsLedger ?? new UnavailablePointsLedger() },
+        pointsLedger ? { provide: POINTS_LEDGER, useValue: pointsLedger } : { provide: POINTS_LEDGER, useClass: RpcPointsLedger },
         PaymentProviderLifecycle,
         LocalServicesStore,
         ProvidersService,

@@ -25,12 +25,12 @@ export const migrationsDir = fileURLToPath(new URL('../../data-access/prisma/mig
 export const ops: Actor = anActor(['ops']);
 export const TEST_PAYMENT_SECRET = 'local-services-test-secret-'.padEnd(40, 'x');
 
-/** A ledger with balances, reservations and an append-only log: what the growth system's points subjects will do. */
+/** An in-memory ledger for the bookings tests that do not need the growth system (`tests/int/local-services-points.int-spec.ts` uses the real one). */
 export class TestPointsLedger implements PointsLedger {
   readonly balances = new Map<string, number>();
   readonly reservations = new Map<string, { userId: string; points: number; state: 'reserved' | 'committed' | 'released' }>();
 
-  async reserve(r: { userId: string; points: number; reference: string }): Promise<{ reservationId: string }> {
+  async reserve(r: { userId: string; points: number; bookingId: string }): Promise<{ reservationId: string }> {
     const balance = this.balances.get(r.userId) ?? 0;
     if (balance < r.points) throw LocalServicesErrors.pointsInsufficient(r.points);
     this.balances.set(r.userId, balance - r.points);
@@ -39,12 +39,12 @@ export class TestPointsLedger implements PointsLedger {
     return { reservationId };
   }
 
-  async commit(reservationId: string): Promise<void> {
+  async commit({ reservationId }: { userId: string; reservationId: string }): Promise<void> {
     const r = this.reservations.get(reservationId)!;
     if (r.state === 'reserved') r.state = 'committed';
   }
 
-  async release(reservationId: string): Promise<void> {
+  async release({ reservationId }: { userId: string; reservationId: string }): Promise<void> {
     const r = this.reservations.get(reservationId)!;
     if (r.state !== 'reserved') return;
     r.state = 'released';

@@ -1,36 +1,91 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LinliError, growth, type Actor } from '@linli/contracts';
+import { RpcClient } from '@linli/nest-kit';
 import { LocalServicesErrors } from './local-services.exception.js';
 
 /**
  * The growth system's points ledger as bookings use it: points are reserved when a resident books,
  * committed when the provider completes the booking (or marks a no-show), and released when it is
- * cancelled. The ledger is owned by the growth system (`rpc.communities.points.reserve|commit|release`);
- * an adapter over those subjects implements this interface once they exist.
+ * cancelled or expires unpaid. The ledger is owned by the growth system of the communities service;
+ * {@link RpcPointsLedger} reaches it over `rpc.communities.points.reserve|commit|release.v1`.
  *
- * `reserve` throws `LOCAL_SERVICES.POINTS_INSUFFICIENT` when the balance does not cover the points.
- * Every call is idempotent by `reference` / reservation id, so a retried call changes nothing twice.
+ * `reserve` throws `LOCAL_SERVICES.POINTS_INSUFFICIENT` when the balance does not cover the points and
+ * `LOCAL_SERVICES.POINTS_UNAVAILABLE` when the ledger cannot be reached. Every call is idempotent: a
+ * reservation is keyed by its booking, so asking again for the same booking returns the same
+ * reservation, and settling a reservation twice changes nothing the second time.
  */
 export interface PointsLedger {
-  reserve(request: { userId: string; points: number; reference: string }): Promise<{ reservationId: string }>;
-  commit(reservationId: string): Promise<void>;
-  release(reservationId: string): Promise<void>;
+  reserve(request: { userId: string; points: number; bookingId: string }): Promise<{ reservationId: string }>;
+  commit(request: { userId: string; reservationId: string }): Promise<void>;
+  release(request: { userId: string; reservationId: string }): Promise<void>;
 }
 
 export const POINTS_LEDGER = Symbol.for('linli.local-services.points-ledger');
 
+/** The ledger's idempotency key for a booking's reservation: one booking holds points once. */
+export const reservationKey = (bookingId: string) => `local-services.booking:${bookingId}`;
+
+const TRANSPORT = new Set(['COMMON.UNAVAILABLE', 'COMMON.TIMEOUT']);
+
 /**
- * Until the growth system's points subjects exist: bookings are paid in cash only, and a booking
- * asking to pay with points is refused with `LOCAL_SERVICES.POINTS_UNAVAILABLE` (nothing is written).
+ * The points ledger over the communities service's RPC subjects. Bookings act for the resident whose
+ * points they are (the booking's own user), so growth's rule that a member only moves their own points
+ * holds. A reservation request that got no answer is asked once more under the same key, which gives
+ * back the reservation if the first request was in fact written.
  */
-export class UnavailablePointsLedger implements PointsLedger {
-  async reserve(): Promise<{ reservationId: string }> {
-    throw LocalServicesErrors.pointsUnavailable();
+@Injectable()
+export class RpcPointsLedger implements PointsLedger {
+  private readonly logger = new Logger('PointsLedger');
+
+  constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
+
+  private static actor(userId: string): Actor {
+    return { userId, roles: ['resident'] };
   }
 
-  async commit(): Promise<void> {
-    throw LocalServicesErrors.pointsUnavailable();
+  async reserve(request: { userId: string; points: number; bookingId: string }): Promise<{ reservationId: string }> {
+    const payload = {
+      actor: RpcPointsLedger.actor(request.userId),
+      points: request.points,
+      reference: { kind: 'booking' as const, id: request.bookingId },
+      idempotencyKey: reservationKey(request.bookingId),
+    };
+    try {
+      let reservation: growth.Reservation;
+      try {
+        reservation = await this.rpc.request(growth.reservePoints, payload);
+      } catch (error) {
+        if (!(error instanceof LinliError) || !TRANSPORT.has(error.code)) throw error;
+        this.logger.warn(`points reservation for booking ${request.bookingId} unanswered (${error.code}); asking again under the same key`);
+        reservation = await this.rpc.request(growth.reservePoints, payload);
+      }
+      return { reservationId: reservation.reservationId };
+    } catch (error) {
+      throw mapLedgerError(error, request.points);
+    }
   }
 
-  async release(): Promise<void> {
-    throw LocalServicesErrors.pointsUnavailable();
+  async commit(request: { userId: string; reservationId: string }): Promise<void> {
+    await this.settle(growth.commitPoints, request);
   }
+
+  async release(request: { userId: string; reservationId: string }): Promise<void> {
+    await this.settle(growth.releasePoints, request);
+  }
+
+  private async settle(contract: typeof growth.commitPoints | typeof growth.releasePoints, request: { userId: string; reservationId: string }): Promise<void> {
+    try {
+      await this.rpc.request(contract, { actor: RpcPointsLedger.actor(request.userId), reservationId: request.reservationId });
+    } catch (error) {
+      throw mapLedgerError(error, null);
+    }
+  }
+}
+
+/** Growth's refusals in bookings' terms; anything else (a settled or unknown reservation) passes through. */
+export function mapLedgerError(error: unknown, points: number | null): unknown {
+  if (!(error instanceof LinliError)) return error;
+  if (error.code === 'GROWTH.INSUFFICIENT_POINTS') return LocalServicesErrors.pointsInsufficient(points ?? 0);
+  if (TRANSPORT.has(error.code)) return LocalServicesErrors.pointsUnavailable();
+  return error;
 }
