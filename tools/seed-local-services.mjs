@@ -1,14 +1,20 @@
 // Demo local services for `npm start` (a step of tools/seed.mjs): two providers — 安心家政 Anxin
 // Housekeeping and 仁心社区诊所 Renxin Community Clinic — applied for by their demo owners and approved by
 // ops, each serving the three demo compounds: housekeeping slots (capacity 3) for the coming week, and
-// the clinic's health-check slots plus a practitioner calendar (Dr. 李) for appointments.
+// the clinic's health-check slots plus a practitioner calendar (Dr. 李) for appointments. Resident 1
+// books a deep clean paying part in points (held by the growth ledger until the provider completes it;
+// the growth step, which runs before this one, gave the points) and the rest in cash.
 //
 // Everything goes through the gateway's HTTP API; the partner calls use an API key the step issues.
 // Idempotent: providers are found by their owner, offerings by title; a key is issued (and printed
-// once) only when an offering is missing and has to be created.
+// once) only when an offering is missing and has to be created; the points booking is made only while
+// resident 1 has no booking paid with points.
 import { DEMO_PHONES } from './lib/demo-accounts.mjs';
 
 const ZONE_OFFSET_HOURS = 8; // Asia/Shanghai
+const DEEP_CLEAN = '深度保洁 2小时 Deep clean, 2 hours';
+/** Points resident 1 pays the deep clean with (of the growth step's welcome points). */
+const BOOKING_POINTS = 300;
 const COMPOUNDS = ['demo-sunshine-garden', 'demo-riverside', 'demo-maple-court'];
 
 const PROVIDERS = [
@@ -18,7 +24,7 @@ const PROVIDERS = [
     licenceRefs: [{ kind: 'business-licence', number: '91330106MA2DEMO01X' }],
     categories: ['housekeeping'],
     offerings: [
-      { category: 'housekeeping', title: '深度保洁 2小时 Deep clean, 2 hours', description: 'Kitchen, bathroom and floors; cleaning agents included.', priceCents: 19_900, durationMinutes: 120, pointsPrice: 19_900, slots: { hours: [9, 14], capacity: 3 } },
+      { category: 'housekeeping', title: DEEP_CLEAN, description: 'Kitchen, bathroom and floors; cleaning agents included.', priceCents: 19_900, durationMinutes: 120, pointsPrice: 19_900, slots: { hours: [9, 14], capacity: 3 } },
       { category: 'housekeeping', title: '家电清洗 Appliance cleaning (air conditioner)', priceCents: 12_900, durationMinutes: 90, pointsPrice: null, slots: { hours: [10, 15], capacity: 2 } },
     ],
   },
@@ -84,4 +90,26 @@ export async function seedLocalServices({ must, signIn, ops, residents, log }) {
     if (practitionerId) log(`${spec.companyName}: ${spec.practitioner.name} bookable at POST /v1/practitioners/${practitionerId}/bookings`);
   }
   log(`local services: 2 providers, ${created} offering(s) created`);
+  await bookWithPoints({ must, residents, log });
+}
+
+/** Resident 1 books the deep clean paying part in points, once (while none of their bookings used points). */
+async function bookWithPoints({ must, residents, log }) {
+  const resident = residents[0];
+  const token = resident.tokens.accessToken;
+  const { bookings } = await must('GET', '/v1/me/service-bookings', { token });
+  if (bookings.some((b) => b.pointsUsed > 0)) return;
+  const { balance } = await must('GET', '/v1/me/points', { token });
+  if (balance < BOOKING_POINTS) {
+    log(`local services: resident ${resident.phone} has ${balance} points, fewer than ${BOOKING_POINTS}; no booking with points`);
+    return;
+  }
+  const { offerings } = await must('GET', `/v1/service-offerings?compoundId=${resident.compoundId}`, { token });
+  const slot = offerings.find((o) => o.title === DEEP_CLEAN)?.slots.find((s) => s.booked < s.capacity && Date.parse(s.startsAt) > Date.now() + 86_400_000);
+  if (!slot) {
+    log('local services: no open deep-clean slot for the points booking');
+    return;
+  }
+  const booking = await must('POST', `/v1/service-slots/${slot.slotId}/bookings`, { token, body: { points: BOOKING_POINTS, note: 'Please bring a ladder for the windows' } });
+  log(`local services: ${resident.phone} booked ${DEEP_CLEAN} for ${booking.startsAt}: ${booking.pointsUsed} points (¥${booking.pointsCents / 100}) + ¥${booking.cashCents / 100} cash`);
 }

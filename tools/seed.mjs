@@ -106,7 +106,8 @@ addSeedStep(seedCommerce);
 addSeedStep(seedLeader);
 // Communities with members, posts, events with RSVPs and check-ins, NPS answers, co-creation proposals.
 addSeedStep(seedCommunities);
-// Two local-services providers (housekeeping, a clinic) with slots and a practitioner calendar.
-addSeedStep(seedLocalServices);
 // Points, tiers, invitations and referrals (growth, in the communities service).
 addSeedStep(seedGrowth);
+// Two local-services providers (housekeeping, a clinic) with slots and a practitioner calendar, and a
+// booking paid partly in points (after growth, which gives the points).
+addSeedStep(seedLocalServices);

@@ -7,11 +7,12 @@ import { connectTestNats, deleteTestStreams } from '@linli/testing';
 import { DurableEventLog, buildApps, e2eEnvironment, freePort, natsRpc, startService, type RunningService } from './support.js';
 
 /**
- * The local-services marketplace over HTTP, with gateway, identity, leader-ops, orders,
- * recommendations and local-services as real processes: a housekeeping provider onboards through the
- * API and is approved, gets an API key, registers a webhook and publishes slots through the partner
- * API; 100 residents race for a slot of 10; resident A books (points are refused until the growth
- * system exists, so A pays in cash), the provider completes the booking with its key, the webhook
+ * The local-services marketplace over HTTP, with gateway, identity, leader-ops, orders, communities
+ * (its growth ledger), recommendations and local-services as real processes: a housekeeping provider
+ * onboards through the API and is approved, gets an API key, registers a webhook and publishes slots
+ * through the partner API; 100 residents race for a slot of 10; resident A, given points by ops, books
+ * and pays part in points (held at booking) and the rest in cash, the provider completes the booking
+ * with its key (the points are spent: `GET /v1/me/points` shows them gone from held), the webhook
  * delivery is logged and verifies with the standardwebhooks library, A reviews it, the completion
  * event carries the leader's service fee and it shows as a line of the leader's income, and the asset
  * metrics count A as buying goods and services.
@@ -124,8 +125,8 @@ class Receiver {
 const receiver = new Receiver();
 
 beforeAll(async () => {
-  buildApps(['gateway', 'identity', 'leader-ops', 'orders', 'recommendations', 'local-services']);
-  env = await e2eEnvironment(['identity', 'leader-ops', 'orders', 'recommendations', 'local-services']);
+  buildApps(['gateway', 'identity', 'leader-ops', 'orders', 'communities', 'recommendations', 'local-services']);
+  env = await e2eEnvironment(['identity', 'leader-ops', 'orders', 'communities', 'recommendations', 'local-services']);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   await receiver.start();
@@ -133,6 +134,7 @@ beforeAll(async () => {
   services.push(await startService('identity', env.env('identity', { OTP_BUDGET_PER_CLIENT_PER_HOUR: '1000', OTP_BUDGET_PER_PREFIX_PER_HOUR: '1000' })));
   services.push(await startService('leader-ops', env.env('leader-ops')));
   services.push(await startService('orders', env.env('orders', { PAYMENT_PROVIDER: 'dev', DEV_PAYMENT_CALLBACK_DELAY_MS: '100', DEV_PAYMENT_DUPLICATE_RATE: '0' })));
+  services.push(await startService('communities', env.env('communities', { GROWTH_JOB_INTERVAL_MS: '0' })));
   services.push(await startService('recommendations', env.env('recommendations', { RECS_FIT_MODE: 'inline' })));
   services.push(await startService('local-services', env.env('local-services', { DEV_PAYMENT_CALLBACK_DELAY_MS: '100', WEBHOOK_DISPATCH_INTERVAL_MS: '200' })));
   services.push(
@@ -286,11 +288,16 @@ describe('the local-services marketplace over HTTP', () => {
     expect(offering.slots.find((s: { slotId: string }) => s.slotId === crowdSlot)).toMatchObject({ capacity: 10, booked: 10 });
   });
 
-  it('A books (points refused while the growth system is missing, nothing taken), pays, the provider completes it; the webhook verifies; A reviews', async () => {
-    refused(await http('POST', `/v1/service-slots/${slotA}/bookings`, { token: a.accessToken, body: { points: 5_000 } }), 503, 'LOCAL_SERVICES.POINTS_UNAVAILABLE');
-    const booking = await ok('POST', `/v1/service-slots/${slotA}/bookings`, { token: a.accessToken, body: { note: 'Two cats at home' } }, 201);
+  it('A, given points by ops, books paying part in points (an overspend refused, nothing taken), pays the rest, the provider completes it and the points are spent; the webhook verifies; A reviews', async () => {
+    const granted = await ok('POST', `/v1/ops/members/${a.userId}/points/adjustments`, { token: ops.accessToken, body: { delta: 8_000, reason: 'Lakeside launch goodwill', idempotencyKey: 'ls-e2e-a-goodwill' } }, 201);
+    const start = granted.balance as number;
+    expect(start).toBeGreaterThanOrEqual(8_000);
+    refused(await http('POST', `/v1/service-slots/${slotA}/bookings`, { token: a.accessToken, body: { points: start + 1 } }), 409, 'LOCAL_SERVICES.POINTS_INSUFFICIENT');
+    expect(await ok('GET', '/v1/me/points', { token: a.accessToken })).toMatchObject({ balance: start, held: 0 });
+    const booking = await ok('POST', `/v1/service-slots/${slotA}/bookings`, { token: a.accessToken, body: { points: 5_000, note: 'Two cats at home' } }, 201);
     bookingId = booking.bookingId;
-    expect(booking).toMatchObject({ status: 'pending_payment', cashCents: 19_900, payment: { provider: 'dev', status: 'created', amountCents: 19_900 } });
+    expect(booking).toMatchObject({ status: 'pending_payment', pointsUsed: 5_000, pointsCents: 5_000, cashCents: 14_900, payment: { provider: 'dev', status: 'created', amountCents: 14_900 } });
+    expect(await ok('GET', '/v1/me/points', { token: a.accessToken })).toMatchObject({ balance: start - 5_000, held: 5_000 });
     await until('booking paid', async () => ((await ok('GET', '/v1/me/service-bookings', { token: a.accessToken })).bookings[0].status === 'paid' ? true : undefined));
     refused(await http('POST', `/v1/me/service-bookings/${bookingId}/review`, { token: a.accessToken, body: { rating: 5 } }), 409, 'LOCAL_SERVICES.BOOKING_NOT_COMPLETED');
 
@@ -308,6 +315,10 @@ describe('the local-services marketplace over HTTP', () => {
 
     const completed = await ok('POST', `/v1/partner/bookings/${bookingId}/complete`, { apiKey });
     expect(completed).toMatchObject({ bookingId, status: 'completed', sensitiveNote: 'Two cats at home' });
+    // the held points are spent: not back in the balance, no longer held
+    const points = await ok('GET', '/v1/me/points', { token: a.accessToken });
+    expect(points).toMatchObject({ balance: start - 5_000, held: 0 });
+    expect(points.entries[0]).toMatchObject({ kind: 'commit', delta: 0, heldDelta: -5_000 });
 
     // the webhook delivery is logged and verifies with a Standard Webhooks library
     const deliveries = await until('webhook delivered', async () => {
