@@ -1,4 +1,11 @@
 export * from './orders-data.module.js';
+export * from './client.js';
+export * from './order.repository.js';
+export * from './campaign.repository.js';
+export * from './placement.repository.js';
+export * from './payment.repository.js';
+export * from './fulfilment.repository.js';
+export * from './residents.repository.js';
 export { Prisma } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
 export * from './personal-data.repository.js';

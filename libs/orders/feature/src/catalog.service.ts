@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { LinliError, orders as contracts, type Actor } from '@linli/contracts';
 import { enqueueEvent } from '@linli/nest-kit';
+import { CampaignRepository } from '@linli/orders-data-access';
 import { OrdersErrors } from './orders.exception.js';
 import { OrderStore, isOps, type Client, type Tx } from './order-store.js';
 
@@ -17,6 +18,8 @@ export function assertOps(actor: Actor): void {
 /** Categories, products with SKUs, and scenario bundles. Ops write; everyone signed in reads. */
 @Injectable()
 export class CatalogService {
+  private readonly campaignRows = new CampaignRepository();
+
   constructor(@Inject(OrderStore) private readonly store: OrderStore) {}
 
   async upsertCategory(actor: Actor, categoryId: string, name: string, parentId: string | null) {
@@ -142,12 +145,7 @@ export class CatalogService {
         const current = await tx.bundleItem.findMany({ where: { bundleId } });
         const same =
           current.length === input.items.length && input.items.every((item) => current.some((c) => c.skuId === item.skuId && c.quantity === item.quantity));
-        const onSale = await tx.$queryRawUnsafe<unknown[]>(
-          `SELECT 1 FROM campaign_offers o JOIN campaigns c ON c.id = o.campaign_id
-            WHERE o.bundle_id = $1::uuid AND c.status IN ('draft', 'published', 'closing') LIMIT 1`,
-          bundleId,
-        );
-        if (!same && onSale.length > 0) throw OrdersErrors.catalogInvalid('the bundle is offered in an open campaign; its items cannot change', { bundleId });
+        if (!same && (await this.campaignRows.bundleOnSale(tx, bundleId))) throw OrdersErrors.catalogInvalid('the bundle is offered in an open campaign; its items cannot change', { bundleId });
       }
       const data = { name: input.name, description: input.description, priceCents: input.priceCents, imageUrls: input.imageUrls, tags: [...new Set(input.tags)], active: input.active };
       await tx.bundle.upsert({ where: { id: bundleId }, create: { id: bundleId, ...data }, update: data });

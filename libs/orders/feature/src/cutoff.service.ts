@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { orders as contracts, type Actor } from '@linli/contracts';
 import { enqueueEvent } from '@linli/nest-kit';
-import { SortingListRepository } from '@linli/orders-data-access';
+import { CampaignRepository, FulfilmentRepository, SortingListRepository } from '@linli/orders-data-access';
 import { assertOps } from './catalog.service.js';
 import { CampaignService } from './campaign.service.js';
 import { toCsv } from './csv.js';
@@ -21,6 +21,8 @@ import { RefundService } from './refund.service.js';
 @Injectable()
 export class CutoffService {
   private readonly logger = new Logger('Cutoff');
+  private readonly campaignRows = new CampaignRepository();
+  private readonly fulfilment = new FulfilmentRepository();
 
   constructor(
     @Inject(OrderStore) private readonly store: OrderStore,
@@ -32,12 +34,9 @@ export class CutoffService {
 
   /** Expires unpaid orders past their time; returns how many. */
   async expireDue(limit = 200): Promise<number> {
-    const due = await this.store.db.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id::text FROM orders WHERE status = 'pending_payment' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
-      limit,
-    );
+    const due = await this.store.orders.dueToExpire(this.store.db, limit);
     let expired = 0;
-    for (const { id } of due) if (await this.expireOne(id)) expired += 1;
+    for (const id of due) if (await this.expireOne(id)) expired += 1;
     return expired;
   }
 
@@ -55,15 +54,7 @@ export class CutoffService {
   async processCutoffs(limit = 10): Promise<number> {
     let closed = 0;
     for (let i = 0; i < limit; i++) {
-      const claimed = await this.store.transaction(async (tx) => {
-        const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-          `SELECT id::text FROM campaigns WHERE status IN ('published', 'closing') AND cutoff_at <= now()
-            ORDER BY cutoff_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        );
-        if (!rows[0]) return null;
-        await tx.$executeRawUnsafe(`UPDATE campaigns SET status = 'closing' WHERE id = $1::uuid AND status = 'published'`, rows[0].id);
-        return rows[0].id;
-      });
+      const claimed = await this.store.transaction((tx) => this.campaignRows.claimDueCutoff(tx));
       if (!claimed) break;
       if (await this.cutoff(claimed)) closed += 1;
       else break; // some orders were busy: the next tick finishes
@@ -74,11 +65,8 @@ export class CutoffService {
   /** Carries one campaign through its cut-off; true when it closed. */
   async cutoff(campaignId: string): Promise<boolean> {
     const db = this.store.db;
-    const pending = await db.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id::text FROM orders WHERE campaign_id = $1::uuid AND status = 'pending_payment' ORDER BY id`,
-      campaignId,
-    );
-    for (const { id } of pending) {
+    const pending = await this.store.orders.idsInCampaign(db, campaignId, ['pending_payment']);
+    for (const id of pending) {
       await this.store.transaction(async (tx) => {
         const order = await this.store.lock(tx, id, true);
         if (!order || order.status !== 'pending_payment') return;
@@ -89,30 +77,13 @@ export class CutoffService {
     const campaign = await this.campaigns.row(db, campaignId);
     if (!campaign) return false;
     // Freeze the minimum-group decision per pickup point once.
-    await db.$executeRawUnsafe(
-      `INSERT INTO campaign_point_outcomes (campaign_id, pickup_point_id, customers, minimum_met)
-       SELECT $1::uuid, pickup_point_id, count(DISTINCT user_id)::int, ($2::int IS NULL OR count(DISTINCT user_id) >= $2::int)
-         FROM orders WHERE campaign_id = $1::uuid AND status = 'paid' GROUP BY pickup_point_id
-       ON CONFLICT DO NOTHING`,
-      campaignId,
-      campaign.min_group_size,
-    );
-    const paid = await db.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id::text FROM orders WHERE campaign_id = $1::uuid AND status = 'paid' ORDER BY id`,
-      campaignId,
-    );
-    for (const { id } of paid) {
+    await this.campaignRows.decidePointOutcomes(db, campaignId, campaign.min_group_size);
+    const paid = await this.store.orders.idsInCampaign(db, campaignId, ['paid']);
+    for (const id of paid) {
       await this.store.transaction(async (tx) => {
         const order = await this.store.lock(tx, id, true);
         if (!order || order.status !== 'paid') return;
-        await tx.$executeRawUnsafe(
-          `INSERT INTO campaign_point_outcomes (campaign_id, pickup_point_id, customers, minimum_met) VALUES ($1::uuid, $2::uuid, 1, $3::int IS NULL OR $3::int <= 1)
-           ON CONFLICT DO NOTHING`,
-          campaignId,
-          order.pickup_point_id,
-          campaign.min_group_size,
-        );
-        const outcome = await tx.campaignPointOutcome.findUniqueOrThrow({ where: { campaignId_pickupPointId: { campaignId, pickupPointId: order.pickup_point_id } } });
+        const outcome = await this.campaignRows.pointOutcome(tx, campaignId, order.pickup_point_id, campaign.min_group_size);
         if (outcome.minimumMet) {
           await this.store.transition(tx, order, 'locked', SYSTEM, { reason: 'cut-off' });
           return;
@@ -124,43 +95,27 @@ export class CutoffService {
       });
     }
     return this.store.transaction(async (tx) => {
-      const open = await tx.$queryRawUnsafe<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM orders WHERE campaign_id = $1::uuid AND status IN ('pending_payment', 'paid')`,
-        campaignId,
-      );
-      if (Number(open[0]!.n) > 0) return false;
-      const updated = await tx.$executeRawUnsafe(
-        `UPDATE campaigns SET status = 'closed', closed_at = now() WHERE id = $1::uuid AND status = 'closing'`,
-        campaignId,
-      );
-      if (updated === 0) return false;
-      const counts = await tx.$queryRawUnsafe<{ locked: number; cancelled: number }[]>(
-        `SELECT count(*) FILTER (WHERE status = 'locked')::int AS locked,
-                count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled FROM orders WHERE campaign_id = $1::uuid`,
-        campaignId,
-      );
-      const outcomes = await tx.campaignPointOutcome.findMany({ where: { campaignId }, orderBy: { pickupPointId: 'asc' } });
+      if ((await this.store.orders.countUndecided(tx, campaignId)) > 0) return false;
+      if (!(await this.campaignRows.close(tx, campaignId))) return false;
+      const counts = await this.store.orders.countLockedAndCancelled(tx, campaignId);
+      const outcomes = await this.campaignRows.pointOutcomes(tx, campaignId);
       await enqueueEvent(tx, contracts.campaignClosed, {
         campaignId,
         closedAt: new Date().toISOString(),
-        lockedOrders: Number(counts[0]!.locked),
-        cancelledOrders: Number(counts[0]!.cancelled),
+        lockedOrders: counts.locked,
+        cancelledOrders: counts.cancelled,
         pickupPoints: outcomes.map((o) => ({ pickupPointId: o.pickupPointId, customers: o.customers, minimumMet: o.minimumMet })),
       });
-      this.logger.log(`campaign ${campaignId} closed: ${counts[0]!.locked} orders locked, ${counts[0]!.cancelled} cancelled`);
+      this.logger.log(`campaign ${campaignId} closed: ${counts.locked} orders locked, ${counts.cancelled} cancelled`);
       return true;
     });
   }
 
   /** Completes picked-up orders once the complaint window has passed. */
   async completeDue(limit = 200): Promise<number> {
-    const due = await this.store.db.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id::text FROM orders WHERE status = 'picked_up' AND picked_up_at <= now() - make_interval(hours => $1::int) ORDER BY picked_up_at LIMIT $2`,
-      this.options.complaintWindowHours,
-      limit,
-    );
+    const due = await this.store.orders.dueToComplete(this.store.db, this.options.complaintWindowHours, limit);
     let completed = 0;
-    for (const { id } of due) {
+    for (const id of due) {
       const done = await this.store.transaction(async (tx) => {
         const order = await this.store.lock(tx, id, true);
         if (!order || order.status !== 'picked_up') return false;
@@ -185,7 +140,7 @@ export class CutoffService {
     }
     const campaign = await this.campaigns.row(db, campaignId);
     if (!campaign) throw OrdersErrors.campaignNotFound(campaignId);
-    const point = await db.pickupPoint.findUnique({ where: { id: pickupPointId } });
+    const pointName = await this.fulfilment.pickupPointName(db, pickupPointId);
     const preview = campaign.status === 'draft' || campaign.status === 'published';
     const rows = await this.sorting.rows(db, campaignId, pickupPointId, preview ? PREVIEW_STATUSES : OUTGOING_STATUSES);
     const residents = new Map<string, contracts.SortingList['residents'][number]>();
@@ -203,7 +158,7 @@ export class CutoffService {
     const list: contracts.SortingList = {
       campaignId,
       pickupPointId,
-      pickupPointName: point?.name ?? pickupPointId,
+      pickupPointName: pointName ?? pickupPointId,
       deliveryDate: campaign.delivery_date.toISOString().slice(0, 10),
       campaignStatus: campaign.status as contracts.CampaignStatus,
       preview,
@@ -240,13 +195,7 @@ export class CutoffService {
     const db = this.store.db;
     const campaign = await this.campaigns.row(db, campaignId);
     if (!campaign) throw OrdersErrors.campaignNotFound(campaignId);
-    const rows = await db.$queryRawUnsafe<{ sku_id: string; code: string; product_id: string; name: string; spec: string; quantity: number; points: number }[]>(
-      `SELECT i.sku_id::text, s.code, i.product_id::text, p.name, s.spec, sum(i.quantity)::int AS quantity, count(DISTINCT o.pickup_point_id)::int AS points
-         FROM orders o JOIN order_line_items i ON i.order_id = o.id JOIN skus s ON s.id = i.sku_id JOIN products p ON p.id = i.product_id
-        WHERE o.campaign_id = $1::uuid AND o.status IN ('paid', 'locked', 'shipped', 'received', 'picked_up', 'completed')
-        GROUP BY i.sku_id, s.code, i.product_id, p.name, s.spec ORDER BY p.name, s.spec`,
-      campaignId,
-    );
+    const rows = await this.fulfilment.purchaseRows(db, campaignId);
     const summary: contracts.PurchaseSummary = {
       campaignId,
       deliveryDate: campaign.delivery_date.toISOString().slice(0, 10),
@@ -256,8 +205,8 @@ export class CutoffService {
         productId: row.product_id,
         name: row.name,
         spec: row.spec,
-        quantity: Number(row.quantity),
-        pickupPoints: Number(row.points),
+        quantity: row.quantity,
+        pickupPoints: row.points,
       })),
     };
     if (format === 'csv') {

@@ -1,15 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import { orders as contracts, type Actor } from '@linli/contracts';
+import { orders as contracts, type Actor, type RpcRequest } from '@linli/contracts';
 import { Coalescer, PgSql, outboxEventRow, type ItemResult } from '@linli/nest-kit';
-import { CampaignService, type Binding } from './campaign.service.js';
+import {
+  PlacementRepository,
+  placementJson,
+  type Binding,
+  type PlacementContext,
+  type PlacementOrder,
+  type PlacementOutcome,
+  type PlacementRequest,
+} from '@linli/orders-data-access';
+import { CampaignService } from './campaign.service.js';
+import { eventLine, newOrderLines, viewLine } from './order-lines.js';
 import { OrdersErrors } from './orders.exception.js';
 import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
-import { OrderStore, isOps, transitionActor, type Client, type OrderRow } from './order-store.js';
-import { allocateShortages, priceOrder, type PricingOffer, type ShortageCandidate } from './pricing.js';
+import { OrderStore, isOps, transitionActor, type OrderRow, type TransitionActor } from './order-store.js';
+import { allocateShortages, priceOrder, type PricedOrder, type ShortageCandidate } from './pricing.js';
 import { RefundService } from './refund.service.js';
 
-type PlaceOrderInput = { campaignId: string; idempotencyKey: string; lines: { offerId: string; quantity: number }[]; expectedTotalCents: number };
+type PlaceOrderInput = Omit<RpcRequest<typeof contracts.placeOrder>, 'actor'>;
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -25,74 +35,123 @@ export function requestHash(input: PlaceOrderInput): string {
   return createHash('sha256').update(JSON.stringify([input.campaignId, lines, input.expectedTotalCents])).digest('hex');
 }
 
-/** Everything placing reads before it writes, in one statement (one snapshot, one round trip). */
-interface PlacementContext {
-  existing: { id: string; request_hash: string } | null;
-  binding: Binding | null;
-  campaign: { id: string; status: contracts.CampaignStatus; starts_at: Date; cutoff_at: Date } | null;
-  serves: boolean;
-  /** The campaign's offers among those requested, as pricing needs them. */
-  offers: PricingOffer[];
-  /** Stock left per SKU of those offers (read without locks; a SKU without stock rows has none). */
-  available: Record<string, number>;
-}
-
-/**
- * The placement contexts of a batch of requests in one statement (one snapshot, one round trip, one
- * query plan for the batch): `orders_placement_contexts` (see its migration) over a JSON array
- * `[{user, key, campaign, offers}]`, in array order (jsonb: parsed once, not at every field read).
- */
-const PLACEMENT_CONTEXTS_SQL = 'SELECT existing, binding, campaign, serves, offers, available FROM orders_placement_contexts($1::jsonb) ORDER BY n';
-
-/**
- * Places a batch of orders in one statement and one transaction (`orders_place_orders`, see its
- * migrations), each decided in turn as it would be alone: the order row, the per-customer quotas
- * and the stock, then — for the batch's placed orders together — their lines and items, first
- * transitions, `orders.order.placed.v1` outbox rows and stock reservations. Answers per order 'placed', 'duplicate' (the idempotency key is taken),
- * 'limit:<offer id>' (a per-customer limit), 'short:<sku id>' (stock) or 'full:<pickup point id>' (the point's
- * daily capacity for the delivery date); a refused order writes nothing.
- */
-const PLACE_ORDERS_SQL = 'SELECT orders_place_orders($1::jsonb) AS outcomes';
-
 /** Placements running at once when each order is placed alone (`placementBatch` 1). */
 const UNBATCHED_CONCURRENCY = 16;
 
-type ContextRequest = { userId: string; input: PlaceOrderInput };
-type ContextRow = { existing: unknown; binding: unknown; campaign: unknown; serves: boolean; offers: unknown; available: unknown };
+type PlaceableCampaign = NonNullable<PlacementContext['campaign']>;
 
-/** One order for `orders_place_orders`, as JSON text (the event payload and trace context are JSON already). */
-function placementJson(order: Record<string, unknown>, event: { payload: string; traceContext: string }): string {
-  return `${JSON.stringify(order).slice(0, -1)},"eventPayload":${event.payload},"eventTrace":${event.traceContext}}`;
+/**
+ * Whether the request may be placed as read: the resident is bound, the campaign is open and serves
+ * them, every offer is in it and within its per-customer limit, the total is what the client showed,
+ * and — as read, only a hint: the reservation decides — there is stock.
+ */
+export function checkPlacement(context: PlacementContext, input: PlaceOrderInput, now: Date): { binding: Binding; campaign: PlaceableCampaign; priced: PricedOrder } {
+  const { binding, campaign } = context;
+  if (!binding) throw OrdersErrors.notBound();
+  if (!campaign || campaign.status === 'draft' || campaign.status === 'cancelled') throw OrdersErrors.campaignNotFound(input.campaignId);
+  if (campaign.status !== 'published') throw OrdersErrors.campaignClosed(campaign.id);
+  if (now < campaign.starts_at) throw OrdersErrors.campaignNotStarted(campaign.starts_at);
+  if (now >= campaign.cutoff_at) throw OrdersErrors.campaignClosed(campaign.id);
+  if (!context.serves) throw OrdersErrors.notServed(campaign.id);
+  const priced = priceOrder(new Map(context.offers.map((offer) => [offer.offerId, offer])), input.lines);
+  for (const line of priced.lines) {
+    if (line.offer.perCustomerLimit !== null && line.quantity > line.offer.perCustomerLimit) {
+      throw OrdersErrors.limitExceeded(line.offer.offerId, line.offer.perCustomerLimit);
+    }
+  }
+  if (priced.totalCents !== input.expectedTotalCents) throw OrdersErrors.priceMismatch(input.expectedTotalCents, priced.totalCents);
+  // Sold out as read: refuse without writing or queueing for the bucket locks (the common answer
+  // once a flash sale's stock is gone).
+  const gone = priced.stockNeeds.find((need) => (context.available[need.skuId] ?? 0) < need.quantity);
+  if (gone) throw OrdersErrors.stockExhausted(gone.skuId);
+  return { binding, campaign, priced };
 }
 
-/** JSON columns arrive parsed or as text depending on the driver path. */
-const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
-
-function placementContext(row: ContextRow): PlacementContext {
-  const campaign = json<{ id: string; status: contracts.CampaignStatus; starts_at: string; cutoff_at: string } | null>(row.campaign);
-  const offers = json<PricingOffer[]>(row.offers);
-  // Components in SKU-id order, as everywhere else (the lock order of the reservation).
-  for (const offer of offers) offer.components.sort((a, b) => (a.skuId < b.skuId ? -1 : 1));
+/** The order as placement writes it: lines in the one line shape, quotas and stock in lock order, its placed event. */
+function newPlacement(
+  actor: Actor,
+  input: PlaceOrderInput,
+  hash: string,
+  checked: ReturnType<typeof checkPlacement>,
+  now: Date,
+  paymentTimeoutSeconds: number,
+): PlacementOrder {
+  const { binding, campaign, priced } = checked;
+  const orderId = randomUUID();
+  const expiresAt = new Date(Math.min(now.getTime() + paymentTimeoutSeconds * 1000, campaign.cutoff_at.getTime()));
+  const lines = newOrderLines(priced.lines, randomUUID);
+  const actorRef = transitionActor(actor, 'resident');
+  const quotas = priced.lines
+    .filter((line) => line.offer.perCustomerLimit !== null)
+    .map((line) => ({ offerId: line.offer.offerId, quantity: line.quantity, limit: line.offer.perCustomerLimit! }))
+    .sort((a, b) => (a.offerId < b.offerId ? -1 : 1));
+  const event = outboxEventRow(contracts.orderPlaced, {
+    orderId,
+    userId: actor.userId,
+    campaignId: campaign.id,
+    pickupPointId: binding.pickup_point_id,
+    compoundId: binding.compound_id,
+    status: 'pending_payment',
+    totalCents: priced.totalCents,
+    lines: lines.map(eventLine),
+    placedAt: now.toISOString(),
+    at: now.toISOString(),
+    actor: actorRef,
+    expiresAt: expiresAt.toISOString(),
+  });
   return {
-    existing: json(row.existing),
-    binding: json(row.binding),
-    campaign: campaign && { ...campaign, starts_at: new Date(campaign.starts_at), cutoff_at: new Date(campaign.cutoff_at) },
-    serves: row.serves,
-    offers,
-    available: json<Record<string, number>>(row.available),
+    orderId,
+    userId: actor.userId,
+    campaignId: campaign.id,
+    pickupPointId: binding.pickup_point_id,
+    compoundId: binding.compound_id,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: hash,
+    totalCents: priced.totalCents,
+    pickupCode: newPickupCode(),
+    placedAt: now,
+    expiresAt,
+    lines,
+    actor: actorRef,
+    quotas,
+    stock: priced.stockNeeds,
+    event,
+  };
+}
+
+/** The order as written (what `view` would read back), without reading it back. */
+function placedView(p: PlacementOrder): contracts.Order {
+  const at = p.placedAt.toISOString();
+  return {
+    orderId: p.orderId,
+    userId: p.userId,
+    campaignId: p.campaignId,
+    pickupPointId: p.pickupPointId,
+    compoundId: p.compoundId,
+    status: 'pending_payment',
+    totalCents: p.totalCents,
+    paidCents: 0,
+    refundedCents: 0,
+    lines: p.lines.map((line) => viewLine(line, 0)),
+    placedAt: at,
+    expiresAt: p.expiresAt.toISOString(),
+    updatedAt: at,
+    transitions: [{ from: null, to: 'pending_payment', actor: p.actor as TransitionActor, reason: null, at }],
   };
 }
 
 /** Placing, reading, cancelling, collecting and receiving orders. */
 @Injectable()
 export class OrderService {
+  private readonly placement = new PlacementRepository();
+
   /**
    * Placement reads, gathered into batches while the one before runs: one read and one write in
    * flight, so under load the reads of many requests share one statement (its plan starts once).
    */
-  readonly contexts: Coalescer<ContextRequest, PlacementContext>;
-  /** Placement writes, likewise; one batch at a time, so batches of this process never wait on each other's locks. */
-  readonly placements: Coalescer<string, string>;
+  readonly contexts: Coalescer<PlacementRequest, PlacementContext>;
+  /** Placement writes (orders serialised by `placementJson`), likewise; one batch at a time, so batches of this process never wait on each other's locks. */
+  readonly placements: Coalescer<string, PlacementOutcome>;
 
   constructor(
     @Inject(OrderStore) private readonly store: OrderStore,
@@ -106,30 +165,13 @@ export class OrderService {
     // Batches of orders take their locks in batch order, so one write batch at a time; single orders
     // lock in one global order (ADR 0004), so without batching they run side by side as before.
     const alone = maxBatch === 1 ? UNBATCHED_CONCURRENCY : undefined;
-    this.contexts = new Coalescer((requests) => this.placementContexts(requests), { maxBatch, concurrency: alone ?? 1, isolateFailures: true });
-    this.placements = new Coalescer((orders) => this.placeOrders(orders), { maxBatch, concurrency: alone ?? 1, isolateFailures: true });
-  }
-
-  private async byKey(client: Client, userId: string, key: string): Promise<{ id: string; request_hash: string } | null> {
-    const rows = await client.$queryRawUnsafe<{ id: string; request_hash: string }[]>(
-      'SELECT id::text, request_hash FROM orders WHERE user_id = $1::uuid AND idempotency_key = $2',
-      userId,
-      key,
-    );
-    return rows[0] ?? null;
-  }
-
-  private async placementContexts(requests: ContextRequest[]): Promise<ItemResult<PlacementContext>[]> {
-    const rows = await this.sql.$queryRawUnsafe<ContextRow[]>(
-      PLACEMENT_CONTEXTS_SQL,
-      JSON.stringify(requests.map(({ userId, input }) => ({ user: userId, key: input.idempotencyKey, campaign: input.campaignId, offers: input.lines.map((line) => line.offerId) }))),
-    );
-    return rows.map((row) => ({ ok: true, value: placementContext(row) }));
-  }
-
-  private async placeOrders(orders: string[]): Promise<ItemResult<string>[]> {
-    const [row] = await this.sql.$queryRawUnsafe<{ outcomes: string[] }[]>(PLACE_ORDERS_SQL, `[${orders.join(',')}]`);
-    return (row?.outcomes ?? []).map((outcome) => ({ ok: true, value: outcome }));
+    const ok = <T>(values: T[]): ItemResult<T>[] => values.map((value) => ({ ok: true, value }));
+    this.contexts = new Coalescer(async (requests) => ok(await this.placement.placementContexts(this.sql, requests)), {
+      maxBatch,
+      concurrency: alone ?? 1,
+      isolateFailures: true,
+    });
+    this.placements = new Coalescer(async (orders) => ok(await this.placement.placeOrders(this.sql, orders)), { maxBatch, concurrency: alone ?? 1, isolateFailures: true });
   }
 
   private async replay(existing: { id: string; request_hash: string }, hash: string): Promise<contracts.Order> {
@@ -138,166 +180,43 @@ export class OrderService {
   }
 
   /**
-   * Places an order: reads what it needs, validates and prices it, then writes the order, takes the
+   * Places an order: reads what it needs, checks and prices it, then writes the order, takes the
    * per-customer quota and, last (so bucket locks are held for the shortest time), reserves stock —
    * all or nothing. The read and the write each go in a batch with the placements that arrive while
    * the previous batch runs (alone when none do): two round trips per batch. The same idempotency
    * key returns the same order.
    */
   async place(actor: Actor, input: PlaceOrderInput): Promise<contracts.Order> {
-    const db = this.store.db;
     const hash = requestHash(input);
-    const context = await this.contexts.submit({ userId: actor.userId, input });
-    if (context.existing) return this.replay(context.existing, hash);
-
-    const binding = context.binding;
-    if (!binding) throw OrdersErrors.notBound();
-    const campaign = context.campaign;
-    if (!campaign || campaign.status === 'draft' || campaign.status === 'cancelled') throw OrdersErrors.campaignNotFound(input.campaignId);
-    if (campaign.status !== 'published') throw OrdersErrors.campaignClosed(campaign.id);
-    const now = new Date();
-    if (now < campaign.starts_at) throw OrdersErrors.campaignNotStarted(campaign.starts_at);
-    if (now >= campaign.cutoff_at) throw OrdersErrors.campaignClosed(campaign.id);
-    if (!context.serves) throw OrdersErrors.notServed(campaign.id);
-    const priced = priceOrder(new Map(context.offers.map((offer) => [offer.offerId, offer])), input.lines);
-    for (const line of priced.lines) {
-      if (line.offer.perCustomerLimit !== null && line.quantity > line.offer.perCustomerLimit) {
-        throw OrdersErrors.limitExceeded(line.offer.offerId, line.offer.perCustomerLimit);
-      }
-    }
-    if (priced.totalCents !== input.expectedTotalCents) throw OrdersErrors.priceMismatch(input.expectedTotalCents, priced.totalCents);
-    // Sold out as read: refuse without writing or queueing for the bucket locks (the common answer
-    // once a flash sale's stock is gone). Enough as read is only a hint; the reservation decides.
-    const gone = priced.stockNeeds.find((need) => (context.available[need.skuId] ?? 0) < need.quantity);
-    if (gone) throw OrdersErrors.stockExhausted(gone.skuId);
-
-    const orderId = randomUUID();
-    const expiresAt = new Date(Math.min(now.getTime() + this.options.paymentTimeoutSeconds * 1000, campaign.cutoff_at.getTime()));
-    const lines = priced.lines.map((line, index) => ({ ...line, lineId: randomUUID(), lineNo: index + 1 }));
-    const actorRef = transitionActor(actor, 'resident');
-    // Per-customer quotas in offer order (the one lock order of quota rows).
-    const limited = lines
-      .filter((line) => line.offer.perCustomerLimit !== null)
-      .sort((a, b) => (a.offer.offerId < b.offer.offerId ? -1 : 1));
-    const event = outboxEventRow(contracts.orderPlaced, {
-      orderId,
+    const context = await this.contexts.submit({
       userId: actor.userId,
-      campaignId: campaign.id,
-      pickupPointId: binding.pickup_point_id,
-      compoundId: binding.compound_id,
-      status: 'pending_payment',
-      totalCents: priced.totalCents,
-      lines: lines.map((line) => ({
-        lineId: line.lineId,
-        kind: line.offer.kind,
-        skuId: line.offer.skuId,
-        bundleId: line.offer.bundleId,
-        productId: line.offer.productId,
-        categoryId: line.offer.categoryId,
-        quantity: line.quantity,
-        unitPriceCents: line.unitPriceCents,
-        amountCents: line.amountCents,
-        items: line.items.map((item) => ({ skuId: item.skuId, productId: item.productId, categoryId: item.categoryId, quantity: item.quantity })),
-      })),
-      placedAt: now.toISOString(),
-      at: now.toISOString(),
-      actor: actorRef,
-      expiresAt: expiresAt.toISOString(),
+      idempotencyKey: input.idempotencyKey,
+      campaignId: input.campaignId,
+      offerIds: input.lines.map((line) => line.offerId),
     });
-    const outcome = await this.placements.submit(
-      placementJson(
-        {
-          order: orderId,
-          user: actor.userId,
-          campaign: campaign.id,
-          pickupPoint: binding.pickup_point_id,
-          compound: binding.compound_id,
-          key: input.idempotencyKey,
-          hash,
-          total: priced.totalCents,
-          pickupCode: newPickupCode(),
-          at: now.toISOString(),
-          expires: expiresAt.toISOString(),
-          lines: lines.map((line) => ({
-            id: line.lineId,
-            line_no: line.lineNo,
-            offer_id: line.offer.offerId,
-            kind: line.offer.kind,
-            sku_id: line.offer.skuId,
-            bundle_id: line.offer.bundleId,
-            product_id: line.offer.productId,
-            category_id: line.offer.categoryId,
-            name: line.offer.name,
-            quantity: line.quantity,
-            unit_price_cents: line.unitPriceCents,
-            amount_cents: line.amountCents,
-          })),
-          items: lines.flatMap((line) =>
-            line.items.map((item) => ({
-              line_id: line.lineId,
-              sku_id: item.skuId,
-              product_id: item.productId,
-              category_id: item.categoryId,
-              quantity: item.quantity,
-              unit_value_cents: item.unitValueCents,
-            })),
-          ),
-          actorKind: actorRef.kind,
-          actorUser: actorRef.userId,
-          quotas: limited.map((line) => ({ offer_id: line.offer.offerId, quantity: line.quantity, limit_qty: line.offer.perCustomerLimit })),
-          eventId: event.id,
-          eventSubject: event.subject,
-          skus: priced.stockNeeds.map((need) => need.skuId),
-          quantities: priced.stockNeeds.map((need) => need.quantity),
-        },
-        event,
-      ),
-    );
+    if (context.existing) return this.replay(context.existing, hash);
+    const now = new Date();
+    const placement = newPlacement(actor, input, hash, checkPlacement(context, input, now), now, this.options.paymentTimeoutSeconds);
+    const outcome = await this.placements.submit(placementJson(placement));
+    if (outcome !== 'placed') return this.refused(placement, outcome, hash);
+    this.store.published();
+    return placedView(placement);
+  }
+
+  /** What a placement the statement did not write answers: a limit or stock refusal, or the order placed first under the same key. */
+  private async refused(placement: PlacementOrder, outcome: PlacementOutcome, hash: string): Promise<contracts.Order> {
     if (outcome.startsWith('limit:')) {
-      const over = limited.find((line) => line.offer.offerId === outcome.slice('limit:'.length));
-      if (over) throw OrdersErrors.limitExceeded(over.offer.offerId, over.offer.perCustomerLimit!);
+      const over = placement.quotas.find((quota) => quota.offerId === outcome.slice('limit:'.length));
+      if (over) throw OrdersErrors.limitExceeded(over.offerId, over.limit);
     }
     if (outcome.startsWith('short:')) throw OrdersErrors.stockExhausted(outcome.slice('short:'.length));
     if (outcome.startsWith('full:')) throw OrdersErrors.pickupPointFull(outcome.slice('full:'.length));
     if (outcome === 'duplicate') {
-      const winner = await this.byKey(db, actor.userId, input.idempotencyKey);
-      if (!winner) throw new Error(`order ${input.idempotencyKey} of ${actor.userId} was reported taken but cannot be read`);
+      const winner = await this.store.orders.findByIdempotencyKey(this.store.db, placement.userId, placement.idempotencyKey);
+      if (!winner) throw new Error(`order ${placement.idempotencyKey} of ${placement.userId} was reported taken but cannot be read`);
       return this.replay(winner, hash);
     }
-    if (outcome !== 'placed') throw new Error(`orders_place_order answered ${String(outcome)}`);
-    this.store.published();
-    // The order as written (what `view` would read back), without reading it back.
-    const at = now.toISOString();
-    return {
-      orderId,
-      userId: actor.userId,
-      campaignId: campaign.id,
-      pickupPointId: binding.pickup_point_id,
-      compoundId: binding.compound_id,
-      status: 'pending_payment',
-      totalCents: priced.totalCents,
-      paidCents: 0,
-      refundedCents: 0,
-      lines: lines.map((line) => ({
-        lineId: line.lineId,
-        offerId: line.offer.offerId,
-        kind: line.offer.kind,
-        skuId: line.offer.skuId,
-        bundleId: line.offer.bundleId,
-        productId: line.offer.productId,
-        categoryId: line.offer.categoryId,
-        name: line.offer.name,
-        quantity: line.quantity,
-        unitPriceCents: line.unitPriceCents,
-        amountCents: line.amountCents,
-        refundedCents: 0,
-        items: line.items.map((item) => ({ skuId: item.skuId, productId: item.productId, categoryId: item.categoryId, quantity: item.quantity })),
-      })),
-      placedAt: at,
-      expiresAt: expiresAt.toISOString(),
-      updatedAt: at,
-      transitions: [{ from: null, to: 'pending_payment', actor: actorRef, reason: null, at }],
-    };
+    throw new Error(`orders_place_orders answered ${String(outcome)}`);
   }
 
   async get(actor: Actor, orderId: string): Promise<contracts.Order> {
@@ -313,23 +232,16 @@ export class OrderService {
     filter: { campaignId?: string; pickupPointId?: string; status?: contracts.OrderStatus; limit: number; offset: number },
   ): Promise<{ orders: contracts.Order[]; total: number }> {
     const db = this.store.db;
-    const where: Record<string, unknown> = {};
-    if (filter.campaignId) where['campaignId'] = filter.campaignId;
-    if (filter.status) where['status'] = filter.status;
-    if (filter.pickupPointId) {
-      if (!isOps(actor) && !(await this.store.leaderPointIds(db, actor)).includes(filter.pickupPointId)) {
-        throw OrdersErrors.forbidden('you do not run this pickup point');
-      }
-      where['pickupPointId'] = filter.pickupPointId;
-    } else if (!isOps(actor)) {
-      where['userId'] = actor.userId;
+    if (filter.pickupPointId && !isOps(actor) && !(await this.store.leaderPointIds(db, actor)).includes(filter.pickupPointId)) {
+      throw OrdersErrors.forbidden('you do not run this pickup point');
     }
-    const [rows, total] = await Promise.all([
-      db.order.findMany({ where, orderBy: [{ placedAt: 'desc' }, { id: 'asc' }], take: filter.limit, skip: filter.offset, select: { id: true } }),
-      db.order.count({ where }),
-    ]);
+    const { ids, total } = await this.store.orders.page(db, {
+      ...filter,
+      // Without a pickup point, everyone but ops sees their own orders only.
+      ...(!filter.pickupPointId && !isOps(actor) ? { userId: actor.userId } : {}),
+    });
     const orders = [];
-    for (const row of rows) orders.push(await this.store.view(db, row.id));
+    for (const id of ids) orders.push(await this.store.view(db, id));
     return { orders, total };
   }
 
@@ -366,11 +278,7 @@ export class OrderService {
     const points = await this.store.leaderPointIds(this.store.db, actor);
     if (points.length === 0) throw OrdersErrors.forbidden('only the leader of a pickup point may scan pickup codes');
     const orderId = await this.store.transaction(async (tx) => {
-      const found = await tx.$queryRawUnsafe<{ id: string; pickup_point_id: string }[]>(
-        'SELECT id::text, pickup_point_id::text FROM orders WHERE pickup_code = $1',
-        code,
-      );
-      const match = found[0];
+      const match = await this.store.orders.findByPickupCode(tx, code);
       if (!match || !points.includes(match.pickup_point_id)) throw OrdersErrors.pickupCodeInvalid();
       const order = await this.store.lockOrThrow(tx, match.id);
       if (order.status === 'picked_up' || order.status === 'completed') throw OrdersErrors.alreadyPickedUp(order.id);
@@ -391,25 +299,16 @@ export class OrderService {
     return this.store.transaction(async (tx) => {
       const campaign = await this.campaigns.row(tx, input.campaignId);
       if (!campaign) throw OrdersErrors.campaignNotFound(input.campaignId);
-      const ids = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `SELECT id::text FROM orders WHERE campaign_id = $1::uuid AND pickup_point_id = $2::uuid AND status IN ('locked', 'shipped') ORDER BY id`,
-        input.campaignId,
-        input.pickupPointId,
-      );
+      const ids = await this.store.orders.idsInCampaign(tx, input.campaignId, ['locked', 'shipped'], [input.pickupPointId]);
       const locked: OrderRow[] = [];
-      for (const { id } of ids) locked.push((await this.store.lock(tx, id))!);
+      for (const id of ids) locked.push((await this.store.lock(tx, id))!);
       const shipped = locked.filter((order) => order.status === 'shipped');
       if (shipped.length === 0) {
         if (locked.some((order) => order.status === 'locked')) throw OrdersErrors.invalidTransition('locked', 'received');
         return { campaignId: input.campaignId, pickupPointId: input.pickupPointId, receivedOrders: 0, refunds: [], unallocated: input.shortages };
       }
-      const candidates = await tx.$queryRawUnsafe<
-        { order_id: string; line_id: string; sku_id: string; quantity: number; short_units: number; unit_value_cents: number; refundable: number; kind: string }[]
-      >(
-        `SELECT i.order_id::text, i.line_id::text, i.sku_id::text, i.quantity, i.short_units, i.unit_value_cents,
-                (l.amount_cents - l.refunded_cents) AS refundable, l.kind
-           FROM order_line_items i JOIN order_lines l ON l.id = i.line_id
-          WHERE i.order_id = ANY($1::uuid[]) AND i.sku_id = ANY($2::uuid[])`,
+      const candidates = await this.store.orders.shortageCandidates(
+        tx,
         shipped.map((order) => order.id),
         input.shortages.map((shortage) => shortage.skuId),
       );
@@ -431,12 +330,7 @@ export class OrderService {
         ),
       );
       for (const allocation of allocations) {
-        await tx.$executeRawUnsafe(
-          'UPDATE order_line_items SET short_units = short_units + $3 WHERE line_id = $1::uuid AND sku_id = $2::uuid',
-          allocation.lineId,
-          allocation.skuId,
-          allocation.units,
-        );
+        await this.store.orders.addShortUnits(tx, allocation.lineId, allocation.skuId, allocation.units);
       }
       const who = transitionActor(actor, isOps(actor) ? 'ops' : 'leader');
       const refunds: { orderId: string; refundId: string; amountCents: number }[] = [];

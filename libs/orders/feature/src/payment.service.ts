@@ -1,21 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { orders as contracts, type Actor } from '@linli/contracts';
+import { PaymentRepository, type PaymentRow } from '@linli/orders-data-access';
 import { OrdersErrors } from './orders.exception.js';
 import { OrderStore, PAYMENT, SYSTEM, type Tx } from './order-store.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider.js';
 import { RefundService } from './refund.service.js';
 
 type Outcome = 'paid' | 'duplicate' | 'failed' | 'refunded' | 'ignored';
-
-interface PaymentRow {
-  id: string;
-  order_id: string;
-  provider: string;
-  provider_payment_id: string;
-  amount_cents: number;
-  status: 'created' | 'succeeded' | 'failed';
-}
 
 /**
  * Payments: creates intents with the provider and reconciles its notifications with orders. A
@@ -26,6 +18,7 @@ interface PaymentRow {
 @Injectable()
 export class PaymentService {
   private readonly logger = new Logger('Payments');
+  private readonly repo = new PaymentRepository();
 
   constructor(
     @Inject(OrderStore) private readonly store: OrderStore,
@@ -52,11 +45,8 @@ export class PaymentService {
       if (order.user_id !== actor.userId) throw OrdersErrors.forbidden('this order is not yours');
       if (order.status !== 'pending_payment') throw OrdersErrors.invalidTransition(order.status, 'paid');
       if (order.expires_at.getTime() <= Date.now()) throw OrdersErrors.invalidTransition('expired', 'paid');
-      const open = await tx.$queryRawUnsafe<PaymentRow[]>(
-        `SELECT id::text, order_id::text, provider, provider_payment_id, amount_cents, status FROM payments WHERE order_id = $1::uuid AND status = 'created'`,
-        orderId,
-      );
-      if (open[0]) return this.intent(open[0], { provider: open[0].provider, providerPaymentId: open[0].provider_payment_id, amountCents: String(open[0].amount_cents) });
+      const open = await this.repo.open(tx, orderId);
+      if (open) return this.intent(open, { provider: open.provider, providerPaymentId: open.provider_payment_id, amountCents: String(open.amount_cents) });
       const paymentId = randomUUID();
       const created = await this.provider.createIntent({ paymentId, orderId, amountCents: order.total_cents, description: `Linli order ${orderId}` });
       const row: PaymentRow = {
@@ -67,7 +57,7 @@ export class PaymentService {
         amount_cents: order.total_cents,
         status: 'created',
       };
-      await tx.payment.create({ data: { id: paymentId, orderId, provider: row.provider, providerPaymentId: row.provider_payment_id, amountCents: row.amount_cents } });
+      await this.repo.create(tx, row);
       return this.intent(row, created.clientParams);
     });
   }
@@ -77,54 +67,31 @@ export class PaymentService {
     if (input.provider !== this.provider.name || !this.provider.verify(input.notification, input.signature)) throw OrdersErrors.signatureInvalid();
     const n = input.notification;
     const outcome = await this.store.transaction(async (tx): Promise<Outcome> => {
-      const first = await tx.$queryRawUnsafe<unknown[]>(
-        `INSERT INTO payment_notifications (provider, notification_id, status, outcome, payload) VALUES ($1, $2, $3, 'processing', $4::jsonb)
-         ON CONFLICT DO NOTHING RETURNING notification_id`,
-        input.provider,
-        n.notificationId,
-        n.status,
-        JSON.stringify(n),
-      );
-      if (first.length === 0) return 'duplicate';
+      const first = await this.repo.recordNotification(tx, { provider: input.provider, notificationId: n.notificationId, status: n.status, payload: n });
+      if (!first) return 'duplicate';
       const outcome = await this.apply(tx, input.provider, n);
-      await tx.$executeRawUnsafe(
-        `UPDATE payment_notifications SET outcome = $3, payment_id = (SELECT id FROM payments WHERE provider = $1 AND provider_payment_id = $4)
-          WHERE provider = $1 AND notification_id = $2`,
-        input.provider,
-        n.notificationId,
-        outcome,
-        n.providerPaymentId,
-      );
+      await this.repo.recordOutcome(tx, { provider: input.provider, notificationId: n.notificationId, providerPaymentId: n.providerPaymentId, outcome });
       return outcome;
     });
     return { accepted: true, outcome };
   }
 
   private async apply(tx: Tx, provider: string, n: contracts.PaymentNotification): Promise<Outcome> {
-    const rows = await tx.$queryRawUnsafe<PaymentRow[]>(
-      `SELECT id::text, order_id::text, provider, provider_payment_id, amount_cents, status FROM payments
-        WHERE provider = $1 AND provider_payment_id = $2`,
-      provider,
-      n.providerPaymentId,
-    );
-    const payment = rows[0];
+    const payment = await this.repo.findByProviderId(tx, provider, n.providerPaymentId);
     if (!payment || payment.order_id !== n.merchantOrderId || payment.amount_cents !== n.amountCents) {
       this.logger.warn(`notification ${n.notificationId} does not match a payment (${n.providerPaymentId}); ignored`);
       return 'ignored';
     }
     // Lock order first, then payment: the same order every path takes.
     let order = await this.store.lockOrThrow(tx, payment.order_id);
-    const locked = await tx.$queryRawUnsafe<PaymentRow[]>(
-      `SELECT id::text, order_id::text, provider, provider_payment_id, amount_cents, status FROM payments WHERE id = $1::uuid FOR UPDATE`,
-      payment.id,
-    );
-    if (locked[0]!.status !== 'created') return 'duplicate';
+    const locked = await this.repo.lock(tx, payment.id);
+    if (locked.status !== 'created') return 'duplicate';
     if (n.status === 'failed') {
-      await tx.$executeRawUnsafe(`UPDATE payments SET status = 'failed', settled_at = now() WHERE id = $1::uuid`, payment.id);
+      await this.repo.settle(tx, payment.id, 'failed');
       return 'failed';
     }
-    await tx.$executeRawUnsafe(`UPDATE payments SET status = 'succeeded', settled_at = now() WHERE id = $1::uuid`, payment.id);
-    await tx.$executeRawUnsafe('UPDATE orders SET paid_cents = paid_cents + $2, updated_at = now() WHERE id = $1::uuid', order.id, payment.amount_cents);
+    await this.repo.settle(tx, payment.id, 'succeeded');
+    await this.store.orders.addPaid(tx, order.id, payment.amount_cents);
     order = { ...order, paid_cents: order.paid_cents + payment.amount_cents };
     if (order.status === 'pending_payment' && order.expires_at.getTime() > Date.now()) {
       await this.store.transition(tx, order, 'paid', PAYMENT, { extra: { paymentId: payment.id, paidCents: payment.amount_cents } });
