@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Applies every service's migrations (or one: --service <name>) to its own database, creating it
-// when missing. Database server: DATABASE_SERVER_URL (default the local PostgreSQL); a service's own
+// when missing; then the kernel's outbox tables and the service's function files
+// (libs/<service>/data-access/prisma/functions/*.sql), as nest-kit's migrate() does. Database server: DATABASE_SERVER_URL (default the local PostgreSQL); a service's own
 // DATABASE_URL wins when --service is given (as in the chart's migration Job). Uses the built
 // nest-kit (npm run build) or, in a source checkout, the TypeScript source.
 import { existsSync } from 'node:fs';
@@ -21,7 +22,8 @@ export async function migrateAll({ server, services = SERVICES, log = console.lo
     }
     const url = urlFor ? urlFor(service) : databaseUrl(server, service);
     const result = await migrate({ databaseUrl: url, migrationsDir, createDatabase: true });
-    log(`${service}: ${result.applied.length ? `applied ${result.applied.join(', ')}` : 'up to date'} (${result.database})`);
+    const functions = result.functions.length ? `; functions ${result.functions.join(', ')}` : '';
+    log(`${service}: ${result.applied.length ? `applied ${result.applied.join(', ')}` : 'up to date'}${functions} (${result.database})`);
     results.push(result);
   }
   return results;

@@ -20,10 +20,10 @@ async function catalogue(url: string): Promise<{ columns: string[]; indexes: Map
   try {
     const columns = await client.query<{ row: string }>(
       `SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS row
-         FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY 1`,
+         FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT IN ('_prisma_migrations', '_linli_functions') ORDER BY 1`,
     );
     const indexes = await client.query<{ indexname: string; indexdef: string }>(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT IN ('_prisma_migrations', '_linli_functions')`,
     );
     return { columns: columns.rows.map((r) => r.row), indexes: new Map(indexes.rows.map((r) => [r.indexname, r.indexdef])) };
   } finally {

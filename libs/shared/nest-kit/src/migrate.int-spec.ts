@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createTestDatabase, testServerUrl, type TestDatabase } from '@linli/testing';
-import { dropDatabase, migrate } from './migrate.js';
+import { dropDatabase, functionDrift, migrate } from './migrate.js';
 import { PgSql, fixtureMigrations } from '../test-fixtures/support.js';
 
 let db: TestDatabase;
@@ -76,13 +76,13 @@ describe('migrate', () => {
     });
     const lines: string[] = [];
     const first = await migrate({ databaseUrl: db.url, migrationsDir: dir, log: (line) => lines.push(line) });
-    expect(first).toEqual({ database: db.name, applied: ['20250601000000_add_steps', '20250602000000_add_index'], alreadyApplied: 1 });
+    expect(first).toEqual({ database: db.name, applied: ['20250601000000_add_steps', '20250602000000_add_index'], alreadyApplied: 1, functions: [] });
     expect(lines).toHaveLength(2);
     const steps = await sql.$queryRawUnsafe<{ name: string }[]>('SELECT name FROM steps ORDER BY n');
     expect(steps.map((s) => s.name)).toEqual(['0002', '0003']);
 
     const again = await migrate({ databaseUrl: db.url, migrationsDir: dir });
-    expect(again).toEqual({ database: db.name, applied: [], alreadyApplied: 3 });
+    expect(again).toEqual({ database: db.name, applied: [], alreadyApplied: 3, functions: [] });
     expect(await sql.count('steps')).toBe(2);
     expect(await appliedNames(db.url)).toEqual(['0001_init', '20250601000000_add_steps', '20250602000000_add_index']);
   });
@@ -126,7 +126,7 @@ describe('migrate', () => {
       const tables = await check.$queryRawUnsafe<{ name: string }[]>(
         'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1',
       );
-      expect(tables.map((t) => t.name)).toEqual(['_prisma_migrations', 'fine', 'notes', 'outbox_events', 'processed_events']);
+      expect(tables.map((t) => t.name)).toEqual(['_prisma_migrations', 'fine', 'notes']);
     } finally {
       await check.end();
     }
@@ -144,6 +144,84 @@ describe('migrate', () => {
     extraDatabases.push(url.toString());
     const result = await migrate({ databaseUrl: url.toString(), migrationsDir: fixtureMigrations, createDatabase: true });
     expect(result.applied).toEqual(['0001_init']);
+  });
+});
+
+/** A functions folder of its own holding these files (name → SQL). */
+function functionsFolder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'linli-functions-'));
+  scratch.push(dir);
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, `${name}.sql`), body);
+  return dir;
+}
+
+const answer = (n: number) => `-- A function for the tests.\nCREATE OR REPLACE FUNCTION kit_answer() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN ${n};\nEND\n$$;\n`;
+
+describe('migrate: the kernel tables', () => {
+  it('creates the outbox and processed-event tables after the migrations, however old the database', async () => {
+    const url = await emptyDatabase();
+    await migrate({ databaseUrl: url, migrationsDir: migrationsFolder() });
+    const check = new PgSql(url);
+    try {
+      await check.$executeRawUnsafe(`INSERT INTO outbox_events (id, subject, payload) VALUES (gen_random_uuid(), 'x', '{}')`);
+      await check.$executeRawUnsafe(`INSERT INTO processed_events (consumer, event_id) VALUES ('c', gen_random_uuid())`);
+      // Again over tables that exist (as the older services' own migrations created them): nothing changes.
+      await migrate({ databaseUrl: url, migrationsDir: migrationsFolder() });
+      expect(await check.count('outbox_events')).toBe(1);
+      expect(await check.count('processed_events')).toBe(1);
+    } finally {
+      await check.end();
+    }
+  });
+});
+
+describe('migrate: function files', () => {
+  it('applies each function after the migrations, records its checksum, and re-applies it only when the file changes', async () => {
+    const url = await emptyDatabase();
+    const functionsDir = functionsFolder({ kit_answer: answer(41) });
+    const first = await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir });
+    expect(first.functions).toEqual(['kit_answer']);
+    const check = new PgSql(url);
+    try {
+      expect((await check.$queryRawUnsafe<{ v: number }[]>('SELECT kit_answer() AS v'))[0]!.v).toBe(41);
+      expect((await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir })).functions).toEqual([]);
+      writeFileSync(join(functionsDir, 'kit_answer.sql'), answer(42));
+      expect((await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir })).functions).toEqual(['kit_answer']);
+      expect((await check.$queryRawUnsafe<{ v: number }[]>('SELECT kit_answer() AS v'))[0]!.v).toBe(42);
+    } finally {
+      await check.end();
+    }
+  });
+
+  it('reports drift: a file edited without migrating, a body replaced behind the file, a function missing', async () => {
+    const url = await emptyDatabase();
+    const functionsDir = functionsFolder({ kit_answer: answer(1) });
+    await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir });
+    expect(await functionDrift(url, functionsDir)).toEqual([]);
+
+    writeFileSync(join(functionsDir, 'kit_answer.sql'), answer(2));
+    expect(await functionDrift(url, functionsDir)).toEqual([
+      { name: 'kit_answer', problem: 'body differs from the file' },
+      { name: 'kit_answer', problem: 'file changed since the database was migrated' },
+    ]);
+    await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir });
+    expect(await functionDrift(url, functionsDir)).toEqual([]);
+
+    const check = new PgSql(url);
+    try {
+      await check.$executeRawUnsafe(answer(3));
+      expect(await functionDrift(url, functionsDir)).toEqual([{ name: 'kit_answer', problem: 'body differs from the file' }]);
+      await check.$executeRawUnsafe('DROP FUNCTION kit_answer()');
+      expect(await functionDrift(url, functionsDir)).toEqual([{ name: 'kit_answer', problem: 'missing from the database' }]);
+    } finally {
+      await check.end();
+    }
+  });
+
+  it('refuses a file that does not define its own function with CREATE OR REPLACE', async () => {
+    const url = await emptyDatabase();
+    const functionsDir = functionsFolder({ kit_other: answer(1) });
+    await expect(migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir })).rejects.toThrow(/must define its function with CREATE OR REPLACE FUNCTION kit_other/);
   });
 });
 

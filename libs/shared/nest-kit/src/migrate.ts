@@ -2,10 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { OUTBOX_TABLES_SQL } from './sql.js';
 
 export interface MigrateOptions {
   databaseUrl: string;
   migrationsDir: string;
+  /**
+   * PL/pgSQL functions kept once, one `<name>.sql` (`CREATE OR REPLACE FUNCTION …`) each, applied
+   * after the migrations. Default: the `functions` folder beside `migrationsDir`, when there is one.
+   */
+  functionsDir?: string;
   /** Create the database first when it does not exist (needs a role that may create databases). */
   createDatabase?: boolean;
   log?: (line: string) => void;
@@ -15,6 +21,8 @@ export interface MigrateResult {
   database: string;
   applied: string[];
   alreadyApplied: number;
+  /** Function files (re)applied by this run. */
+  functions: string[];
 }
 
 /**
@@ -23,6 +31,12 @@ export interface MigrateResult {
  * `prisma migrate status` agrees. Needs no Prisma engine binary. A migration that fails is rolled
  * back whole (each runs in its own transaction) and stops the run; an applied migration whose file
  * changed since is reported as an error rather than silently ignored.
+ *
+ * Then, in the same lock, the kernel's outbox and processed-event tables ({@link OUTBOX_TABLES_SQL})
+ * and the service's function files ({@link listFunctions}): a file is applied when it changed since
+ * it was last applied or when this run applied a migration (which may have replaced a function), and
+ * its checksum is recorded in `_linli_functions`, so {@link functionDrift} can tell a database that
+ * was not migrated since a function file changed.
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const log = options.log ?? (() => undefined);
@@ -30,6 +44,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (options.createDatabase) await createDatabaseIfMissing(options.databaseUrl);
   const migrations = listMigrations(options.migrationsDir);
+  const functions = listFunctions(options.functionsDir ?? defaultFunctionsDir(options.migrationsDir));
   const client = new pg.Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
@@ -69,7 +84,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       }
       applied.push(migration.name);
     }
-    return { database, applied, alreadyApplied: migrations.length - applied.length };
+    await client.query(OUTBOX_TABLES_SQL);
+    const appliedFunctions = await applyFunctions(client, functions, applied.length > 0, database, log);
+    return { database, applied, alreadyApplied: migrations.length - applied.length, functions: appliedFunctions };
   } finally {
     await client.query('SELECT pg_advisory_unlock(72707369)').catch(() => undefined);
     await client.end();
@@ -92,6 +109,129 @@ export function listMigrations(dir: string): Migration[] {
       const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     });
+}
+
+export interface FunctionFile {
+  /** The function's name (the file's, without `.sql`). */
+  name: string;
+  sql: string;
+  checksum: string;
+  /** The text between the body's dollar quotes: what PostgreSQL keeps as `prosrc`. */
+  body: string;
+}
+
+const FUNCTIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_linli_functions" (
+  "name" TEXT PRIMARY KEY,
+  "checksum" VARCHAR(64) NOT NULL,
+  "applied_at" TIMESTAMPTZ NOT NULL DEFAULT now())`;
+
+/** The `functions` folder beside a `migrations` folder. */
+export function defaultFunctionsDir(migrationsDir: string): string {
+  return join(migrationsDir, '..', 'functions');
+}
+
+/** The function files of a folder (none when it does not exist), in name order. */
+export function listFunctions(dir: string): FunctionFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => {
+      const sql = readFileSync(join(dir, file), 'utf8');
+      const name = file.slice(0, -'.sql'.length);
+      if (!new RegExp(`CREATE OR REPLACE FUNCTION ${name}\\(`).test(sql)) throw new Error(`${join(dir, file)} must define its function with CREATE OR REPLACE FUNCTION ${name}(…)`);
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex'), body: functionBody(sql, file) };
+    });
+}
+
+/** The body of a function definition: the text between its first `$tag$` and the same tag's last occurrence. */
+function functionBody(sql: string, file: string): string {
+  const start = sql.indexOf('CREATE OR REPLACE FUNCTION');
+  const found = /\$([A-Za-z_]*)\$/.exec(sql.slice(start));
+  const open = found && { 0: found[0], index: start + found.index };
+  if (!open) throw new Error(`${file}: no dollar-quoted function body`);
+  const tag = open[0];
+  const close = sql.lastIndexOf(tag);
+  if (close <= open.index) throw new Error(`${file}: the function body's ${tag} is not closed`);
+  return sql.slice(open.index + tag.length, close);
+}
+
+async function applyFunctions(client: pg.Client, functions: FunctionFile[], force: boolean, database: string, log: (line: string) => void): Promise<string[]> {
+  if (functions.length === 0) return [];
+  await client.query(FUNCTIONS_TABLE);
+  const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_linli_functions"');
+  const recorded = new Map(rows.map((row) => [row.name, row.checksum]));
+  const applied: string[] = [];
+  for (const fn of functions) {
+    if (!force && recorded.get(fn.name) === fn.checksum) continue;
+    log(`applying function ${fn.name} to ${database}`);
+    await client.query('BEGIN');
+    try {
+      await client.query(fn.sql);
+      await client.query(
+        `INSERT INTO "_linli_functions" (name, checksum) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()`,
+        [fn.name, fn.checksum],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw new Error(`function ${fn.name} failed on ${database}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    applied.push(fn.name);
+  }
+  return applied;
+}
+
+export interface FunctionDrift {
+  name: string;
+  problem: string;
+}
+
+/**
+ * How a migrated database's functions differ from the function files: a function missing, a body
+ * (`prosrc`) not the file's, or a file changed since the database was last migrated (its recorded
+ * checksum). Empty when they agree.
+ */
+export async function functionDrift(databaseUrl: string, functionsDir: string): Promise<FunctionDrift[]> {
+  const functions = listFunctions(functionsDir);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const exists = await client.query(`SELECT to_regclass('"_linli_functions"') IS NOT NULL AS present`);
+    const recorded = new Map<string, string>();
+    if ((exists.rows[0] as { present: boolean }).present) {
+      const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_linli_functions"');
+      for (const row of rows) recorded.set(row.name, row.checksum);
+    }
+    const drift: FunctionDrift[] = [];
+    for (const fn of functions) {
+      const { rows } = await client.query<{ prosrc: string }>(
+        `SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = $1 AND n.nspname = current_schema()`,
+        [fn.name],
+      );
+      if (rows.length === 0) drift.push({ name: fn.name, problem: 'missing from the database' });
+      else if (rows.length > 1) drift.push({ name: fn.name, problem: `${rows.length} overloads in the database; a file defines one` });
+      else if (rows[0]!.prosrc !== fn.body) drift.push({ name: fn.name, problem: 'body differs from the file' });
+      if (recorded.get(fn.name) !== fn.checksum) drift.push({ name: fn.name, problem: 'file changed since the database was migrated' });
+    }
+    return drift;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A checksum of everything `migrate()` applies for a service: its migrations, its function files and
+ * the kernel's tables (a test template named by it is rebuilt when any of them changes).
+ */
+export function schemaChecksum(migrationsDir: string, functionsDir = defaultFunctionsDir(migrationsDir)): string {
+  return createHash('sha256')
+    .update(listMigrations(migrationsDir).map((m) => `${m.name}:${m.checksum}`).join('\n'))
+    .update('\n--functions\n')
+    .update(listFunctions(functionsDir).map((f) => `${f.name}:${f.checksum}`).join('\n'))
+    .update('\n--kernel\n')
+    .update(OUTBOX_TABLES_SQL)
+    .digest('hex');
 }
 
 /** Creates the database named in the URL when missing, connecting to the server's `postgres` database. */

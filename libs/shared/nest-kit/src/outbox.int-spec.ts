@@ -6,14 +6,11 @@
 import { Logger } from '@nestjs/common';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EventEnvelopeSchema, identity } from '@linli/contracts';
 import { connectTestNats, createTestDatabase, deleteTestStreams, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
 import { ensureStreams } from './jetstream.js';
 import { OUTBOX_CLAIM_SETTINGS_SQL, OUTBOX_CLAIM_SQL, OutboxRelay, enqueueEvent } from './outbox.js';
-import { OUTBOX_TABLES_SQL } from './sql.js';
 import { Subjects } from './subjects.js';
 import { PgSql, fixtureMigrations } from '../test-fixtures/support.js';
 
@@ -74,13 +71,6 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await sql.$executeRawUnsafe('TRUNCATE outbox_events, notes');
-});
-
-describe('the fixture migration', () => {
-  it('contains the outbox tables exactly as nest-kit defines them', () => {
-    const migration = readFileSync(join(fixtureMigrations, '0001_init', 'migration.sql'), 'utf8');
-    expect(migration).toContain(OUTBOX_TABLES_SQL.trim());
-  });
 });
 
 describe('enqueueEvent', () => {

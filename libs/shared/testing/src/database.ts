@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createDatabaseIfMissing, dropDatabase, listMigrations, migrate, quoteIdent } from '@linli/nest-kit';
+import { createDatabaseIfMissing, dropDatabase, migrate, quoteIdent, schemaChecksum } from '@linli/nest-kit';
 
 import { natsTestUrl, testServerUrl } from './test-config.js';
 
@@ -20,15 +20,13 @@ export interface TestDatabase {
 
 /**
  * A database of its own for one test file: cloned (`CREATE DATABASE … TEMPLATE`) from a template
- * that is migrated once per set of migrations (the template name carries their checksum, so a
- * changed migration gets a fresh template). Parallel Jest workers coordinate with an advisory lock.
+ * that is migrated once per schema (the template name carries the checksum of the migrations, the
+ * function files beside them and the kernel's tables, so a change to any of them gets a fresh
+ * template). Parallel Jest workers coordinate with an advisory lock.
  */
 export async function createTestDatabase(service: string, migrationsDir: string): Promise<TestDatabase> {
   const server = testServerUrl();
-  const checksum = createHash('sha256')
-    .update(listMigrations(migrationsDir).map((m) => `${m.name}:${m.checksum}`).join('\n'))
-    .digest('hex')
-    .slice(0, 10);
+  const checksum = schemaChecksum(migrationsDir).slice(0, 10);
   const safe = service.replace(/[^a-z0-9]/g, '_');
   const template = `linli_${safe}_tpl_${checksum}`;
   const admin = new pg.Client({ connectionString: withDatabase(server, 'postgres') });
