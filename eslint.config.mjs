@@ -41,6 +41,56 @@ function declaredScopes() {
   return [...scopes].sort();
 }
 
+/** Every workspace project (under apps/ and libs/<scope>/) with its folder, package name and tags. */
+function projects() {
+  const found = [];
+  const add = (dir) => {
+    const manifest = join(root, dir, 'package.json');
+    if (existsSync(manifest)) found.push({ dir, name: JSON.parse(readFileSync(manifest, 'utf8')).name, tags: JSON.parse(readFileSync(manifest, 'utf8')).nx?.tags ?? [] });
+  };
+  for (const app of existsSync(join(root, 'apps')) ? readdirSync(join(root, 'apps'), { withFileTypes: true }) : []) if (app.isDirectory()) add(`apps/${app.name}`);
+  for (const scope of existsSync(join(root, 'libs')) ? readdirSync(join(root, 'libs'), { withFileTypes: true }) : []) {
+    if (!scope.isDirectory()) continue;
+    for (const lib of readdirSync(join(root, 'libs', scope.name), { withFileTypes: true })) if (lib.isDirectory()) add(`libs/${scope.name}/${lib.name}`);
+  }
+  return found;
+}
+
+/**
+ * Raw SQL and the `pg` driver live in data-access libs (repositories) and in nest-kit (outbox,
+ * consumers, migrations); test infrastructure may use them too. Everywhere else — apps, feature libs,
+ * contracts, pure utilities — code calls a repository. Scoped by tag, so a new service's libs are
+ * covered without touching this file. `tools/eslint/raw-sql.spec.ts` proves the rule fires.
+ */
+const SQL_ALLOWED_TYPES = ['type:data-access', 'type:testing', 'type:e2e'];
+const SQL_ALLOWED_PACKAGES = ['@linli/nest-kit'];
+const noRawSqlFiles = projects()
+  .filter((p) => !SQL_ALLOWED_PACKAGES.includes(p.name) && !p.tags.some((tag) => SQL_ALLOWED_TYPES.includes(tag)))
+  .map((p) => `${p.dir}/**/*.ts`);
+const RAW_SQL_MESSAGE = 'No raw SQL outside data-access libs: add a named method to a repository in libs/<service>/data-access and call it.';
+const noRawSql = [
+  'error',
+  { selector: 'MemberExpression[property.name=/^\\$(queryRaw|executeRaw)/]', message: RAW_SQL_MESSAGE },
+  { selector: "MemberExpression[object.name='Prisma'][property.name=/^(sql|raw|join|empty)$/]", message: RAW_SQL_MESSAGE },
+];
+const PG_MESSAGE = 'The pg driver is for data-access libs and nest-kit; call a repository (or PgSql through one).';
+const noDeepImportsOrPg = [
+  'error',
+  {
+    paths: ['pg', 'pg-pool', 'pg-cursor', 'pg-copy-streams', '@prisma/adapter-pg'].map((name) => ({ name, message: PG_MESSAGE })),
+    patterns: [
+      {
+        regex: '^@linli/[^/]+/.+',
+        message: 'Import the package entry point (`@linli/<name>`); export what you need from its src/index.ts.',
+      },
+      {
+        group: ['**/dist/**', '**/dist'],
+        message: 'Import the package, not its build output.',
+      },
+    ],
+  },
+];
+
 const scopeConstraints = declaredScopes().map((scope) => ({
   sourceTag: `scope:${scope}`,
   onlyDependOnLibsWithTags: scope === 'shared' ? ['scope:shared'] : [`scope:${scope}`, 'scope:shared'],
@@ -130,6 +180,11 @@ export default defineConfig(
       // Configuration is read in apps/*/src/{config,main}.ts and test configuration only (CONTRIBUTING.md).
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in apps/<service>/src/config.ts or main.ts and pass it in.' }],
     },
+  },
+  {
+    files: noRawSqlFiles,
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-syntax': noRawSql, 'no-restricted-imports': noDeepImportsOrPg },
   },
   {
     files: ['apps/*/src/config.ts', 'apps/*/src/main.ts', 'apps/*/vite.config.ts', '**/test-config.ts', 'tests/**/*.ts', ...TEST_FILES],

@@ -5,6 +5,7 @@ export * from './drafts.repository.js';
 export * from './messages.repository.js';
 export * from './settlements.repository.js';
 export * from './catalog.repository.js';
+export * from './locks.repository.js';
 export { Prisma } from './generated/prisma/client.js';
 export type { Compound, LeaderApplication, PickupPoint, PickupPointCompound, ResidentBinding } from './generated/prisma/client.js';
 export type { CustomerCopy, CustomerOrder, Draft, Message, Reminder, Settlement, SettlementLine } from './generated/prisma/client.js';

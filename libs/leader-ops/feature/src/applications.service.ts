@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { leaderOps as contracts, type Actor, type RpcRequest } from '@linli/contracts';
-import type { Prisma } from '@linli/leader-ops-data-access';
+import { leaderOpsLocks, type Prisma } from '@linli/leader-ops-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { LeaderOpsErrors } from './leader-ops.exception.js';
 import { toApplication } from './leader-ops.mappers.js';
@@ -103,7 +103,7 @@ export class ApplicationsService {
 
   /** The application, locked until the transaction ends so two decisions cannot both apply. */
   private async lockApplication(tx: Tx, applicationId: string) {
-    await tx.$executeRawUnsafe('SELECT 1 FROM leader_applications WHERE id = $1::uuid FOR UPDATE', applicationId);
+    await leaderOpsLocks.application(tx, applicationId);
     const row = await tx.leaderApplication.findUnique({ where: { id: applicationId } });
     if (!row) throw LeaderOpsErrors.applicationNotFound(applicationId);
     return row;

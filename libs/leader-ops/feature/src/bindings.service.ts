@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { leaderOps as contracts, type Actor } from '@linli/contracts';
+import { leaderOpsLocks } from '@linli/leader-ops-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { LeaderOpsErrors } from './leader-ops.exception.js';
 import { toBinding } from './leader-ops.mappers.js';
@@ -20,7 +21,7 @@ export class BindingsService {
     return this.transactions.run(async (tx) => {
       await lockKey(tx, `binding:${userId}`);
       // Share lock: a concurrent suspension or change of the served compounds waits for this bind (and vice versa).
-      await tx.$executeRawUnsafe('SELECT 1 FROM pickup_points WHERE id = $1::uuid FOR SHARE', pickupPointId);
+      await leaderOpsLocks.pickupPoint(tx, pickupPointId, 'share');
       const point = await tx.pickupPoint.findUnique({ where: { id: pickupPointId }, include: { compounds: { select: { compoundId: true } } } });
       if (!point) throw LeaderOpsErrors.pickupPointNotFound(pickupPointId);
       if (!(await tx.compound.findUnique({ where: { id: compoundId }, select: { id: true } }))) throw LeaderOpsErrors.compoundNotFound([compoundId]);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { leaderOps as contracts, type Actor } from '@linli/contracts';
+import { leaderOpsLocks } from '@linli/leader-ops-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { toCompound } from './leader-ops.mappers.js';
 import { assertOps } from './leader-ops.rules.js';
@@ -20,7 +21,7 @@ export class CompoundsService {
       const { count } = await tx.compound.createMany({ data: [{ id: desired.compoundId, ...data }], skipDuplicates: true });
       const created = count === 1;
       if (!created) {
-        await tx.$executeRawUnsafe('SELECT 1 FROM compounds WHERE id = $1 FOR UPDATE', desired.compoundId);
+        await leaderOpsLocks.compound(tx, desired.compoundId);
         const existing = await tx.compound.findUniqueOrThrow({ where: { id: desired.compoundId } });
         const same = existing.name === data.name && existing.city === data.city && existing.district === data.district && existing.timeZone === data.timeZone;
         if (same) return { ...toCompound(existing), created: false };

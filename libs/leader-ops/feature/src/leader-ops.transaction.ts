@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LeaderOpsDb, type Prisma } from '@linli/leader-ops-data-access';
+import { LeaderOpsDb, leaderOpsLocks, type Prisma } from '@linli/leader-ops-data-access';
 import { OutboxRelay } from '@linli/nest-kit';
 
 export type Tx = Prisma.TransactionClient;
@@ -29,7 +29,7 @@ export class LeaderOpsTransactions {
  * transaction ends.
  */
 export async function lockKey(tx: Tx, key: string): Promise<void> {
-  await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', key);
+  await leaderOpsLocks.key(tx, key);
 }
 
 /** True for a unique violation (Prisma P2002), e.g. on a partial unique index. */

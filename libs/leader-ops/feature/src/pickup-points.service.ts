@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { leaderOps as contracts, type Actor, type RpcRequest } from '@linli/contracts';
-import type { Prisma } from '@linli/leader-ops-data-access';
+import { leaderOpsLocks, type Prisma } from '@linli/leader-ops-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { LeaderOpsErrors } from './leader-ops.exception.js';
 import { toPickupPoint, toPickupPointView, type PickupPointRow } from './leader-ops.mappers.js';
@@ -113,7 +113,7 @@ export class PickupPointsService {
 
   /** The point, locked until the transaction ends (binds take a share lock on it). */
   private async lockPoint(tx: Tx, pickupPointId: string): Promise<PickupPointRow> {
-    await tx.$executeRawUnsafe('SELECT 1 FROM pickup_points WHERE id = $1::uuid FOR UPDATE', pickupPointId);
+    await leaderOpsLocks.pickupPoint(tx, pickupPointId, 'update');
     const row = await tx.pickupPoint.findUnique({ where: { id: pickupPointId }, include: withCompounds });
     if (!row) throw LeaderOpsErrors.pickupPointNotFound(pickupPointId);
     return row;

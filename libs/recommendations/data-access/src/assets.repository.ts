@@ -117,6 +117,13 @@ export interface SegmentCandidate {
 
 /** Customer assets, model fits, backtests and segments. */
 export class AssetsRepository {
+  /** When customer assets were last computed (by any replica), if ever. */
+  async lastComputedAt(tx: SqlExecutor): Promise<Date | null> {
+    const rows = await tx.$queryRawUnsafe<{ last: Date | null }[]>('SELECT max(computed_at) AS last FROM customer_assets');
+    const last = rows[0]?.last;
+    return last ? new Date(last) : null;
+  }
+
   /** Replaces the assets of the given customers (one statement per batch). */
   async upsertAssets(tx: SqlExecutor, rows: AssetRow[]): Promise<void> {
     if (rows.length === 0) return;

@@ -7,3 +7,4 @@ export * from './reporting.repository.js';
 export * from './personal-data.repository.js';
 export * from './asset-changes.repository.js';
 export * from './referrals.repository.js';
+export * from './import.repository.js';

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@linli/nest-kit';
+import type { CampaignFact, CustomerFact } from './bulk-reader.js';
 
 /** Purchase statuses in the order they may advance; `cancelled` is terminal. */
 export const PURCHASE_STATUSES = ['placed', 'paid', 'completed', 'cancelled'] as const;
@@ -400,6 +401,77 @@ export class StoreRepository {
       limit,
     );
     return rows.map((r) => ({ userId: r.user_id, known: r.known }));
+  }
+
+  /** Where the user's newest parked event placed them (compound, pickup point), if it said. */
+  async latestParkedPlace(tx: SqlExecutor, userId: string): Promise<{ compoundId: string | null; pickupPointId: string | null }> {
+    const rows = await tx.$queryRawUnsafe<{ payload: { compoundId?: string; pickupPointId?: string } }[]>(
+      'SELECT payload FROM parked_events WHERE user_id = $1 ORDER BY id DESC LIMIT 1',
+      userId,
+    );
+    const payload = rows[0]?.payload;
+    return { compoundId: payload?.compoundId ?? null, pickupPointId: payload?.pickupPointId ?? null };
+  }
+
+  /** The customer as serving needs them (with their asset tags), read through `tx` (uncommitted rows included). */
+  async customerFact(tx: SqlExecutor, userId: string): Promise<CustomerFact | null> {
+    const rows = await tx.$queryRawUnsafe<
+      { user_id: string; source: string; compound_id: string | null; pickup_point_id: string | null; profiling_consent: boolean | null; marketing_consent: boolean | null; household: unknown; dietary: unknown; attributes: Record<string, string> | null; tags: unknown }[]
+    >(
+      `SELECT c.user_id, c.source, c.compound_id, c.pickup_point_id, c.profiling_consent, c.marketing_consent, c.household, c.dietary, c.attributes, a.tags
+         FROM customers c LEFT JOIN customer_assets a ON a.user_id = c.user_id WHERE c.user_id = $1`,
+      userId,
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      userId: r.user_id,
+      source: r.source,
+      compoundId: r.compound_id,
+      pickupPointId: r.pickup_point_id,
+      profilingConsent: r.profiling_consent,
+      marketingConsent: r.marketing_consent,
+      household: r.household,
+      dietary: r.dietary,
+      attributes: r.attributes,
+      assetTags: r.tags ?? null,
+    };
+  }
+
+  /**
+   * A campaign as serving needs it, with the names and categories of its products and the specs of
+   * its SKUs, read through `tx` (uncommitted rows included). Null when it is not stored.
+   */
+  async campaignFact(
+    tx: SqlExecutor,
+    campaignId: string,
+  ): Promise<{ fact: CampaignFact; products: Map<string, { name: string; category: string }>; specs: Map<string, string> } | null> {
+    const rows = await tx.$queryRawUnsafe<{ status: string; cutoff: number; compound_ids: string[]; pickup_point_ids: string[] }[]>(
+      `SELECT status, (extract(epoch FROM cutoff_at) * 1000)::float8 AS cutoff, compound_ids, pickup_point_ids FROM campaigns WHERE campaign_id = $1`,
+      campaignId,
+    );
+    const head = rows[0];
+    if (!head) return null;
+    const offers = await tx.$queryRawUnsafe<CampaignFact['offers']>(
+      `SELECT offer_id AS "offerId", item_id AS "itemId", kind, sku_id AS "skuId", bundle_id AS "bundleId", product_id AS "productId", category,
+              component_product_ids AS "componentProductIds" FROM campaign_offers WHERE campaign_id = $1`,
+      campaignId,
+    );
+    const fact: CampaignFact = { campaignId, status: head.status, cutoffAt: head.cutoff, compoundIds: head.compound_ids, pickupPointIds: head.pickup_point_ids, offers };
+    const productIds = [...new Set(fact.offers.flatMap((o) => [o.productId, ...o.componentProductIds]).filter((id): id is string => !!id))];
+    const products = await tx.$queryRawUnsafe<{ product_id: string; name: string; category: string }[]>(
+      'SELECT product_id, name, category FROM products WHERE product_id = ANY($1::text[])',
+      productIds,
+    );
+    const skuRows = await tx.$queryRawUnsafe<{ sku_id: string; spec: string }[]>(
+      'SELECT sku_id, spec FROM skus WHERE sku_id = ANY($1::text[])',
+      fact.offers.map((o) => o.skuId).filter((id): id is string => !!id),
+    );
+    return {
+      fact,
+      products: new Map(products.map((p) => [p.product_id, { name: p.name, category: p.category }])),
+      specs: new Map(skuRows.map((s) => [s.sku_id, s.spec])),
+    };
   }
 
   /** Serialises work on one user across consumers and RPCs until the transaction ends. */

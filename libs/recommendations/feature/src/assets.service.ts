@@ -69,9 +69,8 @@ export class AssetsService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** The scheduled run, skipped when another replica computed the assets less than half an interval ago. */
   private async scheduled(): Promise<void> {
-    const rows = await this.db.$queryRawUnsafe<{ last: Date | null }[]>('SELECT max(computed_at) AS last FROM customer_assets');
-    const last = rows[0]?.last;
-    if (last && Date.now() - new Date(last).getTime() < this.options.assetsIntervalMs / 2) return;
+    const last = await this.assets.lastComputedAt(this.db);
+    if (last && Date.now() - last.getTime() < this.options.assetsIntervalMs / 2) return;
     await this.refreshAll();
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { localServices, orders, recommendations as contracts, type EventData } from '@linli/contracts';
-import { RecommendationsDb, StoreRepository, type CampaignFact, type CustomerFact, type ItemFact, type Prisma, type PurchaseStatus, type UserResolution } from '@linli/recommendations-data-access';
+import { RecommendationsDb, StoreRepository, type CustomerFact, type ItemFact, type Prisma, type PurchaseStatus, type UserResolution } from '@linli/recommendations-data-access';
 import { RecommendationEngine } from './engine/recommendation-engine.js';
 import { RECOMMENDATIONS_OPTIONS, type RecommendationsOptions } from './recommendations.options.js';
 
@@ -222,11 +222,7 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
             return 0;
           }
           if (user.kind === 'unknown') {
-            const first = (await tx.$queryRawUnsafe<{ payload: { compoundId?: string; pickupPointId?: string } }[]>(
-              'SELECT payload FROM parked_events WHERE user_id = $1 ORDER BY id DESC LIMIT 1',
-              userId,
-            ))[0];
-            await this.store.ensureCustomer(tx, userId, { compoundId: first?.payload?.compoundId ?? null, pickupPointId: first?.payload?.pickupPointId ?? null });
+            await this.store.ensureCustomer(tx, userId, await this.store.latestParkedPlace(tx, userId));
           }
           const n = await this.releaseParked(tx, user.userId);
           await this.publishCustomer(tx, user.userId);
@@ -245,56 +241,16 @@ export class IngestService implements OnApplicationBootstrap, BeforeApplicationS
     if (fact) this.engine.putCustomer(fact);
   }
 
-  async customerFact(tx: Tx, userId: string): Promise<CustomerFact | null> {
-    const rows = await tx.$queryRawUnsafe<
-      { user_id: string; source: string; compound_id: string | null; pickup_point_id: string | null; profiling_consent: boolean | null; marketing_consent: boolean | null; household: unknown; dietary: unknown; attributes: Record<string, string> | null; tags: unknown }[]
-    >(
-      `SELECT c.user_id, c.source, c.compound_id, c.pickup_point_id, c.profiling_consent, c.marketing_consent, c.household, c.dietary, c.attributes, a.tags
-         FROM customers c LEFT JOIN customer_assets a ON a.user_id = c.user_id WHERE c.user_id = $1`,
-      userId,
-    );
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      userId: r.user_id,
-      source: r.source,
-      compoundId: r.compound_id,
-      pickupPointId: r.pickup_point_id,
-      profilingConsent: r.profiling_consent,
-      marketingConsent: r.marketing_consent,
-      household: r.household,
-      dietary: r.dietary,
-      attributes: r.attributes,
-      assetTags: r.tags ?? null,
-    };
+  customerFact(tx: Tx, userId: string): Promise<CustomerFact | null> {
+    return this.store.customerFact(tx, userId);
   }
 
   /** A campaign as serving needs it, read inside the transaction that stored it. */
   async publishCampaign(tx: Tx, campaignId: string): Promise<void> {
     // Read through the transaction: its rows are not committed yet.
-    const rows = await tx.$queryRawUnsafe<{ status: string; cutoff: number; compound_ids: string[]; pickup_point_ids: string[] }[]>(
-      `SELECT status, (extract(epoch FROM cutoff_at) * 1000)::float8 AS cutoff, compound_ids, pickup_point_ids FROM campaigns WHERE campaign_id = $1`,
-      campaignId,
-    );
-    const head = rows[0];
-    if (!head) return;
-    const offers = await tx.$queryRawUnsafe<CampaignFact['offers']>(
-      `SELECT offer_id AS "offerId", item_id AS "itemId", kind, sku_id AS "skuId", bundle_id AS "bundleId", product_id AS "productId", category,
-              component_product_ids AS "componentProductIds" FROM campaign_offers WHERE campaign_id = $1`,
-      campaignId,
-    );
-    const fact: CampaignFact = { campaignId, status: head.status, cutoffAt: head.cutoff, compoundIds: head.compound_ids, pickupPointIds: head.pickup_point_ids, offers };
-    const productIds = [...new Set(fact.offers.flatMap((o) => [o.productId, ...o.componentProductIds]).filter((id): id is string => !!id))];
-    const products = await tx.$queryRawUnsafe<{ product_id: string; name: string; category: string }[]>(
-      'SELECT product_id, name, category FROM products WHERE product_id = ANY($1::text[])',
-      productIds,
-    );
-    const productMap = new Map(products.map((p) => [p.product_id, { name: p.name, category: p.category }]));
-    const skuRows = await tx.$queryRawUnsafe<{ sku_id: string; spec: string }[]>(
-      'SELECT sku_id, spec FROM skus WHERE sku_id = ANY($1::text[])',
-      fact.offers.map((o) => o.skuId).filter((id): id is string => !!id),
-    );
-    const specs = new Map(skuRows.map((s) => [s.sku_id, s.spec]));
+    const stored = await this.store.campaignFact(tx, campaignId);
+    if (!stored) return;
+    const { fact, products: productMap, specs } = stored;
     const items: ItemFact[] = fact.offers
       .filter((o) => o.kind !== 'bundle')
       .map((o) => {

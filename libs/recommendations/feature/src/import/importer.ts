@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import pg from 'pg';
 import { migrate } from '@linli/nest-kit';
+import { ImportRepository, type ImportCheckpoint } from '@linli/recommendations-data-access';
 import { readCustomers, readProducts, readTransactionChunks, type PositionedTransaction, type RejectedRow, type ResumePoint } from '@linli/recommendations-analytics';
 
 /** Largest value of an INTEGER column. */
@@ -59,14 +59,7 @@ export interface ImportSummary {
   ms: number;
 }
 
-interface Checkpoint {
-  byteOffset: number;
-  line: number;
-  rowsImported: number;
-  rowsRejected: number;
-  done: boolean;
-  fileSize: number;
-}
+type Checkpoint = ImportCheckpoint;
 
 /** The database URL of the import: `DATABASE_URL`, else the local default. */
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/linli_recommendations';
@@ -91,8 +84,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportSumma
   if (!existsSync(transactions)) throw new Error(`${transactions} does not exist`);
   const migrated = await migrate({ databaseUrl: options.databaseUrl, migrationsDir: options.migrationsDir, createDatabase: true });
   if (migrated.applied.length) log(`applied migrations ${migrated.applied.join(', ')}`);
-  const client = new pg.Client({ connectionString: options.databaseUrl });
-  await client.connect();
+  const client = await ImportRepository.connect(options.databaseUrl);
   try {
     const files: FileSummary[] = [];
     files.push(await importProducts(client, join(dataDir, 'products.csv'), dataset, prefix, log));
@@ -100,38 +92,13 @@ export async function importDataset(options: ImportOptions): Promise<ImportSumma
     files.push(
       await importTransactions(client, transactions, { dataset, prefix, consent, batchRows, readBytes: options.readBytes ?? 64 * 1024, progress: options.progress, stopAfterBatches: options.stopAfterBatches, log }),
     );
-    return { dataset, files, rejects: await rejectSummary(client, dataset), ms: Date.now() - started };
+    return { dataset, files, rejects: await client.rejectSummary(dataset), ms: Date.now() - started };
   } finally {
-    await client.end();
+    await client.close();
   }
 }
 
-async function rejectSummary(client: pg.Client, dataset: string): Promise<ImportSummary['rejects']> {
-  const byReason = await client.query<{ reason: string; n: number }>(
-    `SELECT split_part(reason, ':', 1) AS reason, count(*)::int AS n FROM import_rejects WHERE dataset = $1 GROUP BY 1 ORDER BY 2 DESC, 1`,
-    [dataset],
-  );
-  const samples = await client.query<{ file: string; line: number; reason: string }>(
-    'SELECT file, line, reason FROM import_rejects WHERE dataset = $1 ORDER BY file, line LIMIT 20',
-    [dataset],
-  );
-  return {
-    total: byReason.rows.reduce((s, r) => s + r.n, 0),
-    byReason: Object.fromEntries(byReason.rows.map((r) => [r.reason, r.n])),
-    samples: samples.rows,
-  };
-}
-
-async function recordRejects(client: pg.Client, dataset: string, file: string, rejects: RejectedRow[]): Promise<void> {
-  if (rejects.length === 0) return;
-  await client.query(
-    `INSERT INTO import_rejects (dataset, file, line, reason) SELECT $1, $2, r.line, r.reason FROM unnest($3::int[], $4::text[]) AS r(line, reason)
-     ON CONFLICT DO NOTHING`,
-    [dataset, file, rejects.map((r) => r.line), rejects.map((r) => r.reason.slice(0, 500))],
-  );
-}
-
-async function importProducts(client: pg.Client, path: string, dataset: string, prefix: string, log: (line: string) => void): Promise<FileSummary> {
+async function importProducts(client: ImportRepository, path: string, dataset: string, prefix: string, log: (line: string) => void): Promise<FileSummary> {
   const summary: FileSummary = { file: 'products.csv', status: 'missing', resumedFrom: null, rowsRead: 0, inserted: 0, alreadyPresent: 0, rejected: 0 };
   if (!existsSync(path)) return summary;
   const rejects: RejectedRow[] = [];
@@ -139,14 +106,7 @@ async function importProducts(client: pg.Client, path: string, dataset: string, 
   let batch: { id: string; name: string; category: string }[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const result = await client.query(
-      `INSERT INTO products (product_id, name, category, source)
-       SELECT p.id, p.name, p.category, 'import' FROM unnest($1::text[], $2::text[], $3::text[]) AS p(id, name, category)
-       ON CONFLICT (product_id) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category, updated_at = now()
-       WHERE products.source = 'import'`,
-      [batch.map((p) => p.id), batch.map((p) => p.name), batch.map((p) => p.category)],
-    );
-    summary.inserted += result.rowCount ?? 0;
+    summary.inserted += await client.upsertProducts(batch);
     batch = [];
   };
   for await (const p of reader) {
@@ -154,7 +114,7 @@ async function importProducts(client: pg.Client, path: string, dataset: string, 
     if (batch.length >= 5_000) await flush();
   }
   await flush();
-  await recordRejects(client, dataset, 'products.csv', rejects);
+  await client.recordRejects(dataset, 'products.csv', rejects);
   summary.status = 'imported';
   summary.rowsRead = reader.rowsRead;
   summary.rejected = rejects.length;
@@ -162,7 +122,7 @@ async function importProducts(client: pg.Client, path: string, dataset: string, 
   return summary;
 }
 
-async function importCustomers(client: pg.Client, path: string, dataset: string, prefix: string, consent: boolean | null, log: (line: string) => void): Promise<FileSummary> {
+async function importCustomers(client: ImportRepository, path: string, dataset: string, prefix: string, consent: boolean | null, log: (line: string) => void): Promise<FileSummary> {
   const summary: FileSummary = { file: 'customers.csv', status: 'missing', resumedFrom: null, rowsRead: 0, inserted: 0, alreadyPresent: 0, rejected: 0 };
   if (!existsSync(path)) return summary;
   const rejects: RejectedRow[] = [];
@@ -170,13 +130,7 @@ async function importCustomers(client: pg.Client, path: string, dataset: string,
   let batch: { id: string; attributes: string }[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const result = await client.query(
-      `INSERT INTO customers (user_id, source, dataset, attributes, profiling_consent)
-       SELECT c.id, 'import', $3, c.attributes::jsonb, $4 FROM unnest($1::text[], $2::text[]) AS c(id, attributes)
-       ON CONFLICT (user_id) DO UPDATE SET attributes = EXCLUDED.attributes, updated_at = now() WHERE customers.source = 'import'`,
-      [batch.map((c) => c.id), batch.map((c) => c.attributes), dataset, consent],
-    );
-    summary.inserted += result.rowCount ?? 0;
+    summary.inserted += await client.upsertCustomers(batch, dataset, consent);
     batch = [];
   };
   for await (const c of reader) {
@@ -184,7 +138,7 @@ async function importCustomers(client: pg.Client, path: string, dataset: string,
     if (batch.length >= 5_000) await flush();
   }
   await flush();
-  await recordRejects(client, dataset, 'customers.csv', rejects);
+  await client.recordRejects(dataset, 'customers.csv', rejects);
   summary.status = 'imported';
   summary.rowsRead = reader.rowsRead;
   summary.rejected = rejects.length;
@@ -192,35 +146,14 @@ async function importCustomers(client: pg.Client, path: string, dataset: string,
   return summary;
 }
 
-async function readCheckpoint(client: pg.Client, dataset: string, file: string): Promise<Checkpoint | null> {
-  const { rows } = await client.query<{ byte_offset: string; line: number; rows_imported: number; rows_rejected: number; done: boolean; file_size: string }>(
-    'SELECT byte_offset::text, line, rows_imported, rows_rejected, done, file_size::text FROM import_checkpoints WHERE dataset = $1 AND file = $2',
-    [dataset, file],
-  );
-  const r = rows[0];
-  return r
-    ? { byteOffset: Number(r.byte_offset), line: r.line, rowsImported: r.rows_imported, rowsRejected: r.rows_rejected, done: r.done, fileSize: Number(r.file_size) }
-    : null;
-}
-
-async function writeCheckpoint(client: pg.Client, dataset: string, file: string, c: Checkpoint): Promise<void> {
-  await client.query(
-    `INSERT INTO import_checkpoints (dataset, file, byte_offset, line, rows_imported, rows_rejected, done, file_size)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (dataset, file) DO UPDATE SET byte_offset = EXCLUDED.byte_offset, line = EXCLUDED.line, rows_imported = EXCLUDED.rows_imported,
-       rows_rejected = EXCLUDED.rows_rejected, done = EXCLUDED.done, file_size = EXCLUDED.file_size, updated_at = now()`,
-    [dataset, file, c.byteOffset, c.line, c.rowsImported, c.rowsRejected, c.done, c.fileSize],
-  );
-}
-
 async function importTransactions(
-  client: pg.Client,
+  client: ImportRepository,
   path: string,
   o: { dataset: string; prefix: string; consent: boolean | null; batchRows: number; readBytes: number; progress?: (p: ImportProgress) => void; stopAfterBatches?: number; log: (line: string) => void },
 ): Promise<FileSummary> {
   const file = 'transactions.csv';
   const fileSize = statSync(path).size;
-  let checkpoint = await readCheckpoint(client, o.dataset, file);
+  let checkpoint = await client.readCheckpoint(o.dataset, file);
   if (checkpoint?.done && checkpoint.fileSize === fileSize) {
     o.log(`${file}: already imported (${checkpoint.rowsImported} rows); nothing to do`);
     return { file, status: 'already-imported', resumedFrom: null, rowsRead: 0, inserted: 0, alreadyPresent: 0, rejected: 0 };
@@ -247,50 +180,36 @@ async function importTransactions(
       else if (Math.abs(amountCents) > INT4_MAX) rejects.push({ line: r.line, reason: 'amount_cents: is out of range' });
       else valid.push(r);
     }
-    await client.query('BEGIN');
-    try {
+    const inserted = await client.transaction(async () => {
       let inserted = 0;
       if (valid.length) {
-        const customers = [...new Set(valid.map((r) => o.prefix + r.tx.customerId))];
-        await client.query(
-          `INSERT INTO customers (user_id, source, dataset, profiling_consent) SELECT c, 'import', $2, $3 FROM unnest($1::text[]) AS c ON CONFLICT (user_id) DO NOTHING`,
-          [customers, o.dataset, o.consent],
+        await client.ensureCustomers([...new Set(valid.map((r) => o.prefix + r.tx.customerId))], o.dataset, o.consent);
+        inserted = await client.insertPurchases(
+          o.dataset,
+          valid.map((r) => ({
+            customerId: o.prefix + r.tx.customerId,
+            orderId: r.tx.orderId,
+            line: r.line,
+            orderedAt: r.tx.orderedAt,
+            productId: r.tx.productId ? o.prefix + r.tx.productId : '',
+            category: r.tx.category,
+            quantity: r.tx.quantity,
+            amountCents: r.tx.amountCents,
+          })),
         );
-        const result = await client.query(
-          `INSERT INTO purchases (user_id, source, dataset, order_id, line_key, ordered_at, item_id, product_id, category, quantity, amount_cents, status)
-           SELECT t.customer, 'import', $1, t.order_id, t.line::text, to_timestamp(t.at / 1000.0), t.product, nullif(t.product, ''), t.category, t.quantity, t.amount, 'completed'
-             FROM unnest($2::text[], $3::text[], $4::int[], $5::float8[], $6::text[], $7::text[], $8::int[], $9::int[])
-                  AS t(customer, order_id, line, at, product, category, quantity, amount)
-           ON CONFLICT (source, dataset, order_id, line_key) DO NOTHING`,
-          [
-            o.dataset,
-            valid.map((r) => o.prefix + r.tx.customerId),
-            valid.map((r) => r.tx.orderId),
-            valid.map((r) => r.line),
-            valid.map((r) => r.tx.orderedAt),
-            valid.map((r) => (r.tx.productId ? o.prefix + r.tx.productId : '')),
-            valid.map((r) => r.tx.category),
-            valid.map((r) => r.tx.quantity),
-            valid.map((r) => r.tx.amountCents),
-          ],
-        );
-        inserted = result.rowCount ?? 0;
       }
-      await recordRejects(client, o.dataset, file, rejects);
+      await client.recordRejects(o.dataset, file, rejects);
       state.byteOffset = resume.byteOffset;
       state.line = resume.line;
       state.rowsImported += inserted;
       state.rowsRejected += rejects.length;
       state.done = done;
-      await writeCheckpoint(client, o.dataset, file, state);
-      await client.query('COMMIT');
-      summary.inserted += inserted;
-      summary.alreadyPresent += valid.length - inserted;
-      summary.rejected += rejects.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+      await client.writeCheckpoint(o.dataset, file, state);
+      return inserted;
+    });
+    summary.inserted += inserted;
+    summary.alreadyPresent += valid.length - inserted;
+    summary.rejected += rejects.length;
     rows = [];
     rejects = [];
     batches++;
