@@ -5,7 +5,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { fileURLToPath } from 'node:url';
 import { DATA_SERVICES, LinliError, identity, leaderOps, health, orders, personalDataExport } from '@linli/contracts';
 import { LinliKitModule, RpcClient, Subjects, enqueueEvent, issueAccessToken } from '@linli/nest-kit';
-import { EventRecorder, RpcStandIn, aPhone, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
+import { EventRecorder, RpcStandIn, aPhone, codeOf, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
 import { IdentityDb } from '@linli/identity-data-access';
 import { IdentityModule } from './identity.module.js';
 
@@ -22,16 +22,6 @@ let prefix: string;
 let mergeCheck: RpcStandIn<{ sourceUserId: string; targetUserId: string }>;
 let exportParts: RpcStandIn<{ userIds: string[] }>[];
 const noOpenOrders = () => ({ openOrders: 0, openOrdersElsewhere: 0, pickupPointIds: [] });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LinliError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a LinliError');
-}
 
 async function lastCode(phone: string): Promise<string> {
   const outbox = await rpc.request(identity.devSmsOutbox, { phone });

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { health, leaderOps } from '@linli/contracts';
-import { aCompoundId, aPhone, anActor, waitUntil } from '@linli/testing';
+import { aCompoundId, anActor, aPhone, codeOf, errorOf, waitUntil } from '@linli/testing';
 import {
   aCompound,
   aPickupPoint,
   anApprovedLeader,
-  codeOf,
-  errorOf,
   eventsAbout,
   ops,
   outboxCount,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { LinliError, type Actor } from '@linli/contracts';
+import type { Actor } from '@linli/contracts';
+import { codeOfCall } from '@linli/testing';
 import {
   applicationsToWithdraw,
   assertBindable,
@@ -21,27 +22,17 @@ const resident: Actor = { userId: randomUUID(), roles: ['resident'] };
 const leader: Actor = { userId: randomUUID(), roles: ['resident', 'leader'] };
 const ops: Actor = { userId: randomUUID(), roles: ['ops'] };
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof LinliError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a LinliError');
-}
-
 describe('who may act', () => {
   it('lets only ops do ops work', () => {
     expect(() => assertOps(ops)).not.toThrow();
-    expect(codeOf(() => assertOps(leader))).toBe('AUTH.FORBIDDEN');
+    expect(codeOfCall(() => assertOps(leader))).toBe('AUTH.FORBIDDEN');
   });
 
   it('lets a user read themselves and ops read anyone', () => {
     expect(subjectUser(resident, undefined)).toBe(resident.userId);
     expect(subjectUser(resident, resident.userId)).toBe(resident.userId);
     expect(subjectUser(ops, resident.userId)).toBe(resident.userId);
-    expect(codeOf(() => subjectUser(resident, leader.userId))).toBe('AUTH.FORBIDDEN');
+    expect(codeOfCall(() => subjectUser(resident, leader.userId))).toBe('AUTH.FORBIDDEN');
   });
 });
 
@@ -49,8 +40,8 @@ describe('applications', () => {
   it('refuses a second pending application and an application by a leader of the compound', () => {
     expect(() => assertMayApply('c-1', [])).not.toThrow();
     expect(() => assertMayApply('c-1', ['rejected', 'withdrawn'])).not.toThrow();
-    expect(codeOf(() => assertMayApply('c-1', ['rejected', 'pending']))).toBe('LEADER_OPS.APPLICATION_PENDING');
-    expect(codeOf(() => assertMayApply('c-1', ['approved']))).toBe('LEADER_OPS.ALREADY_LEADER');
+    expect(codeOfCall(() => assertMayApply('c-1', ['rejected', 'pending']))).toBe('LEADER_OPS.APPLICATION_PENDING');
+    expect(codeOfCall(() => assertMayApply('c-1', ['approved']))).toBe('LEADER_OPS.ALREADY_LEADER');
   });
 
   it('decides pending applications once; approving twice changes nothing; anything else is refused', () => {
@@ -58,10 +49,10 @@ describe('applications', () => {
     expect(decisionOutcome(id, 'pending', 'approved')).toBe('apply');
     expect(decisionOutcome(id, 'pending', 'rejected')).toBe('apply');
     expect(decisionOutcome(id, 'approved', 'approved')).toBe('unchanged');
-    expect(codeOf(() => decisionOutcome(id, 'approved', 'rejected'))).toBe('LEADER_OPS.APPLICATION_DECIDED');
-    expect(codeOf(() => decisionOutcome(id, 'rejected', 'rejected'))).toBe('LEADER_OPS.APPLICATION_DECIDED');
-    expect(codeOf(() => decisionOutcome(id, 'rejected', 'approved'))).toBe('LEADER_OPS.APPLICATION_DECIDED');
-    expect(codeOf(() => decisionOutcome(id, 'withdrawn', 'approved'))).toBe('LEADER_OPS.APPLICATION_DECIDED');
+    expect(codeOfCall(() => decisionOutcome(id, 'approved', 'rejected'))).toBe('LEADER_OPS.APPLICATION_DECIDED');
+    expect(codeOfCall(() => decisionOutcome(id, 'rejected', 'rejected'))).toBe('LEADER_OPS.APPLICATION_DECIDED');
+    expect(codeOfCall(() => decisionOutcome(id, 'rejected', 'approved'))).toBe('LEADER_OPS.APPLICATION_DECIDED');
+    expect(codeOfCall(() => decisionOutcome(id, 'withdrawn', 'approved'))).toBe('LEADER_OPS.APPLICATION_DECIDED');
   });
 });
 
@@ -69,16 +60,16 @@ describe('pickup points', () => {
   it('opens a point for the leader themselves, or for the leader ops names', () => {
     expect(pointLeader(leader, undefined)).toBe(leader.userId);
     expect(pointLeader(leader, leader.userId)).toBe(leader.userId);
-    expect(codeOf(() => pointLeader(leader, resident.userId))).toBe('AUTH.FORBIDDEN');
+    expect(codeOfCall(() => pointLeader(leader, resident.userId))).toBe('AUTH.FORBIDDEN');
     expect(pointLeader(ops, leader.userId)).toBe(leader.userId);
-    expect(codeOf(() => pointLeader(ops, undefined))).toBe('COMMON.VALIDATION_FAILED');
+    expect(codeOfCall(() => pointLeader(ops, undefined))).toBe('COMMON.VALIDATION_FAILED');
   });
 
   it('lets only the owning leader or ops edit a point', () => {
     const point = { pickupPointId: randomUUID(), leaderUserId: leader.userId };
     expect(() => assertMayEditPoint(leader, point)).not.toThrow();
     expect(() => assertMayEditPoint(ops, point)).not.toThrow();
-    expect(codeOf(() => assertMayEditPoint({ userId: randomUUID(), roles: ['leader'] }, point))).toBe('LEADER_OPS.NOT_POINT_OWNER');
+    expect(codeOfCall(() => assertMayEditPoint({ userId: randomUUID(), roles: ['leader'] }, point))).toBe('LEADER_OPS.NOT_POINT_OWNER');
   });
 
   it('needs the leader approved for every compound served, and names the missing ones', () => {
@@ -103,8 +94,8 @@ describe('bindings', () => {
 
   it('binds only to an active point serving the compound', () => {
     expect(() => assertBindable(point, 'a')).not.toThrow();
-    expect(codeOf(() => assertBindable(point, 'z'))).toBe('LEADER_OPS.POINT_NOT_SERVING_COMPOUND');
-    expect(codeOf(() => assertBindable({ ...point, status: 'suspended' }, 'a'))).toBe('LEADER_OPS.POINT_SUSPENDED');
+    expect(codeOfCall(() => assertBindable(point, 'z'))).toBe('LEADER_OPS.POINT_NOT_SERVING_COMPOUND');
+    expect(codeOfCall(() => assertBindable({ ...point, status: 'suspended' }, 'a'))).toBe('LEADER_OPS.POINT_SUSPENDED');
   });
 
   it('treats binding to the current point and compound as no change', () => {

@@ -10,7 +10,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { LinliError, leaderOps, type Actor, type EventContract, type EventEnvelope } from '@linli/contracts';
+import { leaderOps, type Actor, type EventContract, type EventEnvelope } from '@linli/contracts';
 import { LinliKitModule, RpcClient, Subjects } from '@linli/nest-kit';
 import { LeaderOpsDb } from '@linli/leader-ops-data-access';
 import {
@@ -67,22 +67,6 @@ export async function startLeaderOps(): Promise<Harness> {
       await database.drop();
     },
   };
-}
-
-/** The code of the LinliError a call fails with. */
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await errorOf(promise);
-  return error.code;
-}
-
-export async function errorOf(promise: Promise<unknown>): Promise<LinliError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LinliError) return error;
-    throw error;
-  }
-  throw new Error('expected a LinliError');
 }
 
 /** Sends a raw payload on an RPC subject (bypassing the client's own validation) and returns the reply body. */

@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { LinliError, orders, leaderOps, type Actor, type EventContract } from '@linli/contracts';
+import { orders, leaderOps, type Actor, type EventContract } from '@linli/contracts';
 import { LinliKitModule, RpcClient, Subjects } from '@linli/nest-kit';
 import { EventRecorder, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
 import { OrdersDb } from '@linli/orders-data-access';
@@ -17,16 +17,6 @@ import { DevPaymentProvider, signNotification } from './payment-provider.js';
 
 export const SECRET = 'payment-webhook-secret-'.padEnd(40, 'x');
 const migrations = fileURLToPath(new URL('../../data-access/prisma/migrations', import.meta.url));
-
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LinliError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a LinliError');
-}
 
 export interface OrdersHarness {
   app: INestApplicationContext;

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { health, leaderOps, orders } from '@linli/contracts';
 import { EventConsumers, OutboxRelay, Subjects } from '@linli/nest-kit';
-import { waitUntil } from '@linli/testing';
+import { codeOf, waitUntil } from '@linli/testing';
 import {
   aCampaign,
   aCatalog,
   aPickupPoint,
   aResident,
-  codeOf,
   orderStatus,
   passCutoff,
   placePaid,

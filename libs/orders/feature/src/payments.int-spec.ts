@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { identity, orders } from '@linli/contracts';
-import { waitUntil } from '@linli/testing';
+import { codeOf, waitUntil } from '@linli/testing';
 import {
   aCampaign,
   aCatalog,
   aPickupPoint,
   aResident,
-  codeOf,
   orderStatus,
   passCutoff,
   placePaid,

@@ -1,4 +1,4 @@
-import { LinliError } from '@linli/contracts';
+import { codeOfCall } from '@linli/testing';
 import { allocateShortages, bundleShares, planFullRefund, planLineRefund, priceOrder, type PricingOffer, type RefundableLine } from './pricing.js';
 
 const sku = (id: string, priceCents: number, limit: number | null = null): PricingOffer => ({
@@ -29,15 +29,6 @@ const kit: PricingOffer = {
     { skuId: 'sku-a', productId: 'product-a', categoryId: 'baby', perUnit: 1, listPriceCents: 800 },
   ],
 };
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof LinliError ? error.code : 'other';
-  }
-  return undefined;
-}
 
 describe('pricing', () => {
   const offers = new Map([sku('milk', 990), kit, sku('a', 700)].map((o) => [o.offerId, o]));
@@ -70,7 +61,7 @@ describe('pricing', () => {
   });
 
   it('refuses offers the campaign does not have', () => {
-    expect(codeOf(() => priceOrder(offers, [{ offerId: 'offer-nope', quantity: 1 }]))).toBe('ORDERS.OFFER_NOT_FOUND');
+    expect(codeOfCall(() => priceOrder(offers, [{ offerId: 'offer-nope', quantity: 1 }]))).toBe('ORDERS.OFFER_NOT_FOUND');
   });
 
   it('splits a bundle price over its components by list value, adding up exactly', () => {
@@ -99,10 +90,10 @@ describe('refund math', () => {
 
   it('never refunds more than is left on a line', () => {
     expect(planLineRefund(lines, [{ lineId: 'l3', quantity: 2 }])).toEqual({ lines: [{ lineId: 'l3', quantity: 2, amountCents: 1700 }], amountCents: 1700 });
-    expect(codeOf(() => planLineRefund(lines, [{ lineId: 'l1', quantity: 4 }]))).toBe('ORDERS.REFUND_EXCEEDS_PAID');
-    expect(codeOf(() => planLineRefund(lines, [{ lineId: 'l2', quantity: 1 }]))).toBe('ORDERS.REFUND_EXCEEDS_PAID');
-    expect(codeOf(() => planLineRefund(lines, [{ lineId: 'nope', quantity: 1 }]))).toBe('ORDERS.REFUND_NOT_ALLOWED');
-    expect(codeOf(() => planLineRefund(lines, [{ lineId: 'l1', quantity: 1 }, { lineId: 'l1', quantity: 1 }]))).toBe('ORDERS.REFUND_NOT_ALLOWED');
+    expect(codeOfCall(() => planLineRefund(lines, [{ lineId: 'l1', quantity: 4 }]))).toBe('ORDERS.REFUND_EXCEEDS_PAID');
+    expect(codeOfCall(() => planLineRefund(lines, [{ lineId: 'l2', quantity: 1 }]))).toBe('ORDERS.REFUND_EXCEEDS_PAID');
+    expect(codeOfCall(() => planLineRefund(lines, [{ lineId: 'nope', quantity: 1 }]))).toBe('ORDERS.REFUND_NOT_ALLOWED');
+    expect(codeOfCall(() => planLineRefund(lines, [{ lineId: 'l1', quantity: 1 }, { lineId: 'l1', quantity: 1 }]))).toBe('ORDERS.REFUND_NOT_ALLOWED');
   });
 
   it('refunds everything left in full', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LinliError, orders } from '@linli/contracts';
+import { settledCode } from '@linli/testing';
 import { OrderService } from './order.service.js';
 import { aCampaign, aCatalog, aPickupPoint, aResident, startOrders, type OrdersHarness } from './orders.fixture.js';
 
@@ -220,8 +221,7 @@ describe('pickup point capacity', () => {
 });
 
 describe('placement in batches', () => {
-  const codeOf = (result: PromiseSettledResult<unknown>) =>
-    result.status === 'fulfilled' ? 'placed' : result.reason instanceof LinliError ? result.reason.code : String(result.reason);
+  const codeOf = (result: PromiseSettledResult<unknown>) => (result.status === 'fulfilled' ? 'placed' : settledCode(result));
 
   it('places orders that arrive together in one statement, each with its own answer', async () => {
     const service = h.app.get(OrderService);

@@ -3,7 +3,6 @@ import { health, identity, leaderOps, orders, recommendations } from '@linli/con
 import { Subjects } from '@linli/nest-kit';
 import { CONSUMERS } from './recommendations.consumers.js';
 import {
-  codeOf,
   count,
   orderEvent,
   paidOrder,
@@ -15,6 +14,7 @@ import {
   startHarness,
   type Harness,
 } from './recommendations.fixture.js';
+import { codeOf } from '@linli/testing';
 
 let h: Harness;
 const compoundId = 'compound-ingest';

@@ -8,7 +8,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { LinliError, identity, leaderOps, orders, type Actor, type EventContract } from '@linli/contracts';
+import { identity, leaderOps, orders, type Actor, type EventContract } from '@linli/contracts';
 import { LinliKitModule, RpcClient, Subjects } from '@linli/nest-kit';
 import { connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
 import { RecommendationsDb } from '@linli/recommendations-data-access';
@@ -17,16 +17,6 @@ import { IngestService } from './ingest.service.js';
 import { RecommendationsModule, type RecommendationsModuleOptions } from './recommendations.module.js';
 
 export const migrations = fileURLToPath(new URL('../../data-access/prisma/migrations', import.meta.url));
-
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LinliError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a LinliError');
-}
 
 export interface Harness {
   app: INestApplicationContext;

@@ -3,7 +3,6 @@ import { growth, identity, localServices, orders, recommendations as r } from '@
 import { waitUntil } from '@linli/testing';
 import { AssetsService } from './assets.service.js';
 import {
-  codeOf,
   count,
   leader,
   ops,
@@ -16,6 +15,7 @@ import {
   type Harness,
   type LineSpec,
 } from './recommendations.fixture.js';
+import { codeOf } from '@linli/testing';
 
 let h: Harness;
 const OPS = ops();

@@ -10,7 +10,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ErrorEnvelopeSchema, LinliError, RpcReplySchema, defineRpc, health } from '@linli/contracts';
-import { connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, type TestDatabase } from '@linli/testing';
+import { connectTestNats, createTestDatabase, deleteTestStreams, errorOf, natsTestUrl, testSubjectPrefix, type TestDatabase } from '@linli/testing';
 import { LinliKitModule } from './kit.module.js';
 import { RpcClient, RpcHandler, RpcServer, type RpcHandlerContext } from './rpc.js';
 import { Subjects } from './subjects.js';
@@ -80,16 +80,6 @@ const encoder = new TextEncoder();
 async function rawRequest(subject: string, body: string) {
   const msg = await nc.request(new Subjects(prefix).of(subject), encoder.encode(body), { timeout: 5_000 });
   return RpcReplySchema.parse(msg.json());
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<LinliError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LinliError) return error;
-    throw error;
-  }
-  throw new Error('expected a LinliError');
 }
 
 beforeAll(async () => {

@@ -1,18 +1,9 @@
-import { LinliError } from '@linli/contracts';
 import crypto from 'node:crypto';
+import { codeOfCall } from '@linli/testing';
 import { AccessTokenVerifier, issueAccessToken, verifyAccessToken } from './tokens.js';
 
 const secret = 's'.repeat(32);
 const user = { userId: '7d7f5f0e-8a57-4c55-9a3c-9f1c6f3f9b01', roles: ['resident' as const], sessionId: '0b5e6a0c-7f57-4d55-8a3c-1f1c6f3f9b02' };
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof LinliError ? error.code : 'not-a-linli-error';
-  }
-  return undefined;
-}
 
 describe('access tokens', () => {
   it('round-trips claims', () => {
@@ -24,7 +15,7 @@ describe('access tokens', () => {
 
   it('rejects a token signed with another secret', () => {
     const { token } = issueAccessToken({ ...user, ttlSeconds: 60 }, 'x'.repeat(32));
-    expect(codeOf(() => verifyAccessToken(token, secret))).toBe('AUTH.TOKEN_INVALID');
+    expect(codeOfCall(() => verifyAccessToken(token, secret))).toBe('AUTH.TOKEN_INVALID');
   });
 
   it('rejects tampered claims (role escalation)', () => {
@@ -33,17 +24,17 @@ describe('access tokens', () => {
     const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
     claims.roles = ['ops'];
     const forged = `${v}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig}`;
-    expect(codeOf(() => verifyAccessToken(forged, secret))).toBe('AUTH.TOKEN_INVALID');
+    expect(codeOfCall(() => verifyAccessToken(forged, secret))).toBe('AUTH.TOKEN_INVALID');
   });
 
   it('rejects an expired token', () => {
     const { token } = issueAccessToken({ ...user, ttlSeconds: 60, now: new Date('2026-01-01T00:00:00Z') }, secret);
-    expect(codeOf(() => verifyAccessToken(token, secret, new Date('2026-01-01T00:01:01Z')))).toBe('AUTH.TOKEN_EXPIRED');
+    expect(codeOfCall(() => verifyAccessToken(token, secret, new Date('2026-01-01T00:01:01Z')))).toBe('AUTH.TOKEN_EXPIRED');
   });
 
   it('rejects garbage', () => {
-    expect(codeOf(() => verifyAccessToken('garbage', secret))).toBe('AUTH.TOKEN_INVALID');
-    expect(codeOf(() => verifyAccessToken('v1.e30.AAAA', secret))).toBe('AUTH.TOKEN_INVALID');
+    expect(codeOfCall(() => verifyAccessToken('garbage', secret))).toBe('AUTH.TOKEN_INVALID');
+    expect(codeOfCall(() => verifyAccessToken('v1.e30.AAAA', secret))).toBe('AUTH.TOKEN_INVALID');
   });
 });
 
@@ -65,15 +56,15 @@ describe('AccessTokenVerifier', () => {
     const verifier = new AccessTokenVerifier(secret);
     verifier.verify(token(60), new Date('2026-01-01T00:00:10Z'));
     expect(verifier.size).toBe(1);
-    expect(codeOf(() => verifier.verify(token(60), new Date('2026-01-01T00:01:00Z')))).toBe('AUTH.TOKEN_EXPIRED');
+    expect(codeOfCall(() => verifier.verify(token(60), new Date('2026-01-01T00:01:00Z')))).toBe('AUTH.TOKEN_EXPIRED');
     expect(verifier.size).toBe(0);
   });
 
   it('never remembers a token that fails, and keeps at most maxEntries tokens, forgetting the oldest', () => {
     const verifier = new AccessTokenVerifier(secret, 2);
     const forged = token().replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    expect(codeOf(() => verifier.verify(forged, new Date('2026-01-01T00:00:10Z')))).toBe('AUTH.TOKEN_INVALID');
-    expect(codeOf(() => verifier.verify(forged, new Date('2026-01-01T00:00:10Z')))).toBe('AUTH.TOKEN_INVALID');
+    expect(codeOfCall(() => verifier.verify(forged, new Date('2026-01-01T00:00:10Z')))).toBe('AUTH.TOKEN_INVALID');
+    expect(codeOfCall(() => verifier.verify(forged, new Date('2026-01-01T00:00:10Z')))).toBe('AUTH.TOKEN_INVALID');
     expect(verifier.size).toBe(0);
     const tokens = [1, 2, 3].map((i) => issueAccessToken({ ...user, ttlSeconds: 60 + i, now: new Date('2026-01-01T00:00:00Z') }, secret).token);
     for (const t of tokens) verifier.verify(t, new Date('2026-01-01T00:00:10Z'));
