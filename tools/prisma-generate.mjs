@@ -5,6 +5,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withHelp } from './lib/cli.mjs';
+
+withHelp(`
+npm run prisma:generate
+  Generates every service's Prisma client into libs/<service>/data-access/src/generated (nothing downloaded).
+`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const schemas = readdirSync(join(root, 'libs'))

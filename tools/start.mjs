@@ -15,6 +15,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ALL_PROCESSES, SERVICES, databaseUrl } from './lib/services.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
+import { withHelp } from './lib/cli.mjs';
+
+withHelp(`
+npm start
+  Brings the platform up on this machine: NATS check, PostgreSQL (or embedded PGlite), build, migrations,
+  six services and the gateway, demo data. Honours LINLI_DB_PREFIX, NATS_SUBJECT_PREFIX, HTTP_PORT,
+  DATABASE_SERVER_URL and LINLI_EMBEDDED_DB=1 (see README.md).
+`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const state = join(root, '.linli');

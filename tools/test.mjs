@@ -10,6 +10,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withHelp } from './lib/cli.mjs';
+
+withHelp(`
+npm test [-- <step>...]
+  Runs build, lint, unit tests, integration tests and end-to-end tests in that order, stopping at the
+  first failure. Name steps (by prefix: build, lint, unit, integration, end-to-end) to run only those.
+`);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const node = process.execPath;

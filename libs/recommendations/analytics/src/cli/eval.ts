@@ -14,6 +14,10 @@ import { CanonicalHeaderError } from '../canonical.js';
 import type { DeepPartial, RecommenderConfig } from '../recommender.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   let parsed;
   try {
     parsed = parseArgs(argv);

@@ -125,6 +125,10 @@ function report(summary: ImportSummary): string {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   let flags: Flags;
   try {
     flags = parse(process.argv.slice(2));

@@ -1,3 +1,4 @@
+// node-flags: --expose-gc --max-old-space-size=8192
 /**
  * Serving benchmark of the recommendations engine at platform scale: synthetic purchase histories
  * for N customers × M SKUs (default 100,000 × 10,000), the same training and index code the service
@@ -51,7 +52,10 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--no-refit') o.refit = false;
     else if (flag === '--no-rpc') o.rpc = false;
     else if (flag === '--nats') (o.natsUrl = value!), i++;
-    else throw new Error(`unknown flag ${flag}`);
+    else if (flag === '--help' || flag === '-h') {
+      console.log('npm run bench -- recommendations [--customers N] [--skus M] [--compounds C] [--requests R] [--seed S] [--out file] [--no-refit] [--no-rpc] [--nats url]');
+      process.exit(0);
+    } else throw new Error(`unknown flag ${flag}`);
   }
   return o;
 }

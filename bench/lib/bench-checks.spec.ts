@@ -1,4 +1,4 @@
-// The flash-sale benchmark's verdicts (tools/lib/bench-verify.mjs) and statistics (bench-stats.mjs):
+// The flash-sale benchmark's verdicts (bench/lib/bench-verify.mjs) and statistics (bench-stats.mjs):
 // what makes an order count as lost, a unit as oversold, and how percentiles are taken.
 // @ts-expect-error plain ESM tool module without type declarations
 import { accountFor, judgeHot } from './bench-verify.mjs';

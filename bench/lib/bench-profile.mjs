@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Summarises V8 CPU profiles (`node --cpu-prof`, or `npm run bench -- flash-sale --cpu-prof`):
 // self time by package and by function, and inclusive time of chosen functions.
-// Usage: node tools/lib/bench-profile.mjs <file.cpuprofile> [--top 30] [--match name,name]
+// Usage: node bench/lib/bench-profile.mjs <file.cpuprofile> [--top 30] [--match name,name]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 

@@ -12,8 +12,8 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
+import { benchArgs } from './lib/bench-args.mjs';
 import { ConnectionPool, buildRequest, jsonApi, openConnections } from './lib/bench-http.mjs';
 import { createDatabases, freePort, pgClient, setUpFlashSale, startService, subjectPrefix, withDatabase } from './lib/bench-platform.mjs';
 import { CpuMeter, PgActivitySampler, pidsNamed } from './lib/bench-proc.mjs';
@@ -22,32 +22,31 @@ import { verify } from './lib/bench-verify.mjs';
 import { naiveCeiling } from './lib/pgbench.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { values: args } = parseArgs({
-  options: {
-    buyers: { type: 'string', default: '2000' },
-    compounds: { type: 'string', default: '20' },
-    'hot-stock': { type: 'string', default: '5000' },
-    'hot-limit': { type: 'string', default: '5' },
-    'spread-skus': { type: 'string', default: '20' },
-    rounds: { type: 'string', default: '3' },
-    'saturation-limit-seconds': { type: 'string', default: '120' },
-    connections: { type: 'string', default: '' },
-    'warmup-seconds': { type: 'string', default: '5' },
-    rate: { type: 'string', default: '1000' },
-    'other-rates': { type: 'string', default: '300,500,700' },
-    seconds: { type: 'string', default: '30' },
-    'pgbench-seconds': { type: 'string', default: '10' },
-    'no-pgbench': { type: 'boolean', default: false },
-    'no-build': { type: 'boolean', default: false },
-    'keep-databases': { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
-    'orders-pool': { type: 'string', default: '' },
-    env: { type: 'string', multiple: true, default: [] },
-    out: { type: 'string', default: join(root, 'bench', 'results', 'flash-sale.json') },
-    server: { type: 'string', default: process.env.DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
-    nats: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
-  },
-});
+const options = {
+  buyers: { type: 'string', default: '2000' },
+  compounds: { type: 'string', default: '20' },
+  'hot-stock': { type: 'string', default: '5000' },
+  'hot-limit': { type: 'string', default: '5' },
+  'spread-skus': { type: 'string', default: '20' },
+  rounds: { type: 'string', default: '3' },
+  'saturation-limit-seconds': { type: 'string', default: '120' },
+  connections: { type: 'string', default: '' },
+  'warmup-seconds': { type: 'string', default: '5' },
+  rate: { type: 'string', default: '1000' },
+  'other-rates': { type: 'string', default: '300,500,700' },
+  seconds: { type: 'string', default: '30' },
+  'pgbench-seconds': { type: 'string', default: '10' },
+  'no-pgbench': { type: 'boolean', default: false },
+  'no-build': { type: 'boolean', default: false },
+  'keep-databases': { type: 'boolean', default: false },
+  'cpu-prof': { type: 'boolean', default: false },
+  'orders-pool': { type: 'string', default: '' },
+  env: { type: 'string', multiple: true, default: [] },
+  out: { type: 'string', default: join(root, 'bench', 'results', 'flash-sale.json') },
+  server: { type: 'string', default: process.env.DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+  nats: { type: 'string', default: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' },
+};
+const args = benchArgs('flash-sale', options, 'bench/README.md: what each phase measures');
 const int = (name) => {
   const value = Number(args[name]);
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
