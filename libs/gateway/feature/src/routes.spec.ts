@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES, identity, rpcContracts } from '@linli/contracts';
 import { apiIndexRoute } from './api-index.js';
 import { healthRoute } from './health.js';
-import { assertValidRoute, defineRoute, isPublic, pathParams, routeKey, type RouteDoc } from './route.js';
+import { assertValidRoute, defineRoute, isPublic, pathParams, routeKey, type GatewayRoute, type RouteDoc } from './route.js';
 import { routes } from './routes/index.js';
 
 /** The only routes anyone may call without a token. Adding one here is a deliberate, reviewed decision. */
@@ -53,6 +53,36 @@ function rejectsUnknownFields(schema: z.ZodType): boolean {
   return false;
 }
 
+/** Every schema inside a schema (object fields, array elements, union options, optional/nullable/pipe insides). */
+function schemasWithin(schema: z.ZodType, found = new Set<unknown>()): Set<unknown> {
+  if (found.has(schema)) return found;
+  found.add(schema);
+  found.add(schema.def);
+  const def = schema.def as unknown as Record<string, unknown>;
+  const children: unknown[] = [
+    ...(schema instanceof z.ZodObject ? Object.values(schema.shape) : []),
+    ...(Array.isArray(def['options']) ? (def['options'] as unknown[]) : []),
+    def['element'],
+    def['innerType'],
+    def['in'],
+    def['out'],
+    def['left'],
+    def['right'],
+  ];
+  for (const child of children) if (child instanceof z.ZodType) schemasWithin(child, found);
+  return found;
+}
+
+/** Body fields a route validates with a schema of its own rather than one of its RPC contract's. */
+function fieldsNotFromContract(route: GatewayRoute): string[] {
+  if (!(route.body instanceof z.ZodObject)) return [];
+  const known = schemasWithin(route.rpc.request);
+  // `.meta()` (documentation only) copies a schema with the same definition.
+  return Object.entries(route.body.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => !known.has(field) && !known.has(field.def))
+    .map(([key]) => `${routeKey(route)}: body.${key}`);
+}
+
 describe('route table', () => {
   it('has one route per method and path', () => {
     const keys = all.map(routeKey);
@@ -80,6 +110,22 @@ describe('route table', () => {
 
   it('exposes every identity contract a client may call', () => {
     expect(routes.filter((route) => route.rpc.subject.startsWith('rpc.identity.')).map(routeKey).sort()).toEqual([...IDENTITY_ROUTES].sort());
+  });
+
+  it('validates every body with the contract: each body field is one of its RPC request’s own schemas', () => {
+    expect(routes.flatMap(fieldsNotFromContract)).toEqual([]);
+    const handWritten = defineRoute({
+      method: 'POST',
+      path: '/v1/auth/otp',
+      summary: 'a body written again by hand',
+      tags: ['auth'],
+      auth: { public: true },
+      body: z.object({ phone: z.string() }).strict(),
+      response: identity.requestOtp.response,
+      rpc: identity.requestOtp,
+      toRpc: ({ body }) => ({ phone: body.phone }),
+    });
+    expect(fieldsNotFromContract(handWritten)).toEqual(['POST /v1/auth/otp: body.phone']);
   });
 
   it('only calls known RPC contracts, never a health subject', () => {
