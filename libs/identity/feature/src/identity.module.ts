@@ -20,14 +20,15 @@ export interface IdentityModuleOptions extends Partial<Omit<IdentityOptions, 'to
 @Module({})
 export class IdentityModule {
   static forRoot(options: IdentityModuleOptions): DynamicModule {
-    const { databaseUrl, databasePoolSize, smsAdapter, wechatAdapter, ...rest } = options;
+    const { databaseUrl, databasePoolSize, smsAdapter: _sms, wechatAdapter, ...rest } = options;
     const identityOptions: IdentityOptions = { ...DEFAULT_IDENTITY_OPTIONS, ...rest };
     return {
       module: IdentityModule,
       imports: [IdentityDataModule.forRoot({ databaseUrl, poolSize: databasePoolSize })],
       providers: [
         { provide: IDENTITY_OPTIONS, useValue: identityOptions },
-        { provide: SmsSender, inject: [IdentityDb], useFactory: (db: IdentityDb) => (smsAdapter === 'log' ? new LogSmsSender(db) : new LogSmsSender(db)) },
+        // `log` is the only SMS adapter: codes go to the log and the development outbox.
+        { provide: SmsSender, inject: [IdentityDb], useFactory: (db: IdentityDb) => new LogSmsSender(db) },
         { provide: WechatAuth, useValue: wechatAdapter === 'dev' ? new DevWechatAuth() : wechatAdapter.adapter },
         SessionRevocations,
         AccountsService,

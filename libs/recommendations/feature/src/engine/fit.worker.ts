@@ -1,7 +1,8 @@
 /**
  * Worker thread that loads the training window and fits the recommender, so that a refit never
  * blocks the thread answering requests. Receives {@link FitWorkerInput} as `workerData`, posts
- * back `{ok: true, output}` (model buffers transferred, not copied) or `{ok: false, error}`.
+ * back `{ok: true, result}` (the training output; model buffers transferred, not copied) or
+ * `{ok: false, error}` (the error's stack).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BulkReader } from '@linli/recommendations-data-access';
