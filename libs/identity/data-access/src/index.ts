@@ -1,4 +1,5 @@
 export * from './identity-data.module.js';
+export * from './users.repository.js';
 export { Prisma } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
 export * from './sms-budget.repository.js';

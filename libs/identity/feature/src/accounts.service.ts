@@ -1,10 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DATA_SERVICES, identity as contracts, personalDataExport, type Actor, type Role } from '@linli/contracts';
-import { IdentityDb, Prisma } from '@linli/identity-data-access';
+import { IdentityDb, Prisma, UsersRepository, type UserRow } from '@linli/identity-data-access';
 import { OutboxRelay, RpcClient, enqueueEvent, redactPublishedEvents } from '@linli/nest-kit';
+import { consentsToAdopt, maskIdentity, mergedProfile, patchedProfile, privilegedRoles, rolesReason } from './accounts.rules.js';
 import { IdentityErrors, assertSelfOrOps } from './identity.exception.js';
 import { SessionRevocations } from './session-revocations.js';
+
+export { maskIdentity, privilegedRoles, rolesReason };
 
 export type Tx = Prisma.TransactionClient;
 type Channel = contracts.Channel;
@@ -13,14 +16,14 @@ type Profile = contracts.Profile;
 type ProfilePatch = contracts.ProfilePatch;
 const PROFILE_FIELDS = contracts.PROFILE_FIELDS;
 
-type UserRow = { id: string; roles: string[]; status: string; merged_into: string | null };
-
 /**
  * Accounts: the unified identity behind every channel. Finds or creates users by channel identity,
  * merges two accounts that turn out to be one person, and serves profile, consent, export and erasure.
  */
 @Injectable()
 export class AccountsService {
+  private readonly users = new UsersRepository();
+
   constructor(
     @Inject(IdentityDb) private readonly db: IdentityDb,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
@@ -39,8 +42,7 @@ export class AccountsService {
   async resolve(tx: Tx, userId: string): Promise<UserRow | null> {
     let id = userId;
     for (let hop = 0; hop < 10; hop++) {
-      const rows = await tx.$queryRawUnsafe<UserRow[]>('SELECT id::text, roles, status, merged_into::text FROM users WHERE id = $1::uuid', id);
-      const row = rows[0];
+      const row = await this.users.find(tx, id);
       if (!row) return null;
       if (row.status !== 'merged' || !row.merged_into) return row;
       id = row.merged_into;
@@ -169,11 +171,7 @@ export class AccountsService {
       }
     }
     // Lock both rows in id order so concurrent merges of the same pair cannot deadlock.
-    const ids = [input.sourceUserId, input.targetUserId].sort();
-    const locked = await tx.$queryRawUnsafe<UserRow[]>(
-      'SELECT id::text, roles, status, merged_into::text FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-      ids,
-    );
+    const locked = await this.users.lockInIdOrder(tx, [input.sourceUserId, input.targetUserId]);
     const source = locked.find((row) => row.id === input.sourceUserId);
     const target = locked.find((row) => row.id === input.targetUserId);
     if (!source) throw IdentityErrors.userNotFound(input.sourceUserId);
@@ -191,35 +189,22 @@ export class AccountsService {
     const sourceProfile = await tx.profile.findUnique({ where: { userId: source.id } });
     const targetProfile = await tx.profile.findUnique({ where: { userId: target.id } });
     if (sourceProfile) {
-      const sourceDeclared = (sourceProfile.declared ?? {}) as Record<string, string>;
-      const targetDeclared = (targetProfile?.declared ?? {}) as Record<string, string>;
-      const merged: Record<string, unknown> = {};
-      const declared: Record<string, string> = { ...targetDeclared };
-      for (const field of PROFILE_FIELDS) {
-        const targetValue = targetProfile ? (targetProfile as Record<string, unknown>)[field] : undefined;
-        const sourceValue = (sourceProfile as Record<string, unknown>)[field];
-        if ((targetValue === null || targetValue === undefined) && sourceValue !== null && sourceValue !== undefined) {
-          merged[field] = sourceValue;
-          if (sourceDeclared[field]) declared[field] = sourceDeclared[field]!;
-        }
-      }
+      const { fields, declared } = mergedProfile(sourceProfile, targetProfile);
       await tx.profile.upsert({
         where: { userId: target.id },
-        create: { userId: target.id, ...(merged as object), declared },
-        update: { ...(merged as object), declared },
+        create: { userId: target.id, ...(fields as object), declared },
+        update: { ...(fields as object), declared },
       });
       await tx.profile.delete({ where: { userId: source.id } });
     }
     const sourceConsents = await tx.consent.findMany({ where: { userId: source.id } });
-    for (const consent of sourceConsents) {
-      const mine = await tx.consent.findUnique({ where: { userId_purpose: { userId: target.id, purpose: consent.purpose } } });
-      if (!mine || mine.changedAt < consent.changedAt) {
-        await tx.consent.upsert({
-          where: { userId_purpose: { userId: target.id, purpose: consent.purpose } },
-          create: { userId: target.id, purpose: consent.purpose, granted: consent.granted, changedAt: consent.changedAt },
-          update: { granted: consent.granted, changedAt: consent.changedAt },
-        });
-      }
+    const targetConsents = await tx.consent.findMany({ where: { userId: target.id } });
+    for (const consent of consentsToAdopt(sourceConsents, targetConsents)) {
+      await tx.consent.upsert({
+        where: { userId_purpose: { userId: target.id, purpose: consent.purpose } },
+        create: { userId: target.id, purpose: consent.purpose, granted: consent.granted, changedAt: consent.changedAt },
+        update: { granted: consent.granted, changedAt: consent.changedAt },
+      });
     }
     await tx.consent.deleteMany({ where: { userId: source.id } });
     await tx.consentChange.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
@@ -261,14 +246,7 @@ export class AccountsService {
     return this.transaction(async (tx) => {
       const user = await this.requireActive(tx, userId);
       const current = await tx.profile.findUnique({ where: { userId: user.id } });
-      const now = new Date().toISOString();
-      const declared = { ...((current?.declared ?? {}) as Record<string, string>) };
-      const data: Record<string, unknown> = {};
-      for (const field of PROFILE_FIELDS) {
-        if (patch[field] === undefined) continue;
-        declared[field] = now;
-        data[field] = field === 'birthday' ? new Date(`${patch.birthday}T00:00:00Z`) : patch[field];
-      }
+      const { data, declared } = patchedProfile(patch, current?.declared, new Date());
       await tx.profile.upsert({
         where: { userId: user.id },
         create: { userId: user.id, ...(data as object), declared },
@@ -424,15 +402,6 @@ export class AccountsService {
   }
 }
 
-/** Roles beyond `resident`: an account holding any is never merged without ops approval. */
-export function privilegedRoles(roles: readonly string[]): string[] {
-  return roles.filter((role) => role !== 'resident');
-}
-
-export function rolesReason(roles: readonly string[]): string {
-  return `the account holds the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')}`;
-}
-
 function mergeRequestView(row: {
   id: string;
   status: string;
@@ -459,13 +428,6 @@ function mergeRequestView(row: {
     createdAt: row.createdAt.toISOString(),
     decidedAt: row.decidedAt?.toISOString() ?? null,
   };
-}
-
-/** Phone numbers and card numbers are shown masked outside export; opaque ids are shown as they are. */
-export function maskIdentity(channel: string, value: string): string {
-  if (channel === 'member-card') return value.length > 4 ? `${'*'.repeat(value.length - 4)}${value.slice(-4)}` : '****';
-  if (channel === 'phone') return `${value.slice(0, 6)}****${value.slice(-4)}`;
-  return value;
 }
 
 function profilePatchOf(profile: Profile): ProfilePatch {
