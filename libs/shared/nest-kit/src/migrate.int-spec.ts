@@ -176,7 +176,7 @@ describe('migrate: the kernel tables', () => {
 });
 
 describe('migrate: function files', () => {
-  it('applies each function after the migrations, records its checksum, and re-applies it only when the file changes', async () => {
+  it('applies each function after the migrations, records its checksum, and re-applies it only when the file or the database’s body changes', async () => {
     const url = await emptyDatabase();
     const functionsDir = functionsFolder({ kit_answer: answer(41) });
     const first = await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir });
@@ -186,6 +186,9 @@ describe('migrate: function files', () => {
       expect((await check.$queryRawUnsafe<{ v: number }[]>('SELECT kit_answer() AS v'))[0]!.v).toBe(41);
       expect((await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir })).functions).toEqual([]);
       writeFileSync(join(functionsDir, 'kit_answer.sql'), answer(42));
+      expect((await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir })).functions).toEqual(['kit_answer']);
+      expect((await check.$queryRawUnsafe<{ v: number }[]>('SELECT kit_answer() AS v'))[0]!.v).toBe(42);
+      await check.$executeRawUnsafe('DROP FUNCTION kit_answer()');
       expect((await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir })).functions).toEqual(['kit_answer']);
       expect((await check.$queryRawUnsafe<{ v: number }[]>('SELECT kit_answer() AS v'))[0]!.v).toBe(42);
     } finally {
@@ -213,6 +216,9 @@ describe('migrate: function files', () => {
       expect(await functionDrift(url, functionsDir)).toEqual([{ name: 'kit_answer', problem: 'body differs from the file' }]);
       await check.$executeRawUnsafe('DROP FUNCTION kit_answer()');
       expect(await functionDrift(url, functionsDir)).toEqual([{ name: 'kit_answer', problem: 'missing from the database' }]);
+      await migrate({ databaseUrl: url, migrationsDir: migrationsFolder(), functionsDir });
+      await check.$executeRawUnsafe(`CREATE FUNCTION kit_stray() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 0; END $$`);
+      expect(await functionDrift(url, functionsDir)).toEqual([{ name: 'kit_stray', problem: 'in the database but kept in no function file' }]);
     } finally {
       await check.end();
     }

@@ -34,8 +34,8 @@ export interface MigrateResult {
  *
  * Then, in the same lock, the kernel's outbox and processed-event tables ({@link OUTBOX_TABLES_SQL})
  * and the service's function files ({@link listFunctions}): a file is applied when it changed since
- * it was last applied or when this run applied a migration (which may have replaced a function), and
- * its checksum is recorded in `_linli_functions`, so {@link functionDrift} can tell a database that
+ * it was last applied, when the database's body of the function is not the file's (missing, or
+ * replaced behind the file), or when this run applied a migration; its checksum is recorded in `_linli_functions`, so {@link functionDrift} can tell a database that
  * was not migrated since a function file changed.
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
@@ -161,9 +161,14 @@ async function applyFunctions(client: pg.Client, functions: FunctionFile[], forc
   await client.query(FUNCTIONS_TABLE);
   const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_linli_functions"');
   const recorded = new Map(rows.map((row) => [row.name, row.checksum]));
+  const live = await client.query<{ proname: string; prosrc: string }>(
+    `SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema() AND p.proname = ANY($1::text[])`,
+    [functions.map((fn) => fn.name)],
+  );
+  const bodies = new Map(live.rows.map((row) => [row.proname, row.prosrc]));
   const applied: string[] = [];
   for (const fn of functions) {
-    if (!force && recorded.get(fn.name) === fn.checksum) continue;
+    if (!force && recorded.get(fn.name) === fn.checksum && bodies.get(fn.name) === fn.body) continue;
     log(`applying function ${fn.name} to ${database}`);
     await client.query('BEGIN');
     try {
@@ -189,8 +194,8 @@ export interface FunctionDrift {
 
 /**
  * How a migrated database's functions differ from the function files: a function missing, a body
- * (`prosrc`) not the file's, or a file changed since the database was last migrated (its recorded
- * checksum). Empty when they agree.
+ * (`prosrc`) not the file's, a file changed since the database was last migrated (its recorded
+ * checksum), or a PL/pgSQL function in the database that no file keeps. Empty when they agree.
  */
 export async function functionDrift(databaseUrl: string, functionsDir: string): Promise<FunctionDrift[]> {
   const functions = listFunctions(functionsDir);
@@ -214,6 +219,12 @@ export async function functionDrift(databaseUrl: string, functionsDir: string): 
       else if (rows[0]!.prosrc !== fn.body) drift.push({ name: fn.name, problem: 'body differs from the file' });
       if (recorded.get(fn.name) !== fn.checksum) drift.push({ name: fn.name, problem: 'file changed since the database was migrated' });
     }
+    const kept = new Set(functions.map((fn) => fn.name));
+    const { rows: all } = await client.query<{ proname: string }>(
+      `SELECT DISTINCT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+        WHERE n.nspname = current_schema() AND l.lanname = 'plpgsql' ORDER BY 1`,
+    );
+    for (const { proname } of all) if (!kept.has(proname)) drift.push({ name: proname, problem: 'in the database but kept in no function file' });
     return drift;
   } finally {
     await client.end();

@@ -1,15 +1,16 @@
 -- orders_place_orders: today's definition, applied after the migrations by migrate() (see ../../README.md).
 --
--- orders_place_orders decides each order of a batch in turn, exactly as before (the same checks, the
--- same locks in the same order, a refused order rolled back to its start), but writes only what a
--- decision needs inside that per-order block: the order row (which claims the idempotency key), the
--- per-customer quotas and the stock buckets. The rows that follow from a placed order (lines, items,
--- first transition, outbox event, stock reservations) are inserted after the loop, one statement
--- per table for the whole batch: a profile of the flash-sale benchmark showed most of the time per
--- order in starting and ending the executor of its many small statements and in re-reading the
--- tables' check constraints for each of them.
--- orders_place_order and orders_reserve_stock stay for replicas of the previous release during a
--- rolling upgrade.
+-- Places a batch of orders (p_orders: one element per order, built by the data-access lib's
+-- placementJson) in one statement and one transaction, answering per order 'placed', 'duplicate'
+-- (the idempotency key is taken), 'limit:<offer id>' or 'short:<sku id>'. Each order is decided in
+-- turn as it would be alone (a refused order is rolled back to its start, so the call succeeds),
+-- writing inside that per-order block only what a decision needs: the order row (which claims the
+-- idempotency key), the per-customer quotas and the stock buckets. The rows that follow from a
+-- placed order (lines, items, first transition, outbox event, stock reservations) are inserted after
+-- the loop, one statement per table for the whole batch: a profile of the flash-sale benchmark
+-- showed most of the time per order in starting and ending the executor of its many small
+-- statements and in re-reading the tables' check constraints for each of them.
+-- Lock order, as everywhere: order row → quota rows (offer order) → stock buckets (SKU order).
 CREATE OR REPLACE FUNCTION orders_place_orders(p_orders jsonb)
 RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
@@ -64,7 +65,7 @@ BEGIN
         END IF;
       END IF;
 
-      -- stock, SKU by SKU in the order given (SKU-id order), as orders_reserve_stock takes it
+      -- stock, SKU by SKU in the order given (SKU-id order)
       -- (docs/adr/0004-stock-reservation.md): one free bucket with enough, else one bucket with
       -- enough (waiting for it), else every bucket of the SKU in bucket order.
       FOR i IN 0 .. jsonb_array_length(o->'skus') - 1 LOOP

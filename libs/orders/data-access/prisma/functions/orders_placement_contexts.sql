@@ -1,12 +1,12 @@
 -- orders_placement_contexts: today's definition, applied after the migrations by migrate() (see ../../README.md).
 --
--- The placement contexts of a batch of requests as one query: what orders_placement_context reads for
--- one request, for every element of p_requests ([{user, key, campaign, offers}]), answered in array
--- order (n). Calling orders_placement_context once per element started its executor (a plan of
--- joins, aggregates and sorts) once per request, about a third of the database's time per order in
--- a profile of the flash-sale benchmark; this query starts once per batch, and reads each
--- requested offer, its components and its stock left once per batch, however many requests name it.
--- orders_placement_context stays for replicas of the previous release during a rolling upgrade.
+-- What placing reads before it writes, for every element of p_requests ([{user, key, campaign,
+-- offers}]), answered in array order (n): the order already placed under the idempotency key, the
+-- resident's binding, the campaign, whether it serves the resident, the requested offers with their
+-- components, and the stock left per requested SKU (all buckets, as read, without locks). One query
+-- per batch: it starts its executor (a plan of joins, aggregates and sorts) once, and reads each
+-- requested offer, its components and its stock once, however many requests name it. A PL/pgSQL
+-- function so that PostgreSQL keeps the plan per connection.
 CREATE OR REPLACE FUNCTION orders_placement_contexts(p_requests jsonb)
 RETURNS TABLE (n bigint, existing json, binding json, campaign json, serves boolean, offers json, available json)
 LANGUAGE plpgsql STABLE AS $$
