@@ -1,5 +1,6 @@
 export * from './orders-data.module.js';
 export * from './client.js';
+export * from './order-line.js';
 export * from './order.repository.js';
 export * from './campaign.repository.js';
 export * from './placement.repository.js';

@@ -1,4 +1,5 @@
 import type { OrdersClient, OrdersTx } from './client.js';
+import { storedOrderLine, type StoredOrderLine } from './order-line.js';
 
 /** Statuses an order moves through (the state machine lives in the feature lib). */
 export type OrderStatusValue = 'pending_payment' | 'paid' | 'locked' | 'shipped' | 'received' | 'picked_up' | 'completed' | 'cancelled' | 'expired';
@@ -105,16 +106,17 @@ export class OrderRepository {
     return ids(await client.$queryRawUnsafe<{ id: string }[]>('SELECT id::text FROM pickup_points WHERE leader_user_id = $1::uuid', userId));
   }
 
-  /** The order with its lines (and their items) and its transitions, in order. */
-  detail(client: OrdersClient, orderId: string) {
-    return client.order.findUnique({
+  /** The order with its lines (in the one line shape) and its transitions, in order. */
+  async detail(client: OrdersClient, orderId: string) {
+    const order = await client.order.findUnique({
       where: { id: orderId },
       include: { lines: { include: { items: true }, orderBy: { lineNo: 'asc' } }, transitions: { orderBy: { id: 'asc' } } },
     });
+    return order && { ...order, lines: order.lines.map(storedOrderLine) };
   }
 
-  lines(client: OrdersClient, orderId: string) {
-    return client.orderLine.findMany({ where: { orderId }, include: { items: true }, orderBy: { lineNo: 'asc' } });
+  async lines(client: OrdersClient, orderId: string): Promise<StoredOrderLine[]> {
+    return (await client.orderLine.findMany({ where: { orderId }, include: { items: true }, orderBy: { lineNo: 'asc' } })).map(storedOrderLine);
   }
 
   /** Ids of one page of orders (newest first) and how many match. */

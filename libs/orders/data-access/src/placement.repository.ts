@@ -1,34 +1,7 @@
 import type { SqlExecutor } from '@linli/nest-kit';
 import type { Binding, CampaignStatusValue } from './campaign.repository.js';
 import { json } from './client.js';
-
-/** One SKU a line takes from stock (a SKU line has one; a bundle line one per component). */
-export interface PlacementItem {
-  skuId: string;
-  productId: string;
-  categoryId: string;
-  /** Units of the SKU for the whole line. */
-  quantity: number;
-  /** The line's price share of one unit of this SKU. */
-  unitValueCents: number;
-}
-
-/** An order line as placement writes it, and as the order, its event and its reply describe it. */
-export interface PlacementLine {
-  lineId: string;
-  lineNo: number;
-  offerId: string;
-  kind: 'sku' | 'bundle';
-  skuId: string | null;
-  bundleId: string | null;
-  productId: string | null;
-  categoryId: string | null;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-  amountCents: number;
-  items: PlacementItem[];
-}
+import type { OfferIdentity, PlacementLine } from './order-line.js';
 
 /** One order for {@link PlacementRepository.placeOrders}: everything it writes, decided and priced by the caller. */
 export interface PlacementOrder {
@@ -62,14 +35,7 @@ export interface PlacementRequest {
 }
 
 /** A campaign offer as pricing needs it; a SKU offer has one component with `perUnit` 1 (components in SKU-id order). */
-export interface PlacementOfferRow {
-  offerId: string;
-  kind: 'sku' | 'bundle';
-  skuId: string | null;
-  bundleId: string | null;
-  productId: string | null;
-  categoryId: string | null;
-  name: string;
+export interface PlacementOfferRow extends OfferIdentity {
   priceCents: number;
   perCustomerLimit: number | null;
   components: { skuId: string; productId: string; categoryId: string; perUnit: number; listPriceCents: number }[];

@@ -31,12 +31,7 @@ export class ResidentsRepository {
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, city = EXCLUDED.city, district = EXCLUDED.district,
          time_zone = EXCLUDED.time_zone, event_at = EXCLUDED.event_at, updated_at = now()
        WHERE compounds.event_at <= EXCLUDED.event_at`,
-      c.compoundId,
-      c.name,
-      c.city,
-      c.district,
-      c.timeZone,
-      eventAt,
+      ...[c.compoundId, c.name, c.city, c.district, c.timeZone, eventAt],
     );
   }
 
@@ -48,15 +43,7 @@ export class ResidentsRepository {
          compound_ids = EXCLUDED.compound_ids, capacity = EXCLUDED.capacity, time_zone = EXCLUDED.time_zone, status = EXCLUDED.status,
          event_at = EXCLUDED.event_at, updated_at = now()
        WHERE pickup_points.event_at <= EXCLUDED.event_at`,
-      p.pickupPointId,
-      p.leaderUserId,
-      p.name,
-      p.address,
-      p.compoundIds,
-      p.capacity,
-      p.timeZone,
-      p.status,
-      eventAt,
+      ...[p.pickupPointId, p.leaderUserId, p.name, p.address, p.compoundIds, p.capacity, p.timeZone, p.status, eventAt],
     );
   }
 
@@ -67,10 +54,7 @@ export class ResidentsRepository {
        ON CONFLICT (user_id) DO UPDATE SET pickup_point_id = EXCLUDED.pickup_point_id, compound_id = EXCLUDED.compound_id,
          bound_at = EXCLUDED.bound_at, updated_at = now()
        WHERE resident_bindings.bound_at <= EXCLUDED.bound_at`,
-      b.userId,
-      b.pickupPointId,
-      b.compoundId,
-      b.boundAt,
+      ...[b.userId, b.pickupPointId, b.compoundId, b.boundAt],
     );
   }
 

@@ -33,6 +33,9 @@ export function splitIntoBuckets(total: number, buckets: number): number[] {
 
 const dateOnly = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Which offer it is, as events and views name it. */
+const offerIdentity = ({ offerId, kind, skuId, bundleId, productId, categoryId }: OfferDetail) => ({ offerId, kind, skuId, bundleId, productId, categoryId });
+
 /** Campaigns: what is offered where, at which price, until when, with how much stock. */
 @Injectable()
 export class CampaignService {
@@ -180,12 +183,7 @@ export class CampaignService {
         compoundIds: view.targets.compoundIds,
         pickupPointIds: view.targets.pickupPointIds,
         offers: [...offers.values()].map((offer) => ({
-          offerId: offer.offerId,
-          kind: offer.kind,
-          skuId: offer.skuId,
-          bundleId: offer.bundleId,
-          productId: offer.productId,
-          categoryId: offer.categoryId,
+          ...offerIdentity(offer),
           priceCents: offer.priceCents,
           items: offer.components.map((c) => ({ skuId: c.skuId, productId: c.productId, categoryId: c.categoryId, quantity: c.perUnit })),
         })),
@@ -209,12 +207,7 @@ export class CampaignService {
     const stock = await this.repo.stockLevels(client, campaignId);
     const remaining = new Map(stock.map((s) => [s.skuId, s.remaining]));
     const offers = [...(await this.offers(client, campaignId)).values()].map((offer) => ({
-      offerId: offer.offerId,
-      kind: offer.kind,
-      skuId: offer.skuId,
-      bundleId: offer.bundleId,
-      productId: offer.productId,
-      categoryId: offer.categoryId,
+      ...offerIdentity(offer),
       name: offer.name,
       spec: offer.spec,
       unit: offer.unit,

@@ -24,39 +24,6 @@ export function newOrderLines(priced: readonly PricedLine[], newId: () => string
   }));
 }
 
-/** A stored line (Prisma row with its items) in the one shape. */
-export function storedLine(row: {
-  id: string;
-  lineNo: number;
-  offerId: string;
-  kind: string;
-  skuId: string | null;
-  bundleId: string | null;
-  productId: string | null;
-  categoryId: string | null;
-  name: string;
-  quantity: number;
-  unitPriceCents: number;
-  amountCents: number;
-  items: { skuId: string; productId: string; categoryId: string; quantity: number; unitValueCents: number }[];
-}): OrderLineShape {
-  return {
-    lineId: row.id,
-    lineNo: row.lineNo,
-    offerId: row.offerId,
-    kind: row.kind as 'sku' | 'bundle',
-    skuId: row.skuId,
-    bundleId: row.bundleId,
-    productId: row.productId,
-    categoryId: row.categoryId,
-    name: row.name,
-    quantity: row.quantity,
-    unitPriceCents: row.unitPriceCents,
-    amountCents: row.amountCents,
-    items: row.items.map((item) => ({ skuId: item.skuId, productId: item.productId, categoryId: item.categoryId, quantity: item.quantity, unitValueCents: item.unitValueCents })),
-  };
-}
-
 /** A line as order events carry it. */
 export function eventLine(line: OrderLineShape): contracts.OrderEventBase['lines'][number] {
   return {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { orders as contracts, type Actor } from '@linli/contracts';
 import { OrderRepository, OrdersDb, PickupPointDaysRepository, type OrderRow, type OrdersClient, type OrdersTx } from '@linli/orders-data-access';
 import { OutboxRelay, enqueueEvent } from '@linli/nest-kit';
-import { eventLine, storedLine, viewLine } from './order-lines.js';
+import { eventLine, viewLine } from './order-lines.js';
 import { OrdersErrors } from './orders.exception.js';
 import { canTransition, type OrderStatus } from './state-machine.js';
 
@@ -88,7 +88,7 @@ export class OrderStore {
       totalCents: order.totalCents,
       paidCents: order.paidCents,
       refundedCents: order.refundedCents,
-      lines: order.lines.map((line) => viewLine(storedLine(line), line.refundedCents)),
+      lines: order.lines.map((line) => viewLine(line, line.refundedCents)),
       placedAt: order.placedAt.toISOString(),
       expiresAt: order.expiresAt.toISOString(),
       updatedAt: order.updatedAt.toISOString(),
@@ -113,7 +113,7 @@ export class OrderStore {
       compoundId: order.compound_id,
       status: order.status,
       totalCents: order.total_cents,
-      lines: lines.map((line) => eventLine(storedLine(line))),
+      lines: lines.map(eventLine),
       placedAt: order.placed_at.toISOString(),
       at: at.toISOString(),
       actor,

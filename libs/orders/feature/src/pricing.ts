@@ -1,18 +1,8 @@
+import type { PlacementOfferRow } from '@linli/orders-data-access';
 import { OrdersErrors } from './orders.exception.js';
 
-/** A campaign offer as pricing needs it; a SKU offer has one component with `perUnit` 1. */
-export interface PricingOffer {
-  offerId: string;
-  kind: 'sku' | 'bundle';
-  skuId: string | null;
-  bundleId: string | null;
-  productId: string | null;
-  categoryId: string | null;
-  name: string;
-  priceCents: number;
-  perCustomerLimit: number | null;
-  components: { skuId: string; productId: string; categoryId: string; perUnit: number; listPriceCents: number }[];
-}
+/** A campaign offer as pricing needs it (as the placement context reads it); a SKU offer has one component with `perUnit` 1. */
+export type PricingOffer = PlacementOfferRow;
 
 export interface PricedItem {
   skuId: string;

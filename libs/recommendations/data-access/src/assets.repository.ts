@@ -79,6 +79,27 @@ type RawAsset = {
   computed_at: Date;
 };
 
+/** The stored asset's measures (everything but whose and when), from its row. */
+function assetFields(r: Omit<RawAsset, 'user_id' | 'as_of' | 'computed_at'>): Omit<AssetRow, 'userId' | 'asOf'> {
+  return {
+    recencyDays: r.recency_days,
+    frequency: r.frequency,
+    monetaryCents: Number(r.monetary_cents),
+    r: r.r,
+    f: r.f,
+    m: r.m,
+    stage: r.stage,
+    expectedGapDays: r.expected_gap_days,
+    gapRatio: r.gap_ratio,
+    pAlive: r.p_alive,
+    expectedPurchases90d: r.expected_purchases_90d,
+    clvCents: r.clv_cents,
+    churnRisk: r.churn_risk,
+    tags: r.tags,
+    completeness: r.completeness,
+  };
+}
+
 type RawSegment = {
   id: string;
   name: string;
@@ -174,26 +195,7 @@ export class AssetsRepository {
     );
     const r = rows[0];
     if (!r) return null;
-    return {
-      userId: r.user_id,
-      asOf: r.as_of,
-      recencyDays: r.recency_days,
-      frequency: r.frequency,
-      monetaryCents: Number(r.monetary_cents),
-      r: r.r,
-      f: r.f,
-      m: r.m,
-      stage: r.stage,
-      expectedGapDays: r.expected_gap_days,
-      gapRatio: r.gap_ratio,
-      pAlive: r.p_alive,
-      expectedPurchases90d: r.expected_purchases_90d,
-      clvCents: r.clv_cents,
-      churnRisk: r.churn_risk,
-      tags: r.tags,
-      completeness: r.completeness,
-      computedAt: r.computed_at,
-    };
+    return { userId: r.user_id, asOf: r.as_of, ...assetFields(r), computedAt: r.computed_at };
   }
 
   async insertFit(tx: SqlExecutor, fit: Omit<ModelFitRow, 'id' | 'fittedAt'>): Promise<string> {
@@ -314,25 +316,7 @@ export class AssetsRepository {
       household: r.household,
       dietary: r.dietary,
       attributes: r.attributes,
-      asset: r.has_asset
-        ? {
-            recencyDays: r.recency_days,
-            frequency: r.frequency,
-            monetaryCents: Number(r.monetary_cents),
-            r: r.r,
-            f: r.f,
-            m: r.m,
-            stage: r.stage,
-            expectedGapDays: r.expected_gap_days,
-            gapRatio: r.gap_ratio,
-            pAlive: r.p_alive,
-            expectedPurchases90d: r.expected_purchases_90d,
-            clvCents: r.clv_cents,
-            churnRisk: r.churn_risk,
-            tags: r.tags,
-            completeness: r.completeness,
-          }
-        : null,
+      asset: r.has_asset ? assetFields(r) : null,
     }));
   }
 

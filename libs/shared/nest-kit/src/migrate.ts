@@ -245,15 +245,23 @@ export function schemaChecksum(migrationsDir: string, functionsDir = defaultFunc
     .digest('hex');
 }
 
-/** Creates the database named in the URL when missing, connecting to the server's `postgres` database. */
-export async function createDatabaseIfMissing(databaseUrl: string, template?: string): Promise<boolean> {
-  const url = new URL(databaseUrl);
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+/** Runs `work` on a connection to the server's `postgres` database; returns the database named in the URL and what `work` gave. */
+async function onServer<T>(databaseUrl: string, work: (admin: pg.Client, database: string) => Promise<T>): Promise<T> {
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
+    return await work(client, database);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates the database named in the URL when missing, connecting to the server's `postgres` database. */
+export async function createDatabaseIfMissing(databaseUrl: string, template?: string): Promise<boolean> {
+  return onServer(databaseUrl, async (client, database) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (rowCount) return false;
     try {
@@ -264,23 +272,11 @@ export async function createDatabaseIfMissing(databaseUrl: string, template?: st
       return false;
     }
     return true;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const admin = new URL(databaseUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await onServer(databaseUrl, (client, database) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`));
 }
 
 export function quoteIdent(name: string): string {

@@ -98,52 +98,58 @@ export async function importDataset(options: ImportOptions): Promise<ImportSumma
   }
 }
 
-async function importProducts(client: ImportRepository, path: string, dataset: string, prefix: string, log: (line: string) => void): Promise<FileSummary> {
-  const summary: FileSummary = { file: 'products.csv', status: 'missing', resumedFrom: null, rowsRead: 0, inserted: 0, alreadyPresent: 0, rejected: 0 };
+/**
+ * Imports one optional file of rows (products or customers) in batches of 5,000: each row mapped by
+ * `toRow`, each batch written by `write` (which answers how many rows it wrote), rejects recorded.
+ */
+async function importFile<R, T>(
+  client: ImportRepository,
+  dataset: string,
+  file: string,
+  path: string,
+  read: (path: string, options: { onReject: (r: RejectedRow) => void }) => AsyncIterable<R> & { rowsRead: number },
+  toRow: (row: R) => T,
+  write: (batch: T[]) => Promise<number>,
+  log: (line: string) => void,
+): Promise<FileSummary> {
+  const summary: FileSummary = { file, status: 'missing', resumedFrom: null, rowsRead: 0, inserted: 0, alreadyPresent: 0, rejected: 0 };
   if (!existsSync(path)) return summary;
   const rejects: RejectedRow[] = [];
-  const reader = readProducts(path, { onReject: (r) => rejects.push(r) });
-  let batch: { id: string; name: string; category: string }[] = [];
+  const reader = read(path, { onReject: (r) => rejects.push(r) });
+  let batch: T[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    summary.inserted += await client.upsertProducts(batch);
+    summary.inserted += await write(batch);
     batch = [];
   };
-  for await (const p of reader) {
-    batch.push({ id: prefix + p.productId, name: p.name, category: p.category });
+  for await (const row of reader) {
+    batch.push(toRow(row));
     if (batch.length >= 5_000) await flush();
   }
   await flush();
-  await client.recordRejects(dataset, 'products.csv', rejects);
+  await client.recordRejects(dataset, file, rejects);
   summary.status = 'imported';
   summary.rowsRead = reader.rowsRead;
   summary.rejected = rejects.length;
-  log(`products.csv: ${summary.inserted} products, ${rejects.length} rejected`);
+  log(`${file}: ${summary.inserted} rows written, ${rejects.length} rejected`);
   return summary;
 }
 
-async function importCustomers(client: ImportRepository, path: string, dataset: string, prefix: string, consent: boolean | null, log: (line: string) => void): Promise<FileSummary> {
-  const summary: FileSummary = { file: 'customers.csv', status: 'missing', resumedFrom: null, rowsRead: 0, inserted: 0, alreadyPresent: 0, rejected: 0 };
-  if (!existsSync(path)) return summary;
-  const rejects: RejectedRow[] = [];
-  const reader = readCustomers(path, { onReject: (r) => rejects.push(r) });
-  let batch: { id: string; attributes: string }[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    summary.inserted += await client.upsertCustomers(batch, dataset, consent);
-    batch = [];
-  };
-  for await (const c of reader) {
-    batch.push({ id: prefix + c.customerId, attributes: JSON.stringify(c.attributes) });
-    if (batch.length >= 5_000) await flush();
-  }
-  await flush();
-  await client.recordRejects(dataset, 'customers.csv', rejects);
-  summary.status = 'imported';
-  summary.rowsRead = reader.rowsRead;
-  summary.rejected = rejects.length;
-  log(`customers.csv: ${summary.inserted} customers, ${rejects.length} rejected`);
-  return summary;
+function importProducts(client: ImportRepository, path: string, dataset: string, prefix: string, log: (line: string) => void): Promise<FileSummary> {
+  return importFile(client, dataset, 'products.csv', path, readProducts, (p) => ({ id: prefix + p.productId, name: p.name, category: p.category }), (batch) => client.upsertProducts(batch), log);
+}
+
+function importCustomers(client: ImportRepository, path: string, dataset: string, prefix: string, consent: boolean | null, log: (line: string) => void): Promise<FileSummary> {
+  return importFile(
+    client,
+    dataset,
+    'customers.csv',
+    path,
+    readCustomers,
+    (c) => ({ id: prefix + c.customerId, attributes: JSON.stringify(c.attributes) }),
+    (batch) => client.upsertCustomers(batch, dataset, consent),
+    log,
+  );
 }
 
 async function importTransactions(
