@@ -164,6 +164,17 @@ export class OrderRepository {
     await tx.$executeRawUnsafe('UPDATE orders SET paid_cents = paid_cents + $2, updated_at = now() WHERE id = $1::uuid', orderId, cents);
   }
 
+  /** Books a settled refund on the order and on each refunded line (cents and units; the CHECKs keep both within what was paid). */
+  async addRefunded(tx: OrdersTx, orderId: string, lines: readonly { lineId: string; quantity: number; amountCents: number }[], amountCents: number): Promise<void> {
+    for (const line of lines) {
+      await tx.$executeRawUnsafe(
+        'UPDATE order_lines SET refunded_cents = refunded_cents + $2, refunded_units = refunded_units + $3 WHERE id = $1::uuid',
+        ...[line.lineId, line.amountCents, line.quantity],
+      );
+    }
+    await tx.$executeRawUnsafe('UPDATE orders SET refunded_cents = refunded_cents + $2, updated_at = now() WHERE id = $1::uuid', orderId, amountCents);
+  }
+
   /** Gives back what a cancelled or expired order held: its per-customer quota first, then its stock (one lock order everywhere). */
   async releaseHoldings(tx: OrdersTx, order: Pick<OrderRow, 'id' | 'campaign_id' | 'user_id'>): Promise<void> {
     await tx.$queryRawUnsafe(

@@ -146,19 +146,7 @@ export class RefundService {
       });
     }
     if (result.status !== 'succeeded') return { refund: await this.view(tx, refundId), order };
-    for (const line of request.plan.lines) {
-      await tx.$executeRawUnsafe(
-        'UPDATE order_lines SET refunded_cents = refunded_cents + $2, refunded_units = refunded_units + $3 WHERE id = $1::uuid',
-        line.lineId,
-        line.amountCents,
-        line.quantity,
-      );
-    }
-    await tx.$executeRawUnsafe(
-      'UPDATE orders SET refunded_cents = refunded_cents + $2, updated_at = now() WHERE id = $1::uuid',
-      order.id,
-      request.plan.amountCents,
-    );
+    await this.store.orders.addRefunded(tx, order.id, request.plan.lines, request.plan.amountCents);
     const updated: OrderRow = { ...order, refunded_cents: order.refunded_cents + request.plan.amountCents };
     const base = await this.store.eventBase(tx, updated, request.actor, new Date());
     await enqueueEvent(tx, contracts.orderRefunded, {
