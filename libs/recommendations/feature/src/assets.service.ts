@@ -8,7 +8,7 @@ import { BULK_READER, RecommendationEngine } from './engine/recommendation-engin
 import { declaredTags } from './engine/household.js';
 import { computeAssets, todayUtc, type AssetsJobOptions, type RefreshOutcome } from './jobs/assets.job.js';
 import type { JobsWorkerInput } from './jobs/jobs.worker.js';
-import { runWorker, workerFile } from './jobs/worker-runner.js';
+import { PeriodicJob, runWorker, workerFile } from './jobs/worker-runner.js';
 import { RECOMMENDATIONS_OPTIONS, type RecommendationsOptions } from './recommendations.options.js';
 import { RecommendationsErrors } from './recommendations.exception.js';
 
@@ -42,7 +42,7 @@ export class AssetsService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('Assets');
   private readonly assets = new AssetsRepository();
   private readonly store = new StoreRepository();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly job = new PeriodicJob(this.logger, 'scheduled asset refresh');
   private running: Promise<RefreshOutcome> | null = null;
   private worker: Worker | undefined;
 
@@ -55,16 +55,11 @@ export class AssetsService implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.assetsIntervalMs > 0) {
-      this.timer = setInterval(() => void this.scheduled().catch((e) => this.logger.error(`scheduled asset refresh failed: ${String(e)}`)), this.options.assetsIntervalMs);
-      this.timer.unref();
-    }
+    this.job.start(this.options.assetsIntervalMs, () => this.scheduled());
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.worker?.terminate();
-    await this.running?.catch(() => undefined);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop(this.worker, this.running);
   }
 
   /** The scheduled run, skipped when another replica computed the assets less than half an interval ago. */

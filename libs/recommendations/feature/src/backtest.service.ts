@@ -6,7 +6,7 @@ import { BULK_READER } from './engine/recommendation-engine.js';
 import { todayUtc } from './jobs/assets.job.js';
 import { computeBacktest } from './jobs/backtest.job.js';
 import type { JobsWorkerInput } from './jobs/jobs.worker.js';
-import { runWorker, workerFile } from './jobs/worker-runner.js';
+import { PeriodicJob, runWorker, workerFile } from './jobs/worker-runner.js';
 import { RECOMMENDATIONS_OPTIONS, type RecommendationsOptions } from './recommendations.options.js';
 
 type Backtest = recommendations.Backtest;
@@ -19,7 +19,7 @@ type Backtest = recommendations.Backtest;
 export class BacktestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Backtest');
   private readonly assets = new AssetsRepository();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly job = new PeriodicJob(this.logger, 'scheduled backtest');
   private running: Promise<Backtest> | null = null;
   private worker: Worker | undefined;
 
@@ -30,16 +30,11 @@ export class BacktestService implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.backtestIntervalMs > 0) {
-      this.timer = setInterval(() => void this.scheduled().catch((e) => this.logger.error(`scheduled backtest failed: ${String(e)}`)), this.options.backtestIntervalMs);
-      this.timer.unref();
-    }
+    this.job.start(this.options.backtestIntervalMs, () => this.scheduled());
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.worker?.terminate();
-    await this.running?.catch(() => undefined);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop(this.worker, this.running);
   }
 
   /** The scheduled run, skipped when another replica ran one less than half an interval ago. */

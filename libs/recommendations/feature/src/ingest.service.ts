@@ -45,7 +45,8 @@ export function itemIdOf(line: { skuId: string | null; bundleId: string | null; 
   return line.skuId ?? (line.bundleId ? `bundle:${line.bundleId}` : (line.productId ?? ''));
 }
 
-const ORDER_SUBJECTS = new Set<string>([
+/** Every order event the behaviour store records as a purchase status. */
+export const ORDER_EVENTS = [
   orders.orderPlaced,
   orders.orderPaid,
   orders.orderCancelled,
@@ -56,7 +57,9 @@ const ORDER_SUBJECTS = new Set<string>([
   orders.orderPickedUp,
   orders.orderCompleted,
   orders.orderRefunded,
-].map((c) => c.subject));
+];
+
+const ORDER_SUBJECTS = new Set<string>(ORDER_EVENTS.map((c) => c.subject));
 
 /**
  * Writes what the consumers and the behaviour RPC receive into the behaviour store, and tells the

@@ -4,7 +4,7 @@ import { ReferralsRepository } from '@linli/recommendations-data-access';
 import { communities, identity, leaderOps, orders, type EventData } from '@linli/contracts';
 import { EventConsumers, redactPublishedEvents, type ReceivedEvent } from '@linli/nest-kit';
 import { RecommendationEngine } from './engine/recommendation-engine.js';
-import { IngestService, SERVICE_BOOKING_EVENTS, itemIdOf, type Tx } from './ingest.service.js';
+import { IngestService, ORDER_EVENTS, SERVICE_BOOKING_EVENTS, itemIdOf, type Tx } from './ingest.service.js';
 
 /** Durable consumer names (one per source domain). */
 export const CONSUMERS = {
@@ -14,19 +14,6 @@ export const CONSUMERS = {
   communities: 'recommendations-communities',
   localServices: 'recommendations-local-services',
 } as const;
-
-const ORDER_EVENTS = [
-  orders.orderPlaced,
-  orders.orderPaid,
-  orders.orderCancelled,
-  orders.orderExpired,
-  orders.orderLocked,
-  orders.orderShipped,
-  orders.orderReceived,
-  orders.orderPickedUp,
-  orders.orderCompleted,
-  orders.orderRefunded,
-];
 
 /**
  * Keeps the behaviour store in step with identity (profiles, consents, merges, erasures),
