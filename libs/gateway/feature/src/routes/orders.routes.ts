@@ -53,10 +53,11 @@ const ReceiptBody = orders.confirmReceipt.request.pick({ shortages: true }).stri
 const ScanBody = orders.scanPickup.request.pick({ code: true }).strict();
 const CallbackBody = orders.paymentCallback.request;
 
-const page = (query: { limit?: number; offset?: number }) => ({
-  ...(query.limit !== undefined ? { limit: query.limit } : {}),
-  ...(query.offset !== undefined ? { offset: query.offset } : {}),
-});
+/** The fields that were given (a query's optional filters, passed on only when set). */
+const given = <T extends Record<string, unknown>>(fields: T) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+
+const page = (query: { limit?: number; offset?: number }) => given({ limit: query.limit, offset: query.offset });
 
 /** Response shapes several routes share, documented once under these names in the OpenAPI components. */
 export const ordersSchemaNames = new Map<z.ZodType, string>([
@@ -80,7 +81,7 @@ export const ordersRoutes: GatewayRoute[] = [
     query: CampaignsQuery,
     response: orders.listCampaigns.response,
     rpc: orders.listCampaigns,
-    toRpc: ({ query, actor }) => ({ actor, ...(query.status ? { status: query.status } : {}), ...page(query) }),
+    toRpc: ({ query, actor }) => ({ actor, ...given({ status: query.status }), ...page(query) }),
   }),
   defineRoute({
     method: 'GET',
@@ -114,9 +115,7 @@ export const ordersRoutes: GatewayRoute[] = [
     rpc: orders.listProducts,
     toRpc: ({ query, actor }) => ({
       actor,
-      ...(query.categoryId ? { categoryId: query.categoryId } : {}),
-      ...(query.healthFlag ? { healthFlag: query.healthFlag } : {}),
-      ...(query.tag ? { tag: query.tag } : {}),
+      ...given({ categoryId: query.categoryId, healthFlag: query.healthFlag, tag: query.tag }),
       includeInactive: query.includeInactive === 'true',
       ...page(query),
     }),
@@ -167,7 +166,7 @@ export const ordersRoutes: GatewayRoute[] = [
     query: MyOrdersQuery,
     response: orders.listOrders.response,
     rpc: orders.listOrders,
-    toRpc: ({ query, actor }) => ({ actor, ...(query.campaignId ? { campaignId: query.campaignId } : {}), ...(query.status ? { status: query.status } : {}), ...page(query) }),
+    toRpc: ({ query, actor }) => ({ actor, ...given({ campaignId: query.campaignId, status: query.status }), ...page(query) }),
   }),
   defineRoute({
     method: 'GET',
@@ -288,13 +287,7 @@ export const ordersRoutes: GatewayRoute[] = [
     query: PointOrdersQuery,
     response: orders.listOrders.response,
     rpc: orders.listOrders,
-    toRpc: ({ params, query, actor }) => ({
-      actor,
-      pickupPointId: params.pickupPointId,
-      ...(query.campaignId ? { campaignId: query.campaignId } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...page(query),
-    }),
+    toRpc: ({ params, query, actor }) => ({ actor, pickupPointId: params.pickupPointId, ...given({ campaignId: query.campaignId, status: query.status }), ...page(query) }),
   }),
   defineRoute({
     method: 'POST',
@@ -452,13 +445,7 @@ export const ordersRoutes: GatewayRoute[] = [
     query: OpsOrdersQuery,
     response: orders.listOrders.response,
     rpc: orders.listOrders,
-    toRpc: ({ query, actor }) => ({
-      actor,
-      ...(query.campaignId ? { campaignId: query.campaignId } : {}),
-      ...(query.pickupPointId ? { pickupPointId: query.pickupPointId } : {}),
-      ...(query.status ? { status: query.status } : {}),
-      ...page(query),
-    }),
+    toRpc: ({ query, actor }) => ({ actor, ...given({ campaignId: query.campaignId, pickupPointId: query.pickupPointId, status: query.status }), ...page(query) }),
   }),
   defineRoute({
     method: 'POST',
