@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { communities, identity, leaderCustomers as lc, leaderOps, orders, personalDataExport, recommendations, type Actor } from '@linli/contracts';
 import { LinliKitModule, RpcClient } from '@linli/nest-kit';
 import { LeaderOpsDb } from '@linli/leader-ops-data-access';
-import { anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, EventRecorder } from '@linli/testing';
+import { anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, EventRecorder, codeOf } from '@linli/testing';
 import { LeaderOpsModule } from '../leader-ops.module.js';
-import { aCompound, aPickupPoint, anApprovedLeader, codeOf, migrationsDir, ops, publishEvent, type Harness } from '../leader-ops.test-harness.js';
+import { aCompound, aPickupPoint, anApprovedLeader, migrationsDir, ops, publishEvent, type Harness } from '../leader-ops.test-harness.js';
 import { CUSTOMER_COPY_CONSUMERS } from './customer-copies.consumer.js';
 
 // The service's clock: 2026-12-03 10:00 China time (quiet hours are 21:00–08:00).
