@@ -237,21 +237,27 @@ export const DraftSchema = z.object({
 });
 export type Draft = z.infer<typeof DraftSchema>;
 
+const DraftRequestFields = z
+  .object({
+    kind: z.enum(DRAFT_KINDS),
+    locale: z.enum(LOCALES).default('zh-CN'),
+    userId: UserIdSchema.optional(),
+    segment: z.object({ stage: z.enum(LIFECYCLE_STAGES).optional(), tier: z.string().max(40).optional(), risk: RiskBandSchema.optional() }).strict().optional(),
+    /** For `festival`: which one (default: the next one). */
+    festivalKey: FestivalKeySchema.optional(),
+  })
+  .strict();
+/** A draft is for one customer or for a segment, never both or neither. */
+const forOneTarget = (req: { userId?: string; segment?: unknown }) => (req.userId === undefined) !== (req.segment === undefined);
+const ONE_TARGET = { message: 'give either a userId or a segment', path: ['userId'] };
+
+/** What a client asks for when drafting (the request without its actor); zod cannot omit fields from a refined object, so it is exported as well. */
+export const CreateDraftsBodySchema = DraftRequestFields.refine(forOneTarget, ONE_TARGET);
+
 /** Drafts a care message for one customer or each customer of a segment of the leader's customers. */
 export const createDrafts = defineRpc(
   'rpc.leader-ops.draft.create.v1',
-  z
-    .object({
-      actor: ActorSchema,
-      kind: z.enum(DRAFT_KINDS),
-      locale: z.enum(LOCALES).default('zh-CN'),
-      userId: UserIdSchema.optional(),
-      segment: z.object({ stage: z.enum(LIFECYCLE_STAGES).optional(), tier: z.string().max(40).optional(), risk: RiskBandSchema.optional() }).strict().optional(),
-      /** For `festival`: which one (default: the next one). */
-      festivalKey: FestivalKeySchema.optional(),
-    })
-    .strict()
-    .refine((req) => (req.userId === undefined) !== (req.segment === undefined), { message: 'give either a userId or a segment', path: ['userId'] }),
+  DraftRequestFields.extend({ actor: ActorSchema }).strict().refine(forOneTarget, ONE_TARGET),
   z.object({ drafts: z.array(DraftSchema) }),
 );
 

@@ -32,16 +32,7 @@ const NotesBody = lc.setCustomerNotes.request.pick({ notes: true }).strict();
 const ReminderBody = lc.createReminder.request.omit({ actor: true }).strict();
 const RemindersQuery = z.object({ status: z.enum(['open', 'done', 'dismissed']).optional() }).strict();
 const CloseReminderBody = lc.closeReminder.request.pick({ status: true }).strict();
-const DraftBody = z
-  .object({
-    kind: z.enum(lc.DRAFT_KINDS),
-    locale: z.enum(lc.LOCALES).optional(),
-    userId: UserIdSchema.optional(),
-    segment: z.object({ stage: z.enum(lc.LIFECYCLE_STAGES).optional(), tier: z.string().max(40).optional(), risk: lc.RiskBandSchema.optional() }).strict().optional(),
-    festivalKey: lc.FestivalKeySchema.optional(),
-  })
-  .strict()
-  .refine((req) => (req.userId === undefined) !== (req.segment === undefined), { message: 'give either a userId or a segment', path: ['userId'] });
+const DraftBody = lc.CreateDraftsBodySchema;
 const DraftsQuery = z.object({ status: z.enum(['draft', 'approved', 'sent', 'discarded']).optional(), userId: UserIdSchema.optional() }).strict();
 const EditDraftBody = lc.editDraft.request.pick({ text: true }).strict();
 const SendBody = z.object({ channel: lc.MessageChannelSchema.optional() }).strict().optional();
