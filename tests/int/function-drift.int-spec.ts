@@ -28,6 +28,18 @@ describe.each(services)('%s functions', (service) => {
     await db?.drop();
   });
 
+  it('are defined in their files only: no migration after KEPT_SINCE creates or replaces one (it would be overwritten by the file)', () => {
+    const since = readFileSync(join(functionsDir, 'KEPT_SINCE'), 'utf8').trim();
+    const kept = listFunctions(functionsDir).map((fn) => fn.name);
+    const offenders = readdirSync(migrationsOf(service))
+      .filter((name) => name > since && existsSync(join(migrationsOf(service), name, 'migration.sql')))
+      .flatMap((name) => {
+        const sql = readFileSync(join(migrationsOf(service), name, 'migration.sql'), 'utf8');
+        return kept.filter((fn) => new RegExp(`CREATE\\s+(OR\\s+REPLACE\\s+)?FUNCTION\\s+${fn}\\b`, 'i').test(sql)).map((fn) => `${name} defines ${fn}`);
+      });
+    expect(offenders).toEqual([]);
+  });
+
   it('are in a freshly migrated database exactly as their files say', async () => {
     expect(listFunctions(functionsDir).length).toBeGreaterThan(0);
     expect(await functionDrift(db.url, functionsDir)).toEqual([]);

@@ -1,17 +1,5 @@
 import type { OrdersClient } from './client.js';
 
-/** One resident's units of one SKU at a pickup point. */
-export interface SortingRow {
-  user_id: string;
-  order_ids: string[];
-  sku_id: string;
-  product_id: string;
-  name: string;
-  spec: string;
-  code: string;
-  quantity: number;
-}
-
 /** Units of one SKU across a campaign, and at how many pickup points. */
 export interface PurchaseRow {
   sku_id: string;
@@ -23,25 +11,10 @@ export interface PurchaseRow {
   points: number;
 }
 
-/** What goes out after cut-off: sorting lists per pickup point and the purchase summary per SKU. */
+/** What goes out after cut-off: the pickup point's name on its sorting list and the purchase summary per SKU. */
 export class FulfilmentRepository {
   async pickupPointName(client: OrdersClient, pickupPointId: string): Promise<string | null> {
     return (await client.pickupPoint.findUnique({ where: { id: pickupPointId }, select: { name: true } }))?.name ?? null;
-  }
-
-  /** Units per resident and SKU in the orders going out with the delivery to a pickup point. */
-  async sortingRows(client: OrdersClient, campaignId: string, pickupPointId: string): Promise<SortingRow[]> {
-    const rows = await client.$queryRawUnsafe<SortingRow[]>(
-      `SELECT o.user_id::text, array_agg(DISTINCT o.id::text ORDER BY o.id::text) AS order_ids, i.sku_id::text, i.product_id::text,
-              p.name, s.spec, s.code, sum(i.quantity)::int AS quantity
-         FROM orders o JOIN order_line_items i ON i.order_id = o.id JOIN skus s ON s.id = i.sku_id JOIN products p ON p.id = i.product_id
-        WHERE o.campaign_id = $1::uuid AND o.pickup_point_id = $2::uuid AND o.status IN ('locked', 'shipped', 'received', 'picked_up', 'completed')
-        GROUP BY o.user_id, i.sku_id, i.product_id, p.name, s.spec, s.code
-        ORDER BY o.user_id, p.name, s.spec`,
-      campaignId,
-      pickupPointId,
-    );
-    return rows.map((row) => ({ ...row, quantity: Number(row.quantity) }));
   }
 
   /** Units per SKU in a campaign's paid and later orders. */

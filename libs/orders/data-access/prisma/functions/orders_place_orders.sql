@@ -2,15 +2,18 @@
 --
 -- Places a batch of orders (p_orders: one element per order, built by the data-access lib's
 -- placementJson) in one statement and one transaction, answering per order 'placed', 'duplicate'
--- (the idempotency key is taken), 'limit:<offer id>' or 'short:<sku id>'. Each order is decided in
--- turn as it would be alone (a refused order is rolled back to its start, so the call succeeds),
--- writing inside that per-order block only what a decision needs: the order row (which claims the
--- idempotency key), the per-customer quotas and the stock buckets. The rows that follow from a
--- placed order (lines, items, first transition, outbox event, stock reservations) are inserted after
--- the loop, one statement per table for the whole batch: a profile of the flash-sale benchmark
--- showed most of the time per order in starting and ending the executor of its many small
--- statements and in re-reading the tables' check constraints for each of them.
--- Lock order, as everywhere: order row → quota rows (offer order) → stock buckets (SKU order).
+-- (the idempotency key is taken), 'limit:<offer id>', 'short:<sku id>' or 'full:<pickup point id>'
+-- (the point's daily capacity for the delivery date, counted in pickup_point_days). Each order is
+-- decided in turn as it would be alone (a refused order is rolled back to its start, so the call
+-- succeeds), writing inside that per-order block only what a decision needs: the order row (which
+-- claims the idempotency key), its parcel at the pickup point's delivery day, the per-customer quotas
+-- and the stock buckets. The rows that follow from a placed order (lines, items, first transition,
+-- outbox event, stock reservations) are inserted after the loop, one statement per table for the
+-- whole batch: a profile of the flash-sale benchmark showed most of the time per order in starting
+-- and ending the executor of its many small statements and in re-reading the tables' check
+-- constraints for each of them.
+-- Lock order, as everywhere: the batch's pickup point days (first, in one order) → order row →
+-- quota rows (offer order) → stock buckets (SKU order).
 CREATE OR REPLACE FUNCTION orders_place_orders(p_orders jsonb)
 RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
@@ -32,9 +35,25 @@ DECLARE
   v_total int;
   v_take int;
   rb record;
+  v_parcels int;
 BEGIN
+  -- The batch's pickup point days, created when missing and locked in one order before any other
+  -- row, so placements and releases (which take the day row before quota and stock rows) never
+  -- wait on each other in a cycle.
+  INSERT INTO pickup_point_days (pickup_point_id, delivery_date, parcels)
+  SELECT DISTINCT (b.value->>'pickupPoint')::uuid, c.delivery_date, 0
+    FROM jsonb_array_elements(p_orders) AS b(value) JOIN campaigns c ON c.id = (b.value->>'campaign')::uuid
+   ORDER BY 1, 2
+  ON CONFLICT (pickup_point_id, delivery_date) DO NOTHING;
+  PERFORM 1 FROM pickup_point_days d
+   WHERE (d.pickup_point_id, d.delivery_date) IN (
+           SELECT (b.value->>'pickupPoint')::uuid, c.delivery_date
+             FROM jsonb_array_elements(p_orders) AS b(value) JOIN campaigns c ON c.id = (b.value->>'campaign')::uuid)
+   ORDER BY d.pickup_point_id, d.delivery_date
+     FOR UPDATE;
+
   FOR o, n IN SELECT b.value, b.n FROM jsonb_array_elements(p_orders) WITH ORDINALITY AS b(value, n) ORDER BY b.n LOOP
-    t_sku := '{}'; t_bucket := '{}'; t_qty := '{}';
+    t_sku := '{}'; t_bucket := '{}'; t_qty := '{}'; v_parcels := NULL;
     v_campaign := (o->>'campaign')::uuid;
     BEGIN
       INSERT INTO orders (id, user_id, campaign_id, pickup_point_id, compound_id, status, idempotency_key, request_hash,
@@ -45,6 +64,17 @@ BEGIN
       IF v_id IS NULL THEN
         v_outcomes := v_outcomes || 'duplicate'::text;
         CONTINUE;
+      END IF;
+
+      -- one parcel more at the pickup point on the delivery date, within its daily capacity (a point
+      -- not yet known to this service's copy has no limit)
+      UPDATE pickup_point_days d SET parcels = d.parcels + 1
+        FROM campaigns c
+       WHERE c.id = v_campaign AND d.pickup_point_id = (o->>'pickupPoint')::uuid AND d.delivery_date = c.delivery_date
+         AND d.parcels < coalesce((SELECT p.capacity FROM pickup_points p WHERE p.id = d.pickup_point_id), 2147483647)
+      RETURNING d.parcels INTO v_parcels;
+      IF v_parcels IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'LS004', MESSAGE = o->>'pickupPoint';
       END IF;
 
       -- per-customer quotas, in offer order (the one lock order of quota rows)
@@ -129,6 +159,7 @@ BEGIN
     EXCEPTION
       WHEN SQLSTATE 'LS002' THEN v_outcomes := v_outcomes || ('limit:' || SQLERRM);
       WHEN SQLSTATE 'LS003' THEN v_outcomes := v_outcomes || ('short:' || SQLERRM);
+      WHEN SQLSTATE 'LS004' THEN v_outcomes := v_outcomes || ('full:' || SQLERRM);
     END;
   END LOOP;
 
