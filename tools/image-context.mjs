@@ -3,14 +3,16 @@
 // what the platform image holds (the Dockerfile copies this folder to /app and nothing else):
 //   package.json (without scripts), package-lock.json, .npmrc;
 //   every workspace package's package.json and its compiled dist/ (no sources, no type declarations,
-//   no source maps, no build info; the web console's whole bundle), the data-access libs' prisma/migrations;
-//   tools/migrate.mjs and tools/lib/services.mjs (the chart's migration Job runs them);
+//   no source maps, no build info; the web console's whole bundle), the data-access libs' prisma/migrations
+//   and prisma/functions; tools/migrate.mjs with tools/lib/services.mjs and tools/lib/cli.mjs (the chart's
+//   migration Job runs them);
 //   node_modules from `npm ci --omit=dev` — production dependencies only.
 // Each service then runs as `node apps/<service>/dist/main.js` from the folder.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withHelp } from './lib/cli.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -70,9 +72,11 @@ export function buildImageContext({ out, build = true, install = true, log = con
     if (NOT_SHIPPED.has(workspace)) continue;
     if (!existsSync(join(from, 'dist'))) throw new Error(`${workspace} is not built (no dist/); run npm run build`);
     copyTree(join(from, 'dist'), join(to, 'dist'), workspace === CONSOLE ? consoleShipped : shipped);
-    if (existsSync(join(from, 'prisma', 'migrations'))) cpSync(join(from, 'prisma', 'migrations'), join(to, 'prisma', 'migrations'), { recursive: true });
+    for (const part of ['migrations', 'functions']) {
+      if (existsSync(join(from, 'prisma', part))) cpSync(join(from, 'prisma', part), join(to, 'prisma', part), { recursive: true });
+    }
   }
-  for (const file of ['tools/migrate.mjs', 'tools/lib/services.mjs']) {
+  for (const file of ['tools/migrate.mjs', 'tools/lib/services.mjs', 'tools/lib/cli.mjs']) {
     mkdirSync(dirname(join(out, file)), { recursive: true });
     cpSync(join(root, file), join(out, file));
   }
@@ -85,7 +89,11 @@ export function buildImageContext({ out, build = true, install = true, log = con
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
+  const args = withHelp(`
+npm run image:context [-- --out <dir>] [--no-build] [--no-install]
+  Lays out in one folder (default .linli/image) exactly what the platform image holds: compiled
+  packages, migrations and function files, the migration tool, production dependencies.
+`);
   const at = args.indexOf('--out');
   const out = at >= 0 ? args[at + 1] : join(root, '.linli', 'image');
   try {

@@ -54,8 +54,8 @@ describe('image context', () => {
     const ours = filesUnder(out, (path) => path.includes(`${join(out, 'node_modules')}`)).map((path) => relative(out, path));
     expect(ours.filter((file) => /\.(ts|tsx|map|tsbuildinfo)$/.test(file))).toEqual([]);
     expect(ours.filter((file) => file.split('/').includes('src'))).toEqual([]);
-    expect(ours.filter((file) => file.startsWith('tools/')).sort()).toEqual(['tools/lib/services.mjs', 'tools/migrate.mjs']);
-    expect(ours).toEqual(expect.arrayContaining(['apps/identity/dist/main.js', 'apps/gateway/dist/main.js', 'libs/orders/data-access/prisma/migrations/20261124180647_init/migration.sql']));
+    expect(ours.filter((file) => file.startsWith('tools/')).sort()).toEqual(['tools/lib/cli.mjs', 'tools/lib/services.mjs', 'tools/migrate.mjs']);
+    expect(ours).toEqual(expect.arrayContaining(['apps/identity/dist/main.js', 'apps/gateway/dist/main.js', 'libs/orders/data-access/prisma/migrations/20261124180647_init/migration.sql', 'libs/orders/data-access/prisma/functions/orders_place_orders.sql']));
     // The web console's bundle, which the gateway serves under /console/.
     expect(ours).toEqual(expect.arrayContaining(['apps/console/dist/index.html']));
     expect(ours.filter((file) => file.startsWith('apps/console/dist/assets/') && file.endsWith('.js')).length).toBeGreaterThan(0);
