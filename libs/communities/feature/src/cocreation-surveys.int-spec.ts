@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { communities as c, identity, orders, personalDataExport } from '@linli/contracts';
-import { anActor, waitUntil } from '@linli/testing';
-import { aPlace, aResident, anOrder, codeOf, feed, ops, paid, rawRequest, startCommunities, waitForEvent, type Harness, type Place } from './communities.test-harness.js';
+import { anActor, codeOf, waitUntil } from '@linli/testing';
+import { aPlace, aResident, anOrder, feed, ops, paid, rawRequest, startCommunities, waitForEvent, type Harness, type Place } from './communities.test-harness.js';
 
 let h: Harness;
 let place: Place;

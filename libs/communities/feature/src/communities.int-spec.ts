@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { communities as c, orders } from '@linli/contracts';
-import { anActor } from '@linli/testing';
-import { aPlace, aResident, anOrder, codeOf, feed, ops, paid, published, startCommunities, waitForEvent, type Harness, type Place } from './communities.test-harness.js';
+import { anActor, codeOf } from '@linli/testing';
+import { aPlace, aResident, anOrder, feed, ops, paid, published, startCommunities, waitForEvent, type Harness, type Place } from './communities.test-harness.js';
 
 let h: Harness;
 let place: Place;

@@ -11,7 +11,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { LinliError, identity, leaderOps, orders, type Actor, type EventContract, type EventEnvelope } from '@linli/contracts';
+import { identity, leaderOps, orders, type Actor, type EventContract, type EventEnvelope } from '@linli/contracts';
 import { LinliKitModule, RpcClient, Subjects } from '@linli/nest-kit';
 import { CommunitiesDb } from '@linli/communities-data-access';
 import { EventRecorder, aCompoundId, anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
@@ -58,17 +58,6 @@ export async function startCommunities(options: Partial<CommunitiesOptions> = {}
       await database.drop();
     },
   };
-}
-
-/** The code of the LinliError a call fails with. */
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LinliError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a LinliError');
 }
 
 /** Sends a raw payload on an RPC subject (bypassing the client's validation) and returns the reply body. */

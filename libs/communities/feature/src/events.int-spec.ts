@@ -1,6 +1,6 @@
 import { communities as c, type Actor } from '@linli/contracts';
-import { anActor } from '@linli/testing';
-import { aPlace, aResident, codeOf, ops, published, startCommunities, waitForEvent, type Harness, type Place } from './communities.test-harness.js';
+import { anActor, codeOf } from '@linli/testing';
+import { aPlace, aResident, ops, published, startCommunities, waitForEvent, type Harness, type Place } from './communities.test-harness.js';
 
 let h: Harness;
 let place: Place;
