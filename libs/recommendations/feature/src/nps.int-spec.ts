@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { communities, identity, recommendations as r } from '@linli/contracts';
-import { codeOf, leader, ops, pickupPoint, publishAndWait, startHarness, type Harness } from './recommendations.fixture.js';
+import { codeOf } from '@linli/testing';
+import { leader, ops, pickupPoint, publishAndWait, startHarness, type Harness } from './recommendations.fixture.js';
 
 let h: Harness;
 const OPS = ops();
