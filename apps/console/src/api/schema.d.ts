@@ -6418,7 +6418,10 @@ export interface operations {
                 "application/json": {
                     /** @enum {string} */
                     kind: "birthday" | "festival" | "healthy-eating";
-                    /** @enum {string} */
+                    /**
+                     * @default zh-CN
+                     * @enum {string}
+                     */
                     locale?: "zh-CN" | "en";
                     /** Format: uuid */
                     userId?: string;
@@ -12108,6 +12111,7 @@ export interface operations {
                 "application/json": {
                     title: string;
                     question: string;
+                    /** @default false */
                     scored?: boolean;
                     compoundId?: string;
                 };

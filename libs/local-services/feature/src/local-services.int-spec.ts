@@ -3,7 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { Webhook } from 'standardwebhooks';
 import { health, identity, localServices as ls, personalDataExport, type EventEnvelope } from '@linli/contracts';
 import { Subjects } from '@linli/nest-kit';
-import { aCompoundId, anActor, waitUntil } from '@linli/testing';
+import { aCompoundId, anActor, codeOf, waitUntil } from '@linli/testing';
 import { hashApiKey } from './api-keys.js';
 import { signPaymentNotification } from './payment-provider.js';
 import {
@@ -12,7 +12,6 @@ import {
   aPickupPoint,
   anApprovedProvider,
   bindResidents,
-  codeOf,
   hoursFromNow,
   ops,
   startLocalServices,

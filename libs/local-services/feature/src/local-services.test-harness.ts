@@ -11,7 +11,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { LinliError, leaderOps, localServices as ls, type Actor, type EventEnvelope } from '@linli/contracts';
+import { leaderOps, localServices as ls, type Actor, type EventEnvelope } from '@linli/contracts';
 import { LinliKitModule, PgSql, RpcClient, Subjects } from '@linli/nest-kit';
 import { EventRecorder, aCompoundId, anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
 import { LocalServicesModule } from './local-services.module.js';
@@ -131,16 +131,6 @@ export async function startLocalServices(): Promise<Harness> {
       await database.drop();
     },
   };
-}
-
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LinliError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a LinliError');
 }
 
 /** Binds residents to a compound the way leader-ops announces it, and waits until the service knows. */
