@@ -357,10 +357,9 @@ export const browseOfferings = defineRpc(
   z.object({ offerings: z.array(OfferingSchema) }),
 );
 
-const BookingPlaceSchema = z.union([
-  z.object({ slotId: Id }).strict(),
-  z.object({ practitionerId: Id, offeringId: Id, startsAt: IsoDateTimeSchema }).strict(),
-]);
+/** A booking at a practitioner: which offering, starting when. */
+export const PractitionerPlaceSchema = z.object({ practitionerId: Id, offeringId: Id, startsAt: IsoDateTimeSchema }).strict();
+const BookingPlaceSchema = z.union([z.object({ slotId: Id }).strict(), PractitionerPlaceSchema]);
 
 export const createBooking = defineRpc(
   'rpc.local-services.booking.create.v1',

@@ -20,8 +20,7 @@ const CreateKeyBody = ls.createApiKey.request.pick({ scopes: true, label: true }
 const RotateBody = ls.rotateApiKey.request.pick({ overlapSeconds: true }).strict().optional();
 const BrowseQuery = z.object({ compoundId: z.string().min(1).max(64).optional(), category: ls.ServiceCategorySchema.optional() }).strict();
 const SlotBookingBody = ls.createBooking.request.pick({ points: true, note: true }).strict().optional();
-const PractitionerBookingBody = z
-  .object({ offeringId: z.string().uuid(), startsAt: z.string().datetime({ offset: true }) })
+const PractitionerBookingBody = ls.PractitionerPlaceSchema.pick({ offeringId: true, startsAt: true })
   .extend(ls.createBooking.request.pick({ points: true, note: true }).shape)
   .strict();
 const MineQuery = z.object({ limit: Limit }).strict();
