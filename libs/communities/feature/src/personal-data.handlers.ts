@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LinliError, personalDataExport, type RpcRequest } from '@linli/contracts';
+import { assertMayReadPersonalData, personalDataExport, type RpcRequest } from '@linli/contracts';
 import { PersonalDataRepository } from '@linli/communities-data-access';
 import { RpcHandler } from '@linli/nest-kit';
 import { CommunitiesContext } from './communities.context.js';
@@ -21,7 +21,7 @@ export class CommunitiesPersonalDataHandlers {
 
   @RpcHandler(personalDataExport['communities'])
   async export(req: RpcRequest<(typeof personalDataExport)['communities']>) {
-    if (req.actor.userId !== req.userId && !req.actor.roles.includes('ops')) throw new LinliError('AUTH.FORBIDDEN', 'you may not read data about another user');
+    assertMayReadPersonalData(req);
     const [communities, growth] = await Promise.all([this.personal.export(this.ctx.reader, req.userIds), this.growth.sections(req.userIds)]);
     return { service: 'communities' as const, sections: { ...communities, ...growth } };
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LinliError, personalDataExport, type RpcRequest } from '@linli/contracts';
+import { assertMayReadPersonalData, personalDataExport, type RpcRequest } from '@linli/contracts';
 import { LeaderOpsDb, LeaderOpsPersonalDataRepository } from '@linli/leader-ops-data-access';
 import { RpcHandler } from '@linli/nest-kit';
 
@@ -12,7 +12,7 @@ export class LeaderOpsPersonalDataHandlers {
 
   @RpcHandler(personalDataExport['leader-ops'])
   async export(req: RpcRequest<(typeof personalDataExport)['leader-ops']>) {
-    if (req.actor.userId !== req.userId && !req.actor.roles.includes('ops')) throw new LinliError('AUTH.FORBIDDEN', 'you may not read data about another user');
+    assertMayReadPersonalData(req);
     return { service: 'leader-ops' as const, sections: await this.repository.sections(this.db, req.userIds) };
   }
 }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PersonalDataExport, RpcRequest, personalDataExport } from '@linli/contracts';
-import { LocalServicesErrors } from './local-services.exception.js';
+import { assertMayReadPersonalData, type PersonalDataExport, type RpcRequest, type personalDataExport } from '@linli/contracts';
 import { toBooking, toProvider } from './local-services.mappers.js';
 import { LocalServicesStore } from './local-services.store.js';
 
@@ -14,7 +13,7 @@ export class PersonalDataService {
   constructor(@Inject(LocalServicesStore) private readonly store: LocalServicesStore) {}
 
   async export(req: RpcRequest<(typeof personalDataExport)['local-services']>): Promise<PersonalDataExport> {
-    if (req.actor.userId !== req.userId && !req.actor.roles.includes('ops')) throw LocalServicesErrors.opsOnly();
+    assertMayReadPersonalData(req);
     const reader = this.store.reader;
     const bookings = (await this.store.bookings.ofUsers(reader, req.userIds)).map(toBooking);
     const providers = (await this.store.providers.providersOwnedBy(reader, req.userIds)).map(toProvider);

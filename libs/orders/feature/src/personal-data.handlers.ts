@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { orders as c, personalDataExport, type Actor, type RpcRequest } from '@linli/contracts';
+import { assertMayReadPersonalData, orders as c, personalDataExport, type RpcRequest } from '@linli/contracts';
 import { OrdersDb, OrdersPersonalDataRepository } from '@linli/orders-data-access';
 import { RpcHandler } from '@linli/nest-kit';
-import { OrdersErrors } from './orders.exception.js';
-
-/** Only ops, or the person the data is about, may ask about a person. */
-function assertSelfOrOps(actor: Actor, userId: string): void {
-  if (actor.userId !== userId && !actor.roles.includes('ops')) throw OrdersErrors.forbidden('you may not read data about another user');
-}
 
 /** The orders service's part of a person's data copy (PIPL) and identity's pre-merge check. */
 @Injectable()
@@ -18,13 +12,13 @@ export class OrdersPersonalDataHandlers {
 
   @RpcHandler(personalDataExport.orders)
   async export(req: RpcRequest<typeof personalDataExport.orders>) {
-    assertSelfOrOps(req.actor, req.userId);
+    assertMayReadPersonalData(req);
     return { service: 'orders' as const, sections: await this.repository.sections(this.db, req.userIds) };
   }
 
   @RpcHandler(c.mergeCheck)
   async mergeCheck(req: RpcRequest<typeof c.mergeCheck>) {
-    assertSelfOrOps(req.actor, req.targetUserId);
+    assertMayReadPersonalData({ actor: req.actor, userId: req.targetUserId });
     const [open, binding] = await Promise.all([
       this.repository.ordersByPickupPoint(this.db, req.sourceUserId, c.OPEN_ORDER_STATUSES),
       this.repository.bindingOf(this.db, req.targetUserId),

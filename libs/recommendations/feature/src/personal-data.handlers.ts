@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LinliError, personalDataExport, type RpcRequest } from '@linli/contracts';
+import { assertMayReadPersonalData, personalDataExport, type RpcRequest } from '@linli/contracts';
 import { RecommendationsDb, RecommendationsPersonalDataRepository } from '@linli/recommendations-data-access';
 import { RpcHandler } from '@linli/nest-kit';
 
@@ -12,7 +12,7 @@ export class RecommendationsPersonalDataHandlers {
 
   @RpcHandler(personalDataExport.recommendations)
   async export(req: RpcRequest<typeof personalDataExport.recommendations>) {
-    if (req.actor.userId !== req.userId && !req.actor.roles.includes('ops')) throw new LinliError('AUTH.FORBIDDEN', 'you may not read data about another user');
+    assertMayReadPersonalData(req);
     return { service: 'recommendations' as const, sections: await this.repository.sections(this.db, req.userIds) };
   }
 }

@@ -1,5 +1,6 @@
 import * as z from './zod.js';
 import { defineRpc } from './define.js';
+import { LinliError } from './errors.js';
 
 export const SERVICE_NAMES = [
   'gateway',
@@ -66,6 +67,11 @@ export const PersonalDataExportSchema = z.object({
   sections: z.record(z.string(), z.unknown()),
 });
 export type PersonalDataExport = z.infer<typeof PersonalDataExportSchema>;
+
+/** A person's copy is for that person or ops: `AUTH.FORBIDDEN` for anyone else. */
+export function assertMayReadPersonalData(request: { actor: Actor; userId: string }): void {
+  if (request.actor.userId !== request.userId && !request.actor.roles.includes('ops')) throw new LinliError('AUTH.FORBIDDEN', 'you may not read data about another user');
+}
 
 /** The services that hold data about users (every one but the gateway). */
 export const DATA_SERVICES = SERVICE_NAMES.filter((service): service is Exclude<ServiceName, 'gateway'> => service !== 'gateway');
