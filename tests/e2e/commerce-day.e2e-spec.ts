@@ -14,6 +14,7 @@ import {
   type DeliveredEvent,
   type RunningService,
 } from './support.js';
+import { apiClient, until, type Tokens } from './client.js';
 
 /**
  * One whole group-buying day over HTTP, with gateway, identity, leader-ops and orders as real
@@ -74,75 +75,8 @@ let nc: NatsConnection;
 let log: DurableEventLog;
 let base = '';
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
-
-async function http(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, headers: response.headers, body, text };
-}
-
-/** The call succeeded with `status`; otherwise fails showing the request and the whole answer. */
-async function ok(method: string, path: string, options: { token?: string; body?: unknown } = {}, status = 200): Promise<any> {
-  const reply = await http(method, path, options);
-  if (reply.status !== status) throw new Error(`${method} ${path} → ${reply.status} (expected ${status}): ${reply.text}`);
-  return reply.body;
-}
-
-/** The call was refused with this status and error code. */
-function refused(reply: Reply, status: number, code: string): void {
-  expect({ status: reply.status, code: reply.body?.code }).toEqual({ status, code });
-}
-
+const { http, ok, signIn, refreshUntil, refused } = apiClient(() => base);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
-
-interface Tokens {
-  userId: string;
-  roles: string[];
-  accessToken: string;
-  refreshToken: string;
-}
-
-/** Phone sign-in (sign-up the first time): request a code, read it from the development SMS outbox, verify. */
-async function signIn(phone: string): Promise<Tokens> {
-  await ok('POST', '/v1/auth/otp', { body: { phone } });
-  const outbox = await ok('GET', `/v1/dev/sms-outbox?phone=${encodeURIComponent(phone)}`);
-  return ok('POST', '/v1/auth/otp/verify', { body: { phone, code: outbox.messages[0].code, device: 'e2e' } });
-}
-
-/** Refreshes until the token carries `role` (roles granted through events arrive a moment later). */
-async function refreshUntil(tokens: Tokens, role: string): Promise<Tokens> {
-  let current = tokens;
-  return until(`role ${role}`, async () => {
-    current = await ok('POST', '/v1/auth/refresh', { body: { refreshToken: current.refreshToken } });
-    return current.roles.includes(role) ? current : undefined;
-  });
-}
 
 /** YYYY-MM-DD in Asia/Shanghai. */
 function shanghaiDate(ms: number): string {

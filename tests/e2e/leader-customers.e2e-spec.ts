@@ -5,6 +5,7 @@ import { orders as ordersContracts, type EventContract } from '@linli/contracts'
 import { Subjects } from '@linli/nest-kit';
 import { connectTestNats, deleteTestStreams } from '@linli/testing';
 import { buildApps, e2eEnvironment, freePort, natsRpc, startService, type RunningService } from './support.js';
+import { apiClient, until, type Tokens } from './client.js';
 
 /**
  * The leader as customer operator over HTTP, with gateway, identity and leader-ops as real processes:
@@ -22,58 +23,7 @@ const services: RunningService[] = [];
 let nc: NatsConnection;
 let base = '';
 
-interface Reply {
-  status: number;
-  body: any;
-  text: string;
-}
-
-async function http(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
-}
-
-async function ok(method: string, path: string, options: { token?: string; body?: unknown } = {}, status = 200): Promise<any> {
-  const reply = await http(method, path, options);
-  if (reply.status !== status) throw new Error(`${method} ${path} → ${reply.status} (expected ${status}): ${reply.text}`);
-  return reply.body;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-interface Tokens {
-  userId: string;
-  roles: string[];
-  accessToken: string;
-  refreshToken: string;
-}
-
-async function signIn(phone: string): Promise<Tokens> {
-  await ok('POST', '/v1/auth/otp', { body: { phone } });
-  const outbox = await ok('GET', `/v1/dev/sms-outbox?phone=${encodeURIComponent(phone)}`);
-  return ok('POST', '/v1/auth/otp/verify', { body: { phone, code: outbox.messages[0].code, device: 'e2e' } });
-}
-
-async function refreshUntil(tokens: Tokens, role: string): Promise<Tokens> {
-  let current = tokens;
-  return until(`role ${role}`, async () => {
-    current = await ok('POST', '/v1/auth/refresh', { body: { refreshToken: current.refreshToken } });
-    return current.roles.includes(role) ? current : undefined;
-  });
-}
+const { http, ok, signIn, refreshUntil } = apiClient(() => base);
 
 const shanghaiDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 const today = shanghaiDate(Date.now());

@@ -5,6 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Webhook } from 'standardwebhooks';
 import { connectTestNats, deleteTestStreams } from '@linli/testing';
 import { DurableEventLog, buildApps, e2eEnvironment, freePort, natsRpc, startService, type RunningService } from './support.js';
+import { apiClient, until, type Tokens } from './client.js';
 
 /**
  * The local-services marketplace over HTTP, with gateway, identity, leader-ops, orders, communities
@@ -28,74 +29,7 @@ let nc: NatsConnection;
 let bookingLog: DurableEventLog;
 let base = '';
 
-interface Reply {
-  status: number;
-  body: any;
-  text: string;
-}
-
-async function http(method: string, path: string, options: { token?: string; apiKey?: string; body?: unknown } = {}): Promise<Reply> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
-    },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, body, text };
-}
-
-async function ok(method: string, path: string, options: { token?: string; apiKey?: string; body?: unknown } = {}, status = 200): Promise<any> {
-  const reply = await http(method, path, options);
-  if (reply.status !== status) throw new Error(`${method} ${path} → ${reply.status} (expected ${status}): ${reply.text}`);
-  return reply.body;
-}
-
-function refused(reply: Reply, status: number, code: string): void {
-  expect({ status: reply.status, code: reply.body?.code }).toEqual({ status, code });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
-
-interface Tokens {
-  userId: string;
-  roles: string[];
-  accessToken: string;
-  refreshToken: string;
-}
-
-async function signIn(phone: string): Promise<Tokens> {
-  await ok('POST', '/v1/auth/otp', { body: { phone } });
-  const outbox = await ok('GET', `/v1/dev/sms-outbox?phone=${encodeURIComponent(phone)}`);
-  return ok('POST', '/v1/auth/otp/verify', { body: { phone, code: outbox.messages[0].code, device: 'e2e' } });
-}
-
-async function refreshUntil(tokens: Tokens, role: string): Promise<Tokens> {
-  let current = tokens;
-  return until(`role ${role}`, async () => {
-    current = await ok('POST', '/v1/auth/refresh', { body: { refreshToken: current.refreshToken } });
-    return current.roles.includes(role) ? current : undefined;
-  });
-}
+const { http, ok, signIn, refreshUntil, refused } = apiClient(() => base);
 
 /** The provider's webhook endpoint: records each delivery and answers 204. */
 class Receiver {

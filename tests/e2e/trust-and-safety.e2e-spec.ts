@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { connectTestNats, deleteTestStreams } from '@linli/testing';
 import { buildApps, e2eEnvironment, freePort, natsRpc, startService, type RunningService } from './support.js';
+import { apiClient, until, type Tokens } from './client.js';
 
 /**
  * Every service as a real process, attacked and asked over HTTP as a client would:
@@ -20,57 +21,13 @@ const PHONES = {
 };
 const COMPOUND = 'e2e-trust-garden';
 
-type Tokens = { userId: string; accessToken: string; refreshToken: string; roles: string[] };
 
 let env: Awaited<ReturnType<typeof e2eEnvironment>>;
 const services: RunningService[] = [];
 let nc: NatsConnection;
 let base = '';
 
-async function http(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function ok(method: string, path: string, options: { token?: string; body?: unknown } = {}, status = 200) {
-  const res = await http(method, path, options);
-  if (res.status !== status) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
-
-/** The newest code the development SMS adapter "sent" to a phone. */
-async function lastSms(phone: string): Promise<string> {
-  const outbox = await ok('GET', `/v1/dev/sms-outbox?phone=${encodeURIComponent(phone)}`);
-  return outbox.messages[0].code;
-}
-
-async function signIn(phone: string): Promise<Tokens> {
-  await ok('POST', '/v1/auth/otp', { body: { phone } });
-  return ok('POST', '/v1/auth/otp/verify', { body: { phone, code: await lastSms(phone) } });
-}
-
-async function refreshUntil(tokens: Tokens, role: string): Promise<Tokens> {
-  return until(`role ${role}`, async () => {
-    const next = await ok('POST', '/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
-    tokens = next;
-    return next.roles.includes(role) ? next : undefined;
-  });
-}
+const { http, ok, signIn, refreshUntil, lastSms } = apiClient(() => base);
 
 /** Every text-like value of every table of a database that contains `needle`, as `table.column`. */
 async function tablesHolding(url: string, needles: string[]): Promise<string[]> {
