@@ -127,6 +127,63 @@ export class CustomersRepository {
     });
   }
 
+  /**
+   * Writes the copies of many orders in one statement, with the rules of `applyOrder` for events
+   * that carry no refund: the status and total move only with an event not older than the copy's,
+   * receipt and completion keep their first time, refunds only grow, and a copy with refunds keeps
+   * its lines (they hold the refunded amounts). Updates of one order are merged first, in the order
+   * given. Orders of erased users are skipped.
+   */
+  async applyOrders(tx: LeaderOpsExecutor, updates: (OrderCopyInput & { refundedCents: number; receivedAt: Date | null; completedAt: Date | null })[]): Promise<void> {
+    const merged = new Map<string, (typeof updates)[number]>();
+    for (const u of updates) {
+      const before = merged.get(u.orderId);
+      if (!before) {
+        merged.set(u.orderId, u);
+        continue;
+      }
+      const newer = u.eventAt.getTime() >= before.eventAt.getTime();
+      merged.set(u.orderId, {
+        ...(newer ? u : before),
+        refundedCents: Math.max(before.refundedCents, u.refundedCents),
+        receivedAt: before.receivedAt ?? u.receivedAt,
+        completedAt: before.completedAt ?? u.completedAt,
+      });
+    }
+    if (merged.size === 0) return;
+    const rows = [...merged.values()].map((u) => ({
+      order_id: u.orderId,
+      user_id: u.userId,
+      user_hash: userHash(u.userId),
+      pickup_point_id: u.pickupPointId,
+      compound_id: u.compoundId,
+      status: u.status,
+      total_cents: u.totalCents,
+      refunded_cents: u.refundedCents,
+      lines: u.lines,
+      placed_at: u.placedAt.toISOString(),
+      received_at: u.receivedAt?.toISOString() ?? null,
+      completed_at: u.completedAt?.toISOString() ?? null,
+      event_at: u.eventAt.toISOString(),
+    }));
+    await tx.$executeRawUnsafe(
+      `INSERT INTO customer_orders AS o (order_id, user_id, pickup_point_id, compound_id, status, total_cents, refunded_cents, lines, placed_at, received_at, completed_at, event_at, complaints)
+       SELECT r.order_id, r.user_id, r.pickup_point_id, r.compound_id, r.status, r.total_cents, r.refunded_cents, r.lines, r.placed_at, r.received_at, r.completed_at, r.event_at, 0
+         FROM jsonb_to_recordset($1::jsonb) AS r(order_id uuid, user_id uuid, user_hash text, pickup_point_id uuid, compound_id text, status text, total_cents int,
+                                                 refunded_cents int, lines jsonb, placed_at timestamptz, received_at timestamptz, completed_at timestamptz, event_at timestamptz)
+        WHERE NOT EXISTS (SELECT 1 FROM erased_users e WHERE e.user_hash = r.user_hash)
+       ON CONFLICT (order_id) DO UPDATE SET
+         status = CASE WHEN EXCLUDED.event_at >= o.event_at THEN EXCLUDED.status ELSE o.status END,
+         total_cents = CASE WHEN EXCLUDED.event_at >= o.event_at THEN EXCLUDED.total_cents ELSE o.total_cents END,
+         event_at = GREATEST(o.event_at, EXCLUDED.event_at),
+         lines = CASE WHEN o.refunded_cents > 0 THEN o.lines ELSE EXCLUDED.lines END,
+         refunded_cents = GREATEST(o.refunded_cents, EXCLUDED.refunded_cents),
+         received_at = COALESCE(o.received_at, EXCLUDED.received_at),
+         completed_at = COALESCE(o.completed_at, EXCLUDED.completed_at)`,
+      JSON.stringify(rows),
+    );
+  }
+
   /** Residents bound to the leader's points at an instant (bound before it, not yet unbound). */
   async customersAt(tx: LeaderOpsExecutor, leaderUserId: string, at: Date): Promise<string[]> {
     const rows = await tx.residentBinding.findMany({

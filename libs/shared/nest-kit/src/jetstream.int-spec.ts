@@ -251,4 +251,64 @@ describe('EventConsumers', () => {
     expect(s.calls.map((call) => call.subject)).toEqual([identity.userErased.subject]);
     expect(await deadLetters(s, consumer.durable)).toHaveLength(0);
   });
+  it('handles messages that arrived together in one transaction, each new event id once', async () => {
+    const s = await setup();
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    // Published before the consumer starts, so they arrive in one pull; one of them twice.
+    for (const id of ids) await s.publish({ id, data: erasedData() }, `${id}-a`);
+    await s.publish({ id: ids[3], data: erasedData() }, `${ids[3]}-b`);
+    const batches: number[] = [];
+    const consumer = spec(s, async () => undefined, {
+      batch: 50,
+      handleMany: async (events, tx) => {
+        batches.push(events.length);
+        for (const event of events) await tx.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', randomUUID(), `batched ${event.id}`);
+      },
+    });
+    await s.consumers.start(consumer);
+    await consumerIdle(s, consumer.durable, 21);
+
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    for (const id of ids) expect(await sql.count('notes', 'body = $1', `batched ${id}`)).toBe(1);
+    expect(await sql.count('processed_events', 'consumer = $1', consumer.durable)).toBe(20);
+  });
+
+  it('rolls a failing batch back and handles its messages one at a time: only the failing one is retried and parked', async () => {
+    const s = await setup();
+    const ids = Array.from({ length: 10 }, () => randomUUID());
+    const bad = ids[6]!;
+    for (const id of ids) await s.publish({ id, data: erasedData() }, id);
+    const batches: number[] = [];
+    const consumer = spec(
+      s,
+      async (event, tx) => {
+        await tx.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', randomUUID(), `single ${event.id}`);
+        if (event.id === bad) throw new Error('this one always fails');
+      },
+      {
+        batch: 50,
+        maxDeliveries: 2,
+        handleMany: async (events, tx) => {
+          batches.push(events.length);
+          for (const event of events) {
+            await tx.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', randomUUID(), `batched ${event.id}`);
+            if (event.id === bad) throw new Error('this one always fails');
+          }
+        },
+      },
+    );
+    await s.consumers.start(consumer);
+    await waitUntil(async () => (await deadLetters(s, consumer.durable)).length === 1, 10_000, 'the dead letter');
+    await waitUntil(async () => (await sql.count('processed_events', 'consumer = $1', consumer.durable)) === 9, 10_000, 'the good events');
+
+    expect(Math.max(...batches)).toBeGreaterThan(1);
+    // Nothing of the rolled-back batch stayed; every good event was applied exactly once, alone.
+    for (const id of ids) expect(await sql.count('notes', 'body = $1', `batched ${id}`)).toBe(0);
+    for (const id of ids.filter((i) => i !== bad)) expect(await sql.count('notes', 'body = $1', `single ${id}`)).toBe(1);
+    expect(await sql.count('notes', 'body = $1', `single ${bad}`)).toBe(0);
+    expect(await sql.count('processed_events', 'consumer = $1', consumer.durable)).toBe(9);
+    const [parked] = await deadLetters(s, consumer.durable);
+    expect(JSON.parse(new TextDecoder().decode(parked!.data)).id).toBe(bad);
+  });
 });

@@ -80,6 +80,20 @@ export interface ConsumerSpec<Tx extends SqlExecutor = SqlExecutor> {
   maxDeliveries?: number;
   /** Base of the exponential retry delay. */
   backoffMs?: number;
+  /**
+   * Up to this many messages that have already arrived are handled in one transaction (default 1:
+   * one transaction per message). Nothing waits for a batch to fill: a batch is what is buffered when
+   * the consumer gets to it, so a quiet stream still sees one message at a time. A batch whose
+   * transaction fails is rolled back and its messages are handled one at a time, so a retry or a
+   * dead letter concerns only the failing message. Only for handlers whose every effect is in `tx`.
+   */
+  batch?: number;
+  /**
+   * Handles a batch's new events together (e.g. one statement for all of them), in order, in the
+   * transaction that records their ids. Without it, `handle` runs for each. A message handled alone
+   * (a batch of one, or after a failed batch) always goes through `handle`.
+   */
+  handleMany?(events: ReceivedEvent[], tx: Tx): Promise<void>;
 }
 
 /**
@@ -117,38 +131,119 @@ export class EventConsumers<Tx extends SqlExecutor = SqlExecutor> {
       max_deliver: -1,
     });
     const consumer = await this.js.consumers.get(stream, spec.durable);
-    const messages = await consumer.consume({ max_messages: 64 });
+    const batchSize = Math.max(1, Math.floor(spec.batch ?? 1));
+    const messages = await consumer.consume({ max_messages: Math.max(64, batchSize * 2) });
     const done = (async () => {
+      let pending: JsMsg[] = [];
+      let settling: Promise<void> = Promise.resolve();
+      let timer: NodeJS.Timeout | undefined;
+      // Batches settle one after another, in arrival order.
+      const flush = (): Promise<void> => {
+        clearTimeout(timer);
+        const batch = pending;
+        pending = [];
+        if (batch.length > 0) settling = settling.then(() => this.settle(spec, bySubject, batch));
+        return settling;
+      };
       for await (const msg of messages) {
-        try {
-          await this.process(spec, bySubject, msg);
-        } catch (error) {
-          // E.g. the dead-letter stream could not take the message. Keep consuming; it comes back later.
-          this.logger.error(`${spec.durable}: could not settle ${msg.subject}, retrying later: ${error instanceof Error ? error.message : String(error)}`);
-          msg.nak(Math.min(60_000, (spec.backoffMs ?? 500) * 2 ** Math.min(msg.info.deliveryCount, 7)));
+        pending.push(msg);
+        if (pending.length < batchSize && messages.getPending() > 0) {
+          // More is buffered: take it into this batch. The count can include the client's own
+          // bookkeeping, so a batch still waiting when the event loop comes round settles then.
+          clearTimeout(timer);
+          timer = setTimeout(() => void flush(), 0);
+          continue;
         }
+        await flush();
       }
+      await flush();
     })();
     this.running.push({ messages, done });
   }
 
-  private async process(spec: ConsumerSpec<Tx>, bySubject: Map<string, EventContract>, msg: JsMsg): Promise<void> {
-    const maxDeliveries = spec.maxDeliveries ?? 8;
+  private async settle(spec: ConsumerSpec<Tx>, bySubject: Map<string, EventContract>, batch: JsMsg[]): Promise<void> {
+    const decoded: { msg: JsMsg; event: ReceivedEvent }[] = [];
+    for (const msg of batch) {
+      try {
+        const event = await this.decode(spec, bySubject, msg);
+        if (event) decoded.push({ msg, event });
+      } catch (error) {
+        this.settleFailed(spec, msg, error);
+      }
+    }
+    if (decoded.length > 1) {
+      if (await this.processMany(spec, decoded)) return;
+    }
+    for (const { msg, event } of decoded) {
+      try {
+        await this.process(spec, msg, event);
+      } catch (error) {
+        this.settleFailed(spec, msg, error);
+      }
+    }
+  }
+
+  /** E.g. the dead-letter stream could not take the message. Keep consuming; it comes back later. */
+  private settleFailed(spec: ConsumerSpec<Tx>, msg: JsMsg, error: unknown): void {
+    this.logger.error(`${spec.durable}: could not settle ${msg.subject}, retrying later: ${error instanceof Error ? error.message : String(error)}`);
+    msg.nak(Math.min(60_000, (spec.backoffMs ?? 500) * 2 ** Math.min(msg.info.deliveryCount, 7)));
+  }
+
+  /** The message's event, or null when it was settled here (a subject not consumed, or unreadable and parked). */
+  private async decode(spec: ConsumerSpec<Tx>, bySubject: Map<string, EventContract>, msg: JsMsg): Promise<ReceivedEvent | null> {
     const subject = this.subjects.strip(msg.subject);
     if (!bySubject.has(subject)) {
       msg.ack();
-      return;
+      return null;
     }
-    let event: ReceivedEvent;
     try {
       const envelope = EventEnvelopeSchema.parse(msg.json());
       const contract = bySubject.get(subject);
       if (!contract) throw new Error(`no contract for ${subject}`);
-      event = { ...envelope, data: contract.data.parse(envelope.data), deliveryCount: msg.info.deliveryCount };
+      return { ...envelope, data: contract.data.parse(envelope.data), deliveryCount: msg.info.deliveryCount };
     } catch (error) {
       await this.park(spec, msg, `invalid event: ${error instanceof Error ? error.message : String(error)}`);
-      return;
+      return null;
     }
+  }
+
+  /**
+   * A batch in one transaction: every id recorded in one statement, the new events handled in order.
+   * True when the batch committed (every message acknowledged); false after a rollback, when the
+   * caller handles the messages one at a time.
+   */
+  private async processMany(spec: ConsumerSpec<Tx>, batch: { msg: JsMsg; event: ReceivedEvent }[]): Promise<boolean> {
+    try {
+      await inSpan(`jetstream consume batch ${spec.durable}`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': spec.durable, 'messaging.batch.message_count': batch.length } }, () =>
+        this.db.$transaction(async (tx) => {
+          const rows = await tx.$queryRawUnsafe<{ event_id: string }[]>(
+            'INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id',
+            spec.durable,
+            batch.map((b) => b.event.id),
+          );
+          const fresh = new Set(rows.map((r) => r.event_id.toLowerCase()));
+          const events: ReceivedEvent[] = [];
+          for (const { event } of batch) {
+            const id = event.id.toLowerCase();
+            if (!fresh.delete(id)) continue; // processed before, or twice in this batch
+            events.push(event);
+          }
+          if (events.length === 0) return;
+          if (spec.handleMany) await spec.handleMany(events, tx);
+          else for (const event of events) await spec.handle(event, tx);
+        }, { timeout: 30_000 }),
+      );
+    } catch (error) {
+      this.logger.warn(`${spec.durable}: a batch of ${batch.length} failed, handling its messages one at a time: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+    for (const { msg } of batch) msg.ack();
+    return true;
+  }
+
+  private async process(spec: ConsumerSpec<Tx>, msg: JsMsg, event: ReceivedEvent): Promise<void> {
+    const maxDeliveries = spec.maxDeliveries ?? 8;
+    const subject = this.subjects.strip(msg.subject);
     const parent = extractTraceContext(msg.headers ? { get: (k) => msg.headers!.get(k) || undefined, set: () => undefined } : undefined);
     try {
       await inSpan(`jetstream consume ${subject}`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.system': 'nats', 'messaging.consumer.group.name': spec.durable, 'messaging.message.id': event.id } }, () =>

@@ -41,6 +41,26 @@ const ORDER_CONTRACTS = [
 ] as const;
 const ORDER_SUBJECTS = new Set<string>(ORDER_CONTRACTS.map((c) => c.subject));
 
+/** An orders lifecycle event other than a refund as an update of the order's copy (no refund in it). */
+function orderUpdate(event: ReceivedEvent) {
+  const data = event.data as EventData<typeof orders.orderPlaced> & Partial<EventData<typeof orders.orderRefunded>>;
+  const at = new Date(data.at);
+  return {
+    orderId: data.orderId,
+    userId: data.userId,
+    pickupPointId: data.pickupPointId,
+    compoundId: data.compoundId,
+    status: data.status,
+    totalCents: data.totalCents,
+    lines: data.lines.map((l) => ({ lineId: l.lineId, categoryId: l.categoryId ?? l.items[0]?.categoryId ?? null, productId: l.productId, amountCents: l.amountCents, refundedCents: 0 })),
+    placedAt: new Date(data.placedAt),
+    eventAt: at,
+    refundedCents: data.refundedCents ?? 0,
+    receivedAt: event.subject === orders.orderReceived.subject ? at : null,
+    completedAt: event.subject === orders.orderCompleted.subject ? at : null,
+  };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const str = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
 
@@ -70,6 +90,9 @@ export class CustomerCopiesConsumer implements OnApplicationBootstrap {
       domain: 'orders',
       contracts: [...ORDER_CONTRACTS, orders.productUpserted, orders.campaignPublished],
       handle: (event, tx) => this.onOrders(event, tx),
+      // Every order's events pass through here: what has arrived together is written together.
+      batch: 256,
+      handleMany: (events, tx) => this.onManyOrders(events, tx),
     });
     await this.consumers.start({
       durable: CUSTOMER_COPY_CONSUMERS.identity,
@@ -93,6 +116,27 @@ export class CustomerCopiesConsumer implements OnApplicationBootstrap {
     if (bookings.length > 0) {
       await this.consumers.start({ durable: CUSTOMER_COPY_CONSUMERS.localServices, domain: 'local-services', contracts: bookings, handle: (event, tx) => this.onBooking(event, tx) });
     }
+  }
+
+  /**
+   * A batch of orders events in arrival order: runs of lifecycle events without a refund become one
+   * statement (`applyOrders`); refunds, products and campaigns are applied one by one between them.
+   */
+  private async onManyOrders(events: ReceivedEvent[], tx: Tx): Promise<void> {
+    let run: ReceivedEvent[] = [];
+    const flush = async () => {
+      if (run.length > 0) await this.customers.applyOrders(tx, run.map((e) => orderUpdate(e)));
+      run = [];
+    };
+    for (const event of events) {
+      if (ORDER_SUBJECTS.has(event.subject) && event.subject !== orders.orderRefunded.subject) {
+        run.push(event);
+        continue;
+      }
+      await flush();
+      await this.onOrders(event, tx);
+    }
+    await flush();
   }
 
   private async onOrders(event: ReceivedEvent, tx: Tx): Promise<void> {

@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { communities, identity, leaderCustomers as lc, leaderOps, orders, personalDataExport, recommendations, type Actor } from '@linli/contracts';
 import { LinliKitModule, RpcClient } from '@linli/nest-kit';
-import { LeaderOpsDb } from '@linli/leader-ops-data-access';
+import { CustomersRepository, LeaderOpsDb } from '@linli/leader-ops-data-access';
 import { anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, EventRecorder, codeOf } from '@linli/testing';
 import { LeaderOpsModule } from '../leader-ops.module.js';
 import { aCompound, aPickupPoint, anApprovedLeader, migrationsDir, ops, publishEvent, type Harness } from '../leader-ops.test-harness.js';
@@ -283,6 +283,43 @@ describe('the leader as customer operator', () => {
     expect(board).toMatchObject({ month: '2026-12', customers: 2, averageClvCents: 30_000, tagCompleteness: 0.5 });
     expect(board.income.forecastCents).toBeGreaterThanOrEqual(board.income.soFarCents);
   });
+  it('copies a burst of order events written together as the orders arrived, one by one', async () => {
+    const resident = anActor(['resident']);
+    const batched = jest.spyOn(CustomersRepository.prototype, 'applyOrders');
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 8, minute)).toISOString();
+    const orderIds = Array.from({ length: 30 }, () => randomUUID());
+    const published: Promise<string>[] = [];
+    const lines = orderIds.map(() => [line('cat-fruit', 1200), line('cat-veg', 800)]);
+    orderIds.forEach((orderId, i) => {
+      const base = { orderId, userId: resident.userId!, campaignId: randomUUID(), pickupPointId: pointB, compoundId, totalCents: 2000, lines: lines[i]!, placedAt: at(0), actor: { kind: 'system' as const, userId: null } };
+      published.push(publishEvent(h, orders.orderPlaced, { ...base, status: 'pending_payment', at: at(0), expiresAt: at(30) }));
+      published.push(publishEvent(h, orders.orderPaid, { ...base, status: 'paid', at: at(1), paymentId: randomUUID(), paidCents: 2000 }));
+      if (i % 3 === 0) published.push(publishEvent(h, orders.orderCompleted, { ...base, status: 'completed', at: at(5) }));
+      if (i === 6) {
+        published.push(publishEvent(h, orders.orderRefunded, { ...base, status: 'completed', at: at(6), refundId: randomUUID(), reason: 'quality', amountCents: 1200, refundedCents: 1200, refundLines: [{ lineId: lines[i]![0]!.lineId, quantity: 1, amountCents: 1200 }] }));
+        // Late: an older event after the refund changes neither the status nor the refunded lines.
+        published.push(publishEvent(h, orders.orderPaid, { ...base, status: 'paid', at: at(1), paymentId: randomUUID(), paidCents: 2000 }));
+      }
+    });
+    const ids = await Promise.all(published);
+    for (const id of ids) await processed(CUSTOMER_COPY_CONSUMERS.orders, id);
+
+    expect(batched.mock.calls.some(([, updates]) => updates.length > 1)).toBe(true);
+    batched.mockRestore();
+    const copies = await h.db.customerOrder.findMany({ where: { userId: resident.userId! } });
+    expect(copies).toHaveLength(30);
+    for (const [i, orderId] of orderIds.entries()) {
+      const copy = copies.find((c) => c.orderId === orderId)!;
+      expect(copy.status).toBe(i % 3 === 0 ? 'completed' : 'paid');
+      expect(copy.completedAt?.toISOString() ?? null).toBe(i % 3 === 0 ? at(5) : null);
+      expect(copy.eventAt.toISOString()).toBe(i === 6 ? at(6) : i % 3 === 0 ? at(5) : at(1));
+      expect(copy.refundedCents).toBe(i === 6 ? 1200 : 0);
+      expect(copy.complaints).toBe(i === 6 ? 1 : 0);
+      const refunded = (copy.lines as { lineId: string; refundedCents: number }[]).map((l) => l.refundedCents);
+      expect(refunded).toEqual(i === 6 ? [1200, 0] : [0, 0]);
+    }
+  });
+
   it("gives the resident's data to their export, and erases it all when identity erases them", async () => {
     const exported = await h.rpc.request(personalDataExport['leader-ops'], { actor: r1, userId: r1.userId, userIds: [r1.userId] });
     expect((exported.sections['messages'] as unknown[]).length).toBe(1);
