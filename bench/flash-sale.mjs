@@ -17,6 +17,7 @@ import { benchArgs } from './lib/bench-args.mjs';
 import { ConnectionPool, buildRequest, jsonApi, openConnections } from './lib/bench-http.mjs';
 import { createDatabases, freePort, pgClient, setUpFlashSale, startService, subjectPrefix, withDatabase } from './lib/bench-platform.mjs';
 import { CpuMeter, PgActivitySampler, pidsNamed } from './lib/bench-proc.mjs';
+import { STATS_FLUSH_MS, countStatements, cpuMsPerOrder, databaseCostPerOrder, databaseCounters, serverLogFile, streamCostPerOrder, streamCounters } from './lib/bench-cost.mjs';
 import { latencySummary, median, round, table } from './lib/bench-stats.mjs';
 import { verify } from './lib/bench-verify.mjs';
 import { naiveCeiling } from './lib/pgbench.mjs';
@@ -36,6 +37,9 @@ const options = {
   'other-rates': { type: 'string', default: '300,500,700' },
   seconds: { type: 'string', default: '30' },
   'pgbench-seconds': { type: 'string', default: '10' },
+  'pgbench-repeats': { type: 'string', default: '3' },
+  'accounting-rate': { type: 'string', default: '300' },
+  'accounting-seconds': { type: 'string', default: '5' },
   'no-pgbench': { type: 'boolean', default: false },
   'no-build': { type: 'boolean', default: false },
   'keep-databases': { type: 'boolean', default: false },
@@ -66,6 +70,9 @@ const settings = {
   rates: [...new Set([int('rate'), ...(args['other-rates'] ? args['other-rates'].split(',').map((r) => Number(r)) : [])])].filter((r) => Number.isInteger(r) && r > 0),
   seconds: int('seconds'),
   pgbenchSeconds: int('pgbench-seconds'),
+  pgbenchRepeats: Math.max(1, int('pgbench-repeats')),
+  accountingRate: int('accounting-rate'),
+  accountingSeconds: int('accounting-seconds'),
   ordersPoolSize: args['orders-pool'] ? int('orders-pool') : undefined,
   extraEnv: Object.fromEntries(args.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
 };
@@ -214,11 +221,31 @@ async function main() {
       new CpuMeter({
         gateway: () => [pid('gateway')],
         orders: () => [pid('orders')],
-        'identity + leader-ops': () => [pid('identity'), pid('leader-ops')],
+        identity: () => [pid('identity')],
+        'leader-ops': () => [pid('leader-ops')],
         // Every PostgreSQL server process (backends, WAL writer, checkpointer): the server is the benchmark's own.
         postgres: () => pidsNamed('postgres'),
         'nats-server': () => pidsNamed('nats-server'),
       });
+
+    // What each accepted order costs in the databases and on the streams, between two readings.
+    const { jetstreamManager } = await import('@nats-io/jetstream');
+    const jsm = await jetstreamManager(nc);
+    const databaseNames = Object.fromEntries(Object.entries(dbs.urls).map(([label, url]) => [label, new URL(url).pathname.slice(1)]));
+    const streamNames = Object.fromEntries(['orders', 'leader-ops', 'identity'].map((domain) => [domain, `${prefix.replace(/-/g, '_').toUpperCase()}_${domain.replace(/-/g, '_').toUpperCase()}`]));
+    const costMeter = async () => {
+      const before = { db: await databaseCounters(meterDb, databaseNames), streams: await streamCounters(jsm, streamNames) };
+      return async (cpu, orders) => {
+        await new Promise((resolve) => setTimeout(resolve, STATS_FLUSH_MS));
+        const after = { db: await databaseCounters(meterDb, databaseNames), streams: await streamCounters(jsm, streamNames) };
+        return {
+          acceptedOrders: orders,
+          cpuMs: cpuMsPerOrder(cpu, orders),
+          database: databaseCostPerOrder(before.db, after.db, orders),
+          streams: streamCostPerOrder(before.streams, after.streams, orders),
+        };
+      };
+    };
 
     log(`opening ${settings.connections} keep-alive connections …`);
     const connections = await openConnections(HOST, port, settings.connections, { timeoutMs: 60_000 });
@@ -260,6 +287,7 @@ async function main() {
       const outcome = { accepted: 0, attempts: 0, exhausted: 0, limitReached: 0, retries: 0, failures: {} };
       const cpu = meter();
       const sampler = new PgActivitySampler(meterDb, [ordersDbName], 50);
+      const cost = await costMeter();
       await cpu.start();
       sampler.start();
       const t0 = now();
@@ -307,15 +335,17 @@ async function main() {
         }),
       );
       const seconds = (lastAccepted - t0) / 1000;
+      const cpuUsed = await cpu.stop();
       const round_ = {
         round: r + 1,
         ...outcome,
         secondsToSellOut: round(seconds, 3),
         ordersPerSecond: round(outcome.accepted / seconds, 1),
         acceptedLatency: latencySummary(latencies),
-        cpu: await cpu.stop(),
+        cpu: cpuUsed,
         postgresBackends: await sampler.stop(),
       };
+      round_.costPerOrder = await cost(cpuUsed, outcome.accepted);
       rounds.push(round_);
       log(
         `saturation round ${r + 1}: ${outcome.accepted} orders in ${seconds.toFixed(2)} s = ${round_.ordersPerSecond} orders/s ` +
@@ -328,9 +358,9 @@ async function main() {
     // ------------------------------------------------------------------ latency at fixed loads
     const pool = new ConnectionPool(connections);
     let planIndex = 0;
-    const fixedLoadAt = async (rate) => {
-      const total = rate * settings.seconds;
-      log(`latency: open loop, ${rate} orders/s for ${settings.seconds} s over ${sale.spread.length} SKUs (${total} orders) …`);
+    const fixedLoadAt = async (rate, seconds = settings.seconds) => {
+      const total = rate * seconds;
+      log(`latency: open loop, ${rate} orders/s for ${seconds} s over ${sale.spread.length} SKUs (${total} orders) …`);
       const planned = Array.from({ length: total }, () => {
         const i = planIndex++;
         const order = spreadOrder(rand);
@@ -345,6 +375,7 @@ async function main() {
       let abandoned = 0;
       const cpu = meter();
       const sampler = new PgActivitySampler(meterDb, [ordersDbName], 100);
+      const cost = await costMeter();
       await cpu.start();
       sampler.start();
       const interval = 1000 / rate;
@@ -389,6 +420,7 @@ async function main() {
       }, 30_000);
       await Promise.all(inFlight);
       clearTimeout(grace);
+      const cpuUsed = await cpu.stop();
       const load = {
         offeredRate: rate,
         orders: total,
@@ -399,9 +431,10 @@ async function main() {
         abandoned,
         achievedRate: round(ok / ((lastDone - t0) / 1000), 1),
         ...latencySummary(latency),
-        cpu: await cpu.stop(),
+        cpu: cpuUsed,
         postgresBackends: await sampler.stop(),
       };
+      load.costPerOrder = await cost(cpuUsed, ok);
       log(
         `  achieved ${load.achievedRate} orders/s; p50 ${load.p50Ms} ms, p95 ${load.p95Ms} ms, p99 ${load.p99Ms} ms, max ${load.maxMs} ms; failures ${JSON.stringify(codes)}`,
       );
@@ -415,6 +448,26 @@ async function main() {
       fixedLoads.push(await fixedLoadAt(rate));
     }
     const fixedLoad = fixedLoads.find((load) => load.offeredRate === settings.rate);
+
+    // ------------------------------------------------------------------ statements per order
+    // A phase of its own at a modest rate: the server logs every statement meanwhile, which costs time.
+    let statements = { skipped: 'no readable server log (pg_lsclusters) or --accounting-seconds 0' };
+    const logFile = settings.accountingSeconds > 0 ? serverLogFile(new URL(args.server).port || '5432') : null;
+    if (logFile) {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      log(`statements per order: ${settings.accountingRate} orders/s for ${settings.accountingSeconds} s with every statement logged (${logFile}) …`);
+      const counted = await countStatements(meterDb, logFile, databaseNames, () => fixedLoadAt(settings.accountingRate, settings.accountingSeconds));
+      const orders = counted.outcome.succeeded;
+      statements = {
+        offeredRate: settings.accountingRate,
+        seconds: settings.accountingSeconds,
+        acceptedOrders: orders,
+        note: 'statements the services sent while the phase ran, per accepted order; each is one round trip (BEGIN and COMMIT included); from log_statement = all',
+        perOrder: Object.fromEntries(Object.entries(counted.counts).map(([label, c]) => [label, round(c.statements / Math.max(1, orders), 2)])),
+        byKind: Object.fromEntries(Object.entries(counted.counts).map(([label, c]) => [label, Object.fromEntries(Object.entries(c.byKind).map(([k, n]) => [k, round(n / Math.max(1, orders), 2)]))])),
+      };
+      log(`  statements per order: ${JSON.stringify(statements.perOrder)}`);
+    }
     const sustained = fixedLoads.filter((load) => load.p99Ms < 100 && Object.keys(load.failed).length === 0 && load.abandoned === 0);
     const highestRateUnder100Ms = sustained.length ? Math.max(...sustained.map((load) => load.offeredRate)) : null;
 
@@ -437,9 +490,9 @@ async function main() {
     for (const service of [...services].reverse()) await service.stop();
     let pgbench = { tps: NaN, runs: [], clients: NaN };
     if (!args['no-pgbench']) {
-      log(`pgbench: the naive one-row design, ${settings.pgbenchSeconds} s each at 1, 4 and 16 clients …`);
-      pgbench = await naiveCeiling({ serverUrl: args.server, seconds: settings.pgbenchSeconds });
-      log(`  ${pgbench.runs.map((r) => `${r.clients} clients ${round(r.tps, 0)} TPS`).join(', ')}`);
+      log(`pgbench: the naive one-row design, ${settings.pgbenchSeconds} s each at 1, 4 and 16 clients, ${settings.pgbenchRepeats} times …`);
+      pgbench = await naiveCeiling({ serverUrl: args.server, seconds: settings.pgbenchSeconds, repeats: settings.pgbenchRepeats });
+      log(`  ${pgbench.byClients.map((r) => `${r.clients} clients: median ${round(r.medianTps, 0)} TPS (${r.runs.map((t) => round(t, 0)).join(' / ')}; spread ${r.spreadPercent}%)`).join('\n  ')}`);
     }
 
     const ordersPerSecond = round(median(rounds.map((r) => r.ordersPerSecond)), 1);
@@ -458,6 +511,12 @@ async function main() {
       p99Ms: fixedLoad.p99Ms,
       highestRateWithP99Under100Ms: highestRateUnder100Ms,
       pgbenchTps: round(pgbench.tps, 1),
+      costPerOrder: {
+        saturation: medianRound.costPerOrder,
+        [`at${fixedLoad.offeredRate}PerSecond`]: fixedLoad.costPerOrder,
+        statements,
+        note: 'cpuMs: CPU-milliseconds of each process group per accepted order (PostgreSQL: every server process); database: per accepted order, from pg_stat_database per service database and pg_stat_wal for the server; streams: messages and bytes added to each event stream per accepted order',
+      },
       ratio: round(ordersPerSecond / pgbench.tps, 3),
       targets: {
         p99Under100MsAt1000: fixedLoad.p99Ms < 100 && settings.rate >= 1000,
@@ -498,7 +557,10 @@ async function main() {
           .filter((load) => load !== fixedLoad)
           .map((load) => [`  at ${load.offeredRate}/s`, `p50 ${load.p50Ms} / p95 ${load.p95Ms} / p99 ${load.p99Ms} ms, ${load.achievedRate} achieved`]),
         ['highest rate with p99 < 100 ms', highestRateUnder100Ms === null ? 'none of the rates run' : `${highestRateUnder100Ms} orders/s`],
-        ['pgbench naive ceiling', `${result.pgbenchTps} TPS (${pgbench.clients} clients)`],
+        ['pgbench naive ceiling', `${result.pgbenchTps} TPS (median of ${settings.pgbenchRepeats} at ${pgbench.clients} clients)`],
+        ['CPU-ms per order (saturation)', Object.entries(medianRound.costPerOrder.cpuMs).map(([k, v]) => `${k} ${v}`).join(', ')],
+        [`CPU-ms per order (${fixedLoad.offeredRate}/s)`, Object.entries(fixedLoad.costPerOrder.cpuMs).map(([k, v]) => `${k} ${v}`).join(', ')],
+        ['statements per order', statements.perOrder ? Object.entries(statements.perOrder).map(([k, v]) => `${k} ${v}`).join(', ') : statements.skipped],
         ['ratio', result.ratio],
         ['machine', `${info.nproc} cores (${info.cpu}), ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, NATS ${info.nats}`],
         ['commit', `${info.commit}${info.uncommittedCodeChanges ? ` (+${info.uncommittedCodeChanges} uncommitted files under apps/ and libs/)` : ''}`],

@@ -13,7 +13,11 @@ INSERT INTO naive_orders (sku_id, buyer, quantity) VALUES (1, :buyer, 1);
 END;
 `;
 
-export async function naiveCeiling({ serverUrl = 'postgresql://postgres@127.0.0.1:5432/postgres', clients = [1, 4, 16], seconds = 10 } = {}) {
+/**
+ * Runs the naive script `repeats` times at each client count (interleaved: 1, 4, 16, 1, 4, 16, …, so a
+ * drift of the machine touches every count alike). The ceiling is the best client count's median.
+ */
+export async function naiveCeiling({ serverUrl = 'postgresql://postgres@127.0.0.1:5432/postgres', clients = [1, 4, 16], seconds = 10, repeats = 3 } = {}) {
   const database = `linli_bench_naive_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -32,21 +36,28 @@ export async function naiveCeiling({ serverUrl = 'postgresql://postgres@127.0.0.
   writeFileSync(script, SCRIPT);
   const runs = [];
   try {
-    for (const c of clients) {
-      const result = spawnSync(
-        'pgbench',
-        ['-n', '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), '-c', String(c), '-j', String(Math.min(c, 2)), '-T', String(seconds), '-f', script, database],
-        { encoding: 'utf8' },
-      );
-      if (result.error) throw new Error(`pgbench could not run: ${result.error.message} (install postgresql-client)`);
-      const match = /tps = ([\d.]+)/.exec(result.stdout);
-      if (!match) throw new Error(`pgbench failed: ${result.stderr || result.stdout}`);
-      runs.push({ clients: c, tps: Number(match[1]) });
+    for (let r = 0; r < repeats; r++) {
+      for (const c of clients) {
+        const result = spawnSync(
+          'pgbench',
+          ['-n', '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), '-c', String(c), '-j', String(Math.min(c, 2)), '-T', String(seconds), '-f', script, database],
+          { encoding: 'utf8' },
+        );
+        if (result.error) throw new Error(`pgbench could not run: ${result.error.message} (install postgresql-client)`);
+        const match = /tps = ([\d.]+)/.exec(result.stdout);
+        if (!match) throw new Error(`pgbench failed: ${result.stderr || result.stdout}`);
+        runs.push({ clients: c, repeat: r + 1, tps: Number(match[1]) });
+      }
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
   }
-  const best = runs.reduce((a, b) => (b.tps > a.tps ? b : a));
-  return { runs, tps: best.tps, clients: best.clients };
+  const byClients = clients.map((c) => {
+    const tps = runs.filter((r) => r.clients === c).map((r) => r.tps).sort((a, b) => a - b);
+    const medianTps = tps.length % 2 ? tps[(tps.length - 1) / 2] : (tps[tps.length / 2 - 1] + tps[tps.length / 2]) / 2;
+    return { clients: c, runs: tps, medianTps, spreadPercent: Math.round(((tps[tps.length - 1] - tps[0]) / medianTps) * 1000) / 10 };
+  });
+  const best = byClients.reduce((a, b) => (b.medianTps > a.medianTps ? b : a));
+  return { runs, byClients, tps: best.medianTps, clients: best.clients, statistic: `median of ${repeats} runs of ${seconds} s per client count; the ceiling is the best count's median` };
 }

@@ -168,7 +168,7 @@ export async function registerGatewayHttp(fastify: FastifyInstance, options: Gat
           }
           const input = parseRequest(route, request);
           const client = { ip: request.ip };
-          const result: unknown = await rpc.request(route.rpc, route.toRpc({ ...input, actor, partner, client }) as never);
+          const result: unknown = await rpc.requestBatched(route.rpc, route.toRpc({ ...input, actor, partner, client }) as never);
           const file = route.file?.({ ...input, actor, partner, client }, result);
           if (file) return { status: route.status ?? 200, body: file.content, file };
           // The RPC client already validated the reply against the contract; a route answering

@@ -1023,6 +1023,10 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
     request: { actor: resident, campaignId: ID1, idempotencyKey: 'place-order-0001', lines: [{ offerId: ID3, quantity: 2 }], expectedTotalCents: 1980 },
     response: { ...order, status: 'pending_payment', paidCents: 0, transitions: order.transitions.slice(0, 1) },
   },
+  'rpc.orders.order.place.batch.v1': {
+    request: { items: [{ actor: resident, campaignId: ID1, idempotencyKey: 'place-order-0001', lines: [{ offerId: ID3, quantity: 2 }], expectedTotalCents: 1980 }, { actor: resident, campaignId: ID1, idempotencyKey: 'place-order-0002', lines: [{ offerId: ID3, quantity: 1 }] }] },
+    response: { results: [{ ok: true, data: { ...order, status: 'pending_payment', paidCents: 0, transitions: order.transitions.slice(0, 1) } }, { ok: false, error: { code: 'ORDERS.STOCK_EXHAUSTED', message: 'sold out', traceId: 't' } }] },
+  },
   'rpc.orders.merge-check.v1': { request: { actor: resident, sourceUserId: OTHER_USER, targetUserId: USER }, response: { openOrders: 2, openOrdersElsewhere: 1, pickupPointIds: [ID1] } },
   'rpc.orders.order.get.v1': { request: { actor: resident, orderId: ID3 }, response: order },
   'rpc.orders.order.list.v1': { request: { actor: leader, campaignId: ID1, pickupPointId: ID2, status: 'paid' }, response: { orders: [order], total: 1 } },

@@ -1,5 +1,5 @@
 import * as z from './zod.js';
-import { defineEvent, defineRpc } from './define.js';
+import { defineBatchRpc, defineEvent, defineRpc } from './define.js';
 import { ActorSchema, CentsSchema, IsoDateSchema, IsoDateTimeSchema, UserIdSchema } from './common.js';
 
 // ---------------------------------------------------------------- shared shapes
@@ -494,6 +494,9 @@ export const placeOrder = defineRpc(
     .strict(),
   OrderSchema,
 );
+
+/** Placements in one message: the gateway sends what arrives at once, and orders places them together. */
+export const placeOrderBatch = defineBatchRpc(placeOrder, 128);
 
 export const getOrder = defineRpc('rpc.orders.order.get.v1', z.object({ actor: ActorSchema, orderId: Id }).strict(), OrderSchema);
 

@@ -9,7 +9,7 @@ import { SpanKind } from '@opentelemetry/api';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ErrorEnvelopeSchema, LinliError, RpcReplySchema, defineRpc, health } from '@linli/contracts';
+import { ErrorEnvelopeSchema, LinliError, RpcReplySchema, defineBatchRpc, defineRpc, health } from '@linli/contracts';
 import { connectTestNats, createTestDatabase, deleteTestStreams, errorOf, natsTestUrl, testSubjectPrefix, type TestDatabase } from '@linli/testing';
 import { LinliKitModule } from './kit.module.js';
 import { RpcClient, RpcHandler, RpcServer, type RpcHandlerContext } from './rpc.js';
@@ -27,6 +27,8 @@ const fail = defineRpc(
   z.object({ mode: z.enum(['linli', 'plain', 'bad-response']) }).strict(),
   z.object({ ok: z.boolean() }),
 );
+const echoBatch = defineBatchRpc(echo, 4);
+const failBatch = defineBatchRpc(fail, 8);
 const slow = defineRpc('rpc.kit-test.slow.v1', z.object({ ms: z.number().int() }).strict(), z.object({ slept: z.number() }));
 const note = defineRpc('rpc.kit-test.note.v1', z.object({ body: z.string().min(1) }).strict(), z.object({ id: z.string().uuid() }));
 const nobody = defineRpc('rpc.kit-test.nobody.v1', z.object({}).strict(), z.object({}));
@@ -225,5 +227,44 @@ describe('RpcServer and RpcClient', () => {
     const error = await errorOf(rpc.request(fail, { mode: 'linli' }));
     const failedClient = exporter.getFinishedSpans().find((span) => span.name === `nats request ${fail.subject}`);
     expect(error.traceId).toBe(failedClient!.spanContext().traceId);
+  });
+  it('sends requests of one turn of the event loop as one batch, each answered as if alone; a lone request goes as it is', async () => {
+    expect(echoBatch.subject).toBe('rpc.kit-test.echo.batch.v1');
+    const subjects = new Subjects(prefix);
+    const seen: string[] = [];
+    const listen = (subject: string) => {
+      const sub = nc.subscribe(subjects.of(subject), { callback: (_e, msg) => seen.push(`${subject} ${(msg.json() as { items?: unknown[] }).items?.length ?? 1}`) });
+      return sub;
+    };
+    const subs = [listen(echo.subject), listen(echoBatch.subject)];
+    await nc.flush();
+
+    const texts = ['a', 'b', '', 'd', 'e', 'f'];
+    const settled = await Promise.allSettled(texts.map((text) => rpc.requestBatched(echo, { text })));
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value.echoed : (r.reason as LinliError).code))).toEqual(['a', 'b', 'COMMON.VALIDATION_FAILED', 'd', 'e', 'f']);
+    await expect(rpc.requestBatched(echo, { text: 'alone', times: 2 })).resolves.toMatchObject({ echoed: 'alonealone' });
+    await nc.flush();
+    expect(seen.sort()).toEqual([`${echo.subject} 1`, `${echoBatch.subject} 2`, `${echoBatch.subject} 4`].sort());
+    for (const sub of subs) sub.unsubscribe();
+  });
+
+  it('carries each batch item its own error: codes and details of a LinliError, COMMON.INTERNAL for the unknown', async () => {
+    expect(failBatch.maxItems).toBe(8);
+    const [linli, plain, fine] = await Promise.allSettled([
+      rpc.requestBatched(fail, { mode: 'linli' }),
+      rpc.requestBatched(fail, { mode: 'plain' }),
+      rpc.requestBatched(echo, { text: 'ok' }),
+    ]);
+    expect(linli.status === 'rejected' && linli.reason).toMatchObject({ code: 'ORDERS.STOCK_EXHAUSTED', details: { skuId: 'sku-1', remaining: 0 } });
+    expect(plain.status === 'rejected' && plain.reason).toMatchObject({ code: 'COMMON.INTERNAL' });
+    expect(String(plain.status === 'rejected' && (plain.reason as Error).message)).not.toContain('hunter2');
+    expect(fine).toMatchObject({ status: 'fulfilled', value: { echoed: 'ok' } });
+  });
+
+  it('refuses a batch over its size or with no items as a whole', async () => {
+    const tooMany = await rawRequest(echoBatch.subject, JSON.stringify({ items: Array.from({ length: 5 }, () => ({ text: 'x' })) }));
+    expect(tooMany).toMatchObject({ ok: false, error: { code: 'COMMON.VALIDATION_FAILED' } });
+    const none = await rawRequest(echoBatch.subject, JSON.stringify({ items: [] }));
+    expect(none).toMatchObject({ ok: false, error: { code: 'COMMON.VALIDATION_FAILED' } });
   });
 });

@@ -13,7 +13,9 @@ import {
   ErrorEnvelopeSchema,
   LinliError,
   RpcReplySchema,
+  batchContractOf,
   fieldIssues,
+  type BatchRpcContract,
   type ErrorEnvelope,
   type RpcContract,
   type RpcReply,
@@ -98,6 +100,32 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
   register(contract: RpcContract, handler: Handler, options: { unqueued?: boolean } = {}): void {
     if (this.handlers.has(contract.subject)) throw new Error(`two handlers for ${contract.subject}`);
     this.handlers.set(contract.subject, { contract, handler, unqueued: options.unqueued ?? false });
+    // A contract with a batch form is served on both subjects; the batch runs the same handler per item.
+    const batch = batchContractOf(contract);
+    if (batch) this.handlers.set(batch.subject, { contract: batch, handler: (request, ctx) => this.handleItems(contract, handler, (request as { items: unknown[] }).items, ctx), unqueued: false });
+  }
+
+  /** The items of a batch, each validated and answered as its own request would be; together, so they can share work. */
+  private async handleItems(contract: RpcContract, handler: Handler, items: unknown[], ctx: RpcHandlerContext): Promise<{ results: RpcReply[] }> {
+    const itemCtx = { ...ctx, subject: contract.subject };
+    return { results: await Promise.all(items.map((raw) => this.answer(contract, handler, raw, itemCtx))) };
+  }
+
+  /** Validates a request, runs the handler and validates its answer: the reply, never a throw. */
+  private async answer(contract: RpcContract, handler: Handler, raw: unknown, ctx: RpcHandlerContext): Promise<RpcReply> {
+    try {
+      const request = contract.request.parse(raw);
+      const result = await handler(request, ctx);
+      // A response outside the contract is the handler's fault: COMMON.INTERNAL, not the caller's validation error.
+      const response = contract.response.safeParse(result);
+      if (!response.success) {
+        const fields = fieldIssues(response.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+        throw new Error(`handler of ${contract.subject} answered outside its response schema (${fields})`);
+      }
+      return { ok: true as const, data: response.data };
+    } catch (error) {
+      return { ok: false as const, error: toErrorEnvelope(error, this.logger, contract.subject) };
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -160,25 +188,13 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
         `nats handle ${contract.subject}`,
         { kind: SpanKind.SERVER, parent, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject } },
         async () => {
+          let raw: unknown;
           try {
-            let raw: unknown;
-            try {
-              raw = msg.data.length === 0 ? {} : JSON.parse(decoder.decode(msg.data));
-            } catch {
-              throw new LinliError('COMMON.MALFORMED_JSON', 'request body is not valid JSON');
-            }
-            const request = contract.request.parse(raw);
-            const result = await handler(request, { subject: contract.subject, traceId: currentTraceId() });
-            // A response outside the contract is the handler's fault: COMMON.INTERNAL, not the caller's validation error.
-            const response = contract.response.safeParse(result);
-            if (!response.success) {
-              const fields = fieldIssues(response.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-              throw new Error(`handler of ${contract.subject} answered outside its response schema (${fields})`);
-            }
-            return { ok: true as const, data: response.data };
-          } catch (error) {
-            return { ok: false as const, error: toErrorEnvelope(error, this.logger, contract.subject) };
+            raw = msg.data.length === 0 ? {} : JSON.parse(decoder.decode(msg.data));
+          } catch {
+            return { ok: false as const, error: toErrorEnvelope(new LinliError('COMMON.MALFORMED_JSON', 'request body is not valid JSON'), this.logger, contract.subject) };
           }
+          return this.answer(contract, handler, raw, { subject: contract.subject, traceId: currentTraceId() });
         },
       );
     } catch (error) {
@@ -204,10 +220,18 @@ export interface RpcRequestOptions {
   timeoutMs?: number;
 }
 
+interface Waiting {
+  payload: unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 /** Calls RPC subjects: validates the request, injects trace context, and turns error envelopes back into LinliErrors. */
 export class RpcClient {
   /** While the connection to NATS is lost, requests fail at once instead of waiting out their timeout. */
   private disconnected = false;
+  /** Requests of a contract with a batch form waiting for the next turn of the event loop. */
+  private readonly queued = new Map<string, Waiting[]>();
 
   constructor(
     private readonly nats: NatsConnection,
@@ -220,6 +244,52 @@ export class RpcClient {
         else if (status.type === 'reconnect') this.disconnected = false;
       }
     })().catch(() => undefined);
+  }
+
+  /**
+   * Like `request`, for a contract with a batch form (`defineBatchRpc`): requests made in the same turn
+   * of the event loop travel in one message (up to the batch's size) and each gets its own answer or
+   * error. A request alone goes out as a plain request. Without a batch form, the same as `request`.
+   */
+  requestBatched<C extends RpcContract>(contract: C, payload: z.input<C['request']>): Promise<z.infer<C['response']>> {
+    const batch = batchContractOf(contract);
+    if (!batch) return this.request(contract, payload);
+    return new Promise((resolve, reject) => {
+      let waiting = this.queued.get(batch.subject);
+      if (!waiting) {
+        waiting = [];
+        this.queued.set(batch.subject, waiting);
+        setImmediate(() => this.flush(batch));
+      }
+      waiting.push({ payload, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private flush(batch: BatchRpcContract): void {
+    const waiting = this.queued.get(batch.subject) ?? [];
+    this.queued.delete(batch.subject);
+    for (let start = 0; start < waiting.length; start += batch.maxItems) {
+      const part = waiting.slice(start, start + batch.maxItems);
+      if (part.length === 1) {
+        this.request(batch.item, part[0]!.payload as never).then(part[0]!.resolve, part[0]!.reject);
+        continue;
+      }
+      (this.request(batch, { items: part.map((w) => w.payload) }) as Promise<{ results: RpcReply[] }>).then(
+        ({ results }) => {
+          part.forEach((w, i) => {
+            const reply = results[i];
+            try {
+              if (!reply) throw new LinliError('COMMON.INTERNAL', `${batch.subject} answered ${results.length} of ${part.length} items`);
+              if (!reply.ok) throw LinliError.fromEnvelope(ErrorEnvelopeSchema.parse(reply.error));
+              w.resolve(batch.item.response.parse(reply.data));
+            } catch (error) {
+              w.reject(error);
+            }
+          });
+        },
+        (error: unknown) => part.forEach((w) => w.reject(error)),
+      );
+    }
   }
 
   async request<C extends RpcContract>(contract: C, payload: z.input<C['request']>, options: RpcRequestOptions = {}): Promise<z.infer<C['response']>> {
