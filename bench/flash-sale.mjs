@@ -168,7 +168,7 @@ async function main() {
     const logDir = join(tmpdir(), `linli-bench-${tag}`);
     mkdirSync(logDir, { recursive: true });
     for (const name of ['identity', 'leader-ops', 'orders', 'gateway']) {
-      services.push(await startService(root, name, env[name], { nodeArgs: name === 'gateway' || name === 'orders' ? nodeArgs : [], logFile: join(logDir, `${name}.log`) }));
+      services.push(await startService(root, name, env[name], { nodeArgs, logFile: join(logDir, `${name}.log`) }));
     }
     log(`service logs in ${logDir}`);
     cleanups.push(async () => {
