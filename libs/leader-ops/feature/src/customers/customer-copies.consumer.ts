@@ -165,27 +165,12 @@ export class CustomerCopiesConsumer implements OnApplicationBootstrap {
     const refundedBefore = new Map(((existing?.lines ?? []) as unknown as OrderCopyLine[]).map((l) => [l.lineId, l.refundedCents]));
     const refundNow = new Map<string, number>();
     if (event.subject === orders.orderRefunded.subject) for (const r of data.refundLines ?? []) refundNow.set(r.lineId, (refundNow.get(r.lineId) ?? 0) + r.amountCents);
-    const lines: OrderCopyLine[] = data.lines.map((l) => ({
-      lineId: l.lineId,
-      categoryId: l.categoryId ?? l.items[0]?.categoryId ?? null,
-      productId: l.productId,
-      amountCents: l.amountCents,
-      refundedCents: Math.min(l.amountCents, (refundedBefore.get(l.lineId) ?? 0) + (refundNow.get(l.lineId) ?? 0)),
-    }));
-    const at = new Date(data.at);
+    const update = orderUpdate(event);
+    const lines: OrderCopyLine[] = update.lines.map((l) => ({ ...l, refundedCents: Math.min(l.amountCents, (refundedBefore.get(l.lineId) ?? 0) + (refundNow.get(l.lineId) ?? 0)) }));
     await this.customers.applyOrder(tx, {
-      orderId: data.orderId,
-      userId: data.userId,
-      pickupPointId: data.pickupPointId,
-      compoundId: data.compoundId,
-      status: data.status,
-      totalCents: data.totalCents,
+      ...update,
       lines,
-      placedAt: new Date(data.placedAt),
-      eventAt: at,
       refundedCents: data.refundedCents ?? lines.reduce((n, l) => n + l.refundedCents, 0),
-      receivedAt: event.subject === orders.orderReceived.subject ? at : null,
-      completedAt: event.subject === orders.orderCompleted.subject ? at : null,
       complaintsDelta: event.subject === orders.orderRefunded.subject && data.reason === 'quality' ? 1 : 0,
     });
   }
