@@ -4386,7 +4386,7 @@ export interface components {
                 /** Format: uuid */
                 entryId: string;
                 /** @enum {string} */
-                kind: "earn" | "reserve" | "commit" | "release" | "refund" | "redeem" | "back-proposal" | "expire" | "adjust";
+                kind: "earn" | "reserve" | "commit" | "release" | "refund" | "redeem" | "back-proposal" | "expire" | "adjust" | "clawback" | "merge";
                 delta: number;
                 heldDelta: number;
                 description: string;
