@@ -14,7 +14,9 @@ import { buildApps, e2eEnvironment, freePort, natsRpc, startService, type Runnin
  * (growth), recommendations and local-services as real processes: an invited neighbour signs up with the inviter's
  * code, places and pays a first order, collects it at the leader's point after the cut-off, joins a
  * community, attends an event and answers the NPS survey — earning points and reaching 常客 — and the
- * inviter's reward and the K-factor's inputs show in the asset metrics.
+ * inviter's reward and the K-factor's inputs show in the asset metrics. Then a second order is paid
+ * partly with points: the balance drops when they are held, they are spent when the order is paid,
+ * and they come back when it is cancelled.
  *
  * The community actions (join, check-in, survey answer) are published here as the communities
  * module's events (`communities.member.joined.v1`, `…event.checked-in.v1`, `…survey.answered.v1`),
@@ -245,6 +247,52 @@ describe("a new resident's 7-day plan", () => {
     const over = await http('POST', '/v1/me/points/reservations', { token: resident.accessToken, body: { points: 174, reference: { kind: 'order', id: 'next-order' }, idempotencyKey: 'growth-too-much' } });
     expect({ status: over.status, code: over.body.code }).toEqual({ status: 409, code: 'GROWTH.INSUFFICIENT_POINTS' });
     expect((await ok('GET', '/v1/me/points', { token: resident.accessToken })).balance).toBe(173);
+
+    // ---- points as an order discount (1 point = 1 cent): held at placement, spent when paid, back on cancel
+    const later = await ok(
+      'POST',
+      '/v1/ops/campaigns',
+      {
+        token: ops.accessToken,
+        body: {
+          title: 'Second order 第二单',
+          startsAt: new Date(Date.now() - 60_000).toISOString(),
+          cutoffAt: new Date(Date.now() + 600_000).toISOString(),
+          deliveryDate: shanghaiDate(Date.now() + 2 * 86_400_000),
+          targets: { compoundIds: [COMPOUND] },
+          offers: [{ kind: 'sku', skuId: product.skus[0].skuId, priceCents: 590 }],
+          stock: [{ skuId: product.skus[0].skuId, quantity: 100 }],
+        },
+      },
+      201,
+    );
+    const laterOffer = (await ok('POST', `/v1/ops/campaigns/${later.campaignId}/publish`, { token: ops.accessToken })).offers[0].offerId;
+    const tooMany = await http('POST', '/v1/orders', {
+      token: resident.accessToken,
+      body: { campaignId: later.campaignId, idempotencyKey: 'growth-points-too-many', lines: [{ offerId: laterOffer, quantity: 1 }], expectedTotalCents: 590, pointsToSpend: 174 },
+    });
+    expect({ status: tooMany.status, code: tooMany.body.code }).toEqual({ status: 409, code: 'GROWTH.INSUFFICIENT_POINTS' });
+    expect((await ok('GET', '/v1/orders', { token: resident.accessToken })).orders).toHaveLength(1);
+    const discounted = await ok(
+      'POST',
+      '/v1/orders',
+      { token: resident.accessToken, body: { campaignId: later.campaignId, idempotencyKey: 'growth-points-order', lines: [{ offerId: laterOffer, quantity: 1 }], expectedTotalCents: 590, pointsToSpend: 100 } },
+      201,
+    );
+    expect(discounted).toMatchObject({ totalCents: 590, pointsSpent: 100, pointsDiscountCents: 100, payableCents: 490 });
+    expect(await ok('GET', '/v1/me/points', { token: resident.accessToken })).toMatchObject({ balance: 73, held: 100 });
+    const intent = await ok('POST', `/v1/orders/${discounted.orderId}/pay`, { token: resident.accessToken });
+    expect(intent.amountCents).toBe(490);
+    await until('points order paid', async () => ((await ok('GET', `/v1/orders/${discounted.orderId}`, { token: resident.accessToken })).status === 'paid' ? true : undefined));
+    await until('points spent', async () => {
+      const p = await ok('GET', '/v1/me/points', { token: resident.accessToken });
+      return p.balance === 73 && p.held === 0 ? true : undefined;
+    });
+    const cancelled = await ok('POST', `/v1/orders/${discounted.orderId}/cancel`, { token: resident.accessToken, body: {} });
+    expect(cancelled).toMatchObject({ status: 'cancelled', refundedCents: 490 });
+    await until('points back after the cancel', async () => ((await ok('GET', '/v1/me/points', { token: resident.accessToken })).balance === 173 ? true : undefined));
+    const kinds = (await ok('GET', '/v1/me/points', { token: resident.accessToken })).entries.map((e: { kind: string }) => e.kind);
+    expect(kinds.slice(0, 3)).toEqual(['refund', 'commit', 'reserve']);
 
     // ---- the funnel and the K-factor
     const funnel = await ok('GET', '/v1/ops/journeys/seven-day/funnel', { token: ops.accessToken });

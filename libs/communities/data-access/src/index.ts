@@ -12,3 +12,4 @@ export * from './points.repository.js';
 export * from './growth-members.repository.js';
 export * from './growth-journeys.repository.js';
 export * from './growth-referrals.repository.js';
+export * from './growth-merges.repository.js';

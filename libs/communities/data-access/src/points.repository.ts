@@ -3,7 +3,7 @@ import type { SqlExecutor } from '@linli/nest-kit';
 
 /** A member's two accounts; platform accounts are `platform:<name>`. */
 export const memberAccount = (userId: string, part: 'available' | 'held') => `member:${userId}:${part}`;
-export const platformAccount = (name: 'earned' | 'spent' | 'expired' | 'adjusted' | 'backing') => `platform:${name}`;
+export const platformAccount = (name: 'earned' | 'spent' | 'expired' | 'adjusted' | 'backing' | 'merged') => `platform:${name}`;
 
 export interface JournalLine {
   account: string;
@@ -220,6 +220,27 @@ export class PointsRepository {
       to,
     );
     return rows[0] ?? null;
+  }
+
+  /** Held reservations of a reference kind created before `before`, oldest first (the sweep of holds whose order never appeared). */
+  async staleHeld(tx: SqlExecutor, referenceKind: string, before: Date, limit: number): Promise<string[]> {
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id::text AS id FROM points_reservations WHERE status = 'held' AND reference_kind = $1 AND created_at < $2::timestamptz ORDER BY created_at LIMIT $3`,
+      referenceKind,
+      before,
+      limit,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** What the entry posted under `idempotencyKey` added to its member's available points (null: no such entry). */
+  async availableDeltaOf(tx: SqlExecutor, idempotencyKey: string): Promise<number | null> {
+    const rows = await tx.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT coalesce(sum(l.amount) FILTER (WHERE l.account = 'member:' || e.user_id || ':available'), 0)::int AS n
+         FROM points_entries e LEFT JOIN points_lines l ON l.entry_id = e.id WHERE e.idempotency_key = $1 GROUP BY e.id`,
+      idempotencyKey,
+    );
+    return rows[0] ? rows[0].n : null;
   }
 
   // ---------------------------------------------------------------- redemptions

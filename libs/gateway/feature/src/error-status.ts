@@ -127,7 +127,11 @@ export function errorStatus(code: ErrorCode): number {
     case 'ORDERS.REFUND_WINDOW_CLOSED':
     case 'ORDERS.REFUND_ALREADY_DECIDED':
     case 'ORDERS.REFUND_UNDER_REVIEW':
+    case 'ORDERS.POINTS_EXCEED_TOTAL':
+    case 'ORDERS.POINTS_HOLD_CLOSED':
       return 409;
+    case 'ORDERS.POINTS_UNAVAILABLE':
+      return 503;
     case 'ORDERS.REFUND_NOT_FOUND':
       return 404;
     case 'COMMUNITIES.CHECK_IN_CODE_INVALID':

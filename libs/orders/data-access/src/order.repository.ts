@@ -14,6 +14,9 @@ export interface OrderRow {
   total_cents: number;
   paid_cents: number;
   refunded_cents: number;
+  points_spent: number;
+  points_discount_cents: number;
+  points_reservation_id: string | null;
   pickup_code: string;
   placed_at: Date;
   expires_at: Date;
@@ -53,7 +56,7 @@ export interface OrderListFilter {
 }
 
 const ORDER_COLUMNS = `id::text, user_id::text, campaign_id::text, pickup_point_id::text, compound_id, status, total_cents, paid_cents,
-  refunded_cents, pickup_code, placed_at, expires_at, paid_at, picked_up_at`;
+  refunded_cents, points_spent, points_discount_cents, points_reservation_id::text, pickup_code, placed_at, expires_at, paid_at, picked_up_at`;
 
 function normalise(row: OrderRow): OrderRow {
   return {

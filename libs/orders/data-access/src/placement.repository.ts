@@ -22,6 +22,8 @@ export interface PlacementOrder {
   quotas: { offerId: string; quantity: number; limit: number }[];
   /** Units to reserve per SKU, in SKU-id order (the one lock order of stock buckets). */
   stock: { skuId: string; quantity: number }[];
+  /** Points spent on the order and the growth ledger's reservation holding them (absent: none). */
+  points?: { spent: number; discountCents: number; reservationId: string };
   /** The `orders.order.placed.v1` outbox row (payload and trace context as JSON text). */
   event: { id: string; subject: string; payload: string; traceContext: string };
 }
@@ -118,6 +120,7 @@ export function placementJson(order: PlacementOrder): string {
     eventSubject: order.event.subject,
     skus: order.stock.map((need) => need.skuId),
     quantities: order.stock.map((need) => need.quantity),
+    ...(order.points ? { points: order.points.spent, pointsDiscount: order.points.discountCents, pointsReservation: order.points.reservationId } : {}),
   };
   return `${JSON.stringify(doc).slice(0, -1)},"eventPayload":${order.event.payload},"eventTrace":${order.event.traceContext}}`;
 }

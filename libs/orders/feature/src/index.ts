@@ -14,3 +14,4 @@ export * from './payment.service.js';
 export * from './refund.service.js';
 export * from './cutoff.service.js';
 export * from './read-model.consumer.js';
+export * from './points-ledger.js';

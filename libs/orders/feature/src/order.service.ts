@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { orders as contracts, type Actor, type RpcRequest } from '@linli/contracts';
 import { Coalescer, PgSql, outboxEventRow, type ItemResult } from '@linli/nest-kit';
@@ -16,7 +16,8 @@ import { eventLine, newOrderLines, viewLine } from './order-lines.js';
 import { OrdersErrors } from './orders.exception.js';
 import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
 import { OrderStore, isOps, transitionActor, type OrderRow, type TransitionActor } from './order-store.js';
-import { allocateShortages, priceOrder, type PricedOrder, type ShortageCandidate } from './pricing.js';
+import { allocateShortages, moneyShare, priceOrder, type PricedOrder, type ShortageCandidate } from './pricing.js';
+import { POINTS_LEDGER, pointsOrderId, type PointsLedger } from './points-ledger.js';
 import { RefundService } from './refund.service.js';
 
 type PlaceOrderInput = Omit<RpcRequest<typeof contracts.placeOrder>, 'actor'>;
@@ -32,7 +33,10 @@ export function newPickupCode(): string {
 
 export function requestHash(input: PlaceOrderInput): string {
   const lines = [...input.lines].sort((a, b) => (a.offerId < b.offerId ? -1 : 1)).map((l) => `${l.offerId}:${l.quantity}`);
-  return createHash('sha256').update(JSON.stringify([input.campaignId, lines, input.expectedTotalCents])).digest('hex');
+  // Points join the hash only when spent, so the hash of a request without them is what it always was.
+  const parts: unknown[] = [input.campaignId, lines, input.expectedTotalCents];
+  if (input.pointsToSpend) parts.push(input.pointsToSpend);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /** Placements running at once when each order is placed alone (`placementBatch` 1). */
@@ -75,9 +79,10 @@ function newPlacement(
   checked: ReturnType<typeof checkPlacement>,
   now: Date,
   paymentTimeoutSeconds: number,
+  points?: { orderId: string; spent: number; discountCents: number; reservationId: string },
 ): PlacementOrder {
   const { binding, campaign, priced } = checked;
-  const orderId = randomUUID();
+  const orderId = points?.orderId ?? randomUUID();
   const expiresAt = new Date(Math.min(now.getTime() + paymentTimeoutSeconds * 1000, campaign.cutoff_at.getTime()));
   const lines = newOrderLines(priced.lines, randomUUID);
   const actorRef = transitionActor(actor, 'resident');
@@ -115,8 +120,20 @@ function newPlacement(
     actor: actorRef,
     quotas,
     stock: priced.stockNeeds,
+    ...(points ? { points: { spent: points.spent, discountCents: points.discountCents, reservationId: points.reservationId } } : {}),
     event,
   };
+}
+
+/**
+ * What `points` take off an order of `totalCents`: `pointValueCents` each, refused when less than
+ * `minimumPayableCents` would be left to pay in money.
+ */
+export function pointsDiscount(points: number, totalCents: number, rule: { pointValueCents: number; minimumPayableCents: number }): number {
+  const discountCents = points * rule.pointValueCents;
+  const maxDiscountCents = Math.max(0, totalCents - rule.minimumPayableCents);
+  if (discountCents > maxDiscountCents) throw OrdersErrors.pointsExceedTotal(points, discountCents, maxDiscountCents);
+  return discountCents;
 }
 
 /** The order as written (what `view` would read back), without reading it back. */
@@ -132,6 +149,9 @@ function placedView(p: PlacementOrder): contracts.Order {
     totalCents: p.totalCents,
     paidCents: 0,
     refundedCents: 0,
+    pointsSpent: p.points?.spent ?? 0,
+    pointsDiscountCents: p.points?.discountCents ?? 0,
+    payableCents: p.totalCents - (p.points?.discountCents ?? 0),
     lines: p.lines.map((line) => viewLine(line, 0)),
     placedAt: at,
     expiresAt: p.expiresAt.toISOString(),
@@ -144,6 +164,7 @@ function placedView(p: PlacementOrder): contracts.Order {
 @Injectable()
 export class OrderService {
   private readonly placement = new PlacementRepository();
+  private readonly logger = new Logger('Orders');
 
   /**
    * Placement reads, gathered into batches while the one before runs: one read and one write in
@@ -160,6 +181,7 @@ export class OrderService {
     @Inject(ORDERS_OPTIONS) private readonly options: OrdersOptions,
     /** The two placement statements go straight to the pool: they run hundreds of times a second. */
     @Inject(PgSql) private readonly sql: PgSql,
+    @Inject(POINTS_LEDGER) private readonly ledger: PointsLedger,
   ) {
     const maxBatch = options.placementBatch;
     // Batches of orders take their locks in batch order, so one write batch at a time; single orders
@@ -195,12 +217,68 @@ export class OrderService {
       offerIds: input.lines.map((line) => line.offerId),
     });
     if (context.existing) return this.replay(context.existing, hash);
+    if (input.pointsToSpend) return this.placeWithPoints(actor, input, hash, context, input.pointsToSpend);
     const now = new Date();
     const placement = newPlacement(actor, input, hash, checkPlacement(context, input, now), now, this.options.paymentTimeoutSeconds);
     const outcome = await this.placements.submit(placementJson(placement));
     if (outcome !== 'placed') return this.refused(placement, outcome, hash);
     this.store.published();
     return placedView(placement);
+  }
+
+  /**
+   * Places an order paid partly with points: checks and prices it as any order, then has the ledger hold
+   * the points (keyed by the order, whose id the idempotency key fixes, so a retry holds them once) and
+   * writes the order with the hold in the same batch statement as every other placement. Insufficient
+   * points or an unreachable ledger refuse the order before anything is written; an order the statement
+   * does not write gives its hold back (and the ledger's sweep releases holds of orders that never
+   * appeared, should that fail too).
+   */
+  private async placeWithPoints(actor: Actor, input: PlaceOrderInput, hash: string, context: PlacementContext, points: number): Promise<contracts.Order> {
+    const now = new Date();
+    const checked = checkPlacement(context, input, now);
+    const discountCents = pointsDiscount(points, checked.priced.totalCents, this.options.points);
+    const orderId = pointsOrderId(actor.userId, input.idempotencyKey);
+    const hold = await this.ledger.reserve({ userId: actor.userId, points, orderId });
+    if (hold.status !== 'held') throw OrdersErrors.pointsHoldClosed(orderId);
+    const placement = newPlacement(actor, input, hash, checked, now, this.options.paymentTimeoutSeconds, {
+      orderId,
+      spent: points,
+      discountCents,
+      reservationId: hold.reservationId,
+    });
+    let outcome: PlacementOutcome;
+    try {
+      outcome = await this.placements.submit(placementJson(placement));
+    } catch (error) {
+      // Written or not is unknown: the order, if it was, is paid or expires and the ledger follows it;
+      // if it was not, the hold is orphaned. Only an order that is certainly absent gives it back here.
+      const written = await this.store.orders.findByIdempotencyKey(this.store.db, actor.userId, input.idempotencyKey).then(
+        (row) => (row ? 'yes' : 'no'),
+        () => 'unknown',
+      );
+      if (written === 'no') await this.releaseHold(actor.userId, hold.reservationId, orderId);
+      throw error;
+    }
+    if (outcome === 'placed') {
+      this.store.published();
+      return placedView(placement);
+    }
+    if (outcome === 'duplicate') {
+      // Another attempt under the same key won: the same order (and hold) if it spent the same points.
+      const winner = await this.store.orders.findByIdempotencyKey(this.store.db, actor.userId, input.idempotencyKey);
+      if (winner?.id !== orderId) await this.releaseHold(actor.userId, hold.reservationId, orderId);
+    } else {
+      await this.releaseHold(actor.userId, hold.reservationId, orderId);
+    }
+    return this.refused(placement, outcome, hash);
+  }
+
+  /** Gives back the hold of an order that was not written; a failure is logged and left to the ledger's sweep of orphaned holds. */
+  private async releaseHold(userId: string, reservationId: string, orderId: string): Promise<void> {
+    await this.ledger.release({ userId, reservationId }).catch((error: unknown) => {
+      this.logger.error(`points reservation ${reservationId} of unplaced order ${orderId} not released (the ledger's sweep will): ${String(error)}`);
+    });
   }
 
   /** What a placement the statement did not write answers: a limit or stock refusal, or the order placed first under the same key. */
@@ -346,12 +424,13 @@ export class OrderService {
           byLine.set(a.lineId, line);
         }
         const planLines = [...byLine.values()].filter((line) => line.amountCents > 0);
-        const amountCents = planLines.reduce((sum, line) => sum + line.amountCents, 0);
-        if (amountCents === 0) continue;
+        // An order paid partly with points is refunded the money part; the ledger gives the points part back.
+        const plan = moneyShare({ lines: planLines, amountCents: planLines.reduce((sum, line) => sum + line.amountCents, 0) }, order);
+        if (plan.amountCents === 0) continue;
         const { refund } = await this.refunds.refundLocked(tx, received, {
           refundKey: `shortage-${input.campaignId}-${order.id}`,
           reason: 'shortage',
-          plan: { lines: planLines, amountCents },
+          plan,
           description: 'reported short on delivery',
           requestedBy: actor.userId,
           actor: who,

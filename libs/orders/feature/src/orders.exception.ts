@@ -38,6 +38,11 @@ export const OrdersErrors = {
     new LinliError('ORDERS.REFUND_UNDER_REVIEW', 'a complaint about this order is already waiting for review', { refundId }),
   refundExceedsPaid: (requestedCents: number, refundableCents: number) =>
     new LinliError('ORDERS.REFUND_EXCEEDS_PAID', 'the refund is larger than what is left to refund', { requestedCents, refundableCents }),
+  pointsExceedTotal: (points: number, discountCents: number, maxDiscountCents: number) =>
+    new LinliError('ORDERS.POINTS_EXCEED_TOTAL', `points can take at most ${maxDiscountCents} cents off this order`, { points, discountCents, maxDiscountCents }),
+  pointsHoldClosed: (orderId: string) =>
+    new LinliError('ORDERS.POINTS_HOLD_CLOSED', 'the points held for an earlier attempt under this idempotency key were given back; place the order again with a new key', { orderId }),
+  pointsUnavailable: () => new LinliError('ORDERS.POINTS_UNAVAILABLE', 'points cannot be used just now; try again, or order without points'),
   refundWindowClosed: (closedAt: Date) =>
     new LinliError('ORDERS.REFUND_WINDOW_CLOSED', 'quality complaints are accepted only within the window after pickup', {
       closedAt: closedAt.toISOString(),

@@ -7,13 +7,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { orders, leaderOps, type Actor, type EventContract } from '@linli/contracts';
+import { LinliError, orders, leaderOps, type Actor, type EventContract } from '@linli/contracts';
 import { LinliKitModule, RpcClient, Subjects } from '@linli/nest-kit';
 import { EventRecorder, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
 import { OrdersDb } from '@linli/orders-data-access';
 import { OrdersModule } from './orders.module.js';
 import { OrdersScheduler } from './orders.scheduler.js';
 import { DevPaymentProvider, signNotification } from './payment-provider.js';
+import type { PointsLedger } from './points-ledger.js';
 
 export const SECRET = 'payment-webhook-secret-'.padEnd(40, 'x');
 const migrations = fileURLToPath(new URL('../../data-access/prisma/migrations', import.meta.url));
@@ -32,7 +33,9 @@ export interface OrdersHarness {
   close(): Promise<void>;
 }
 
-export async function startOrders(options: { paymentTimeoutSeconds?: number; stockBuckets?: number; placementBatch?: number; complaintWindowHours?: number } = {}): Promise<OrdersHarness> {
+export async function startOrders(
+  options: { paymentTimeoutSeconds?: number; stockBuckets?: number; placementBatch?: number; complaintWindowHours?: number; pointsLedger?: PointsLedger } = {},
+): Promise<OrdersHarness> {
   const database: TestDatabase = await createTestDatabase('orders', migrations);
   const prefix = testSubjectPrefix();
   const provider = new DevPaymentProvider(SECRET, { callbackDelayMs: 30, duplicateRate: 0, failureRate: 0, lateRate: 0, lateDelayMs: 0 });
@@ -49,6 +52,7 @@ export async function startOrders(options: { paymentTimeoutSeconds?: number; sto
         placementBatch: options.placementBatch ?? 32,
         paymentTimeoutSeconds: options.paymentTimeoutSeconds ?? 900,
         complaintWindowHours: options.complaintWindowHours ?? 48,
+        ...(options.pointsLedger ? { pointsLedger: options.pointsLedger } : {}),
       }),
     ],
   }).compile();
@@ -227,4 +231,38 @@ export async function placePaid(h: OrdersHarness, resident: Actor, campaignId: s
   await h.rpc.request(orders.payOrder, { actor: resident, orderId: order.orderId });
   await waitUntil(async () => (await orderStatus(h, order.orderId)) === 'paid', 10_000, 'order paid');
   return order;
+}
+
+/**
+ * The growth ledger's reserve/release as orders see them, in memory: reservations keyed by order (the
+ * ledger's idempotency), balances never negative. `delegate` hands every call to another ledger (the
+ * real RPC one, to see what orders answer when the communities service does not).
+ */
+export class TestPointsLedger implements PointsLedger {
+  readonly balances = new Map<string, number>();
+  readonly reservations = new Map<string, { reservationId: string; userId: string; points: number; status: 'held' | 'committed' | 'released' }>();
+  /** Reservations written (a repeated request for the same order is not counted). */
+  created = 0;
+  delegate: PointsLedger | null = null;
+
+  async reserve(r: { userId: string; points: number; orderId: string }) {
+    if (this.delegate) return this.delegate.reserve(r);
+    const existing = this.reservations.get(r.orderId);
+    if (existing) return { reservationId: existing.reservationId, status: existing.status };
+    const balance = this.balances.get(r.userId) ?? 0;
+    if (balance < r.points) throw new LinliError('GROWTH.INSUFFICIENT_POINTS', 'not enough points', { needed: r.points, available: balance });
+    this.balances.set(r.userId, balance - r.points);
+    const reservation = { reservationId: randomUUID(), userId: r.userId, points: r.points, status: 'held' as const };
+    this.reservations.set(r.orderId, reservation);
+    this.created++;
+    return { reservationId: reservation.reservationId, status: reservation.status };
+  }
+
+  async release({ reservationId }: { userId: string; reservationId: string }): Promise<void> {
+    if (this.delegate) return this.delegate.release({ userId: '', reservationId });
+    const r = [...this.reservations.values()].find((x) => x.reservationId === reservationId)!;
+    if (r.status !== 'held') return;
+    r.status = 'released';
+    this.balances.set(r.userId, (this.balances.get(r.userId) ?? 0) + r.points);
+  }
 }

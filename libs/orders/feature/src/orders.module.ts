@@ -17,14 +17,18 @@ import { IdentityUsersConsumer } from './identity-users.consumer.js';
 import { ResidentProfilesConsumer } from './resident-profiles.consumer.js';
 import { RefundService } from './refund.service.js';
 import { OrdersPersonalDataHandlers } from './personal-data.handlers.js';
+import { POINTS_LEDGER, RpcPointsLedger, type PointsLedger } from './points-ledger.js';
 
-export interface OrdersModuleOptions extends Partial<Omit<OrdersOptions, 'paymentWebhookSecret' | 'devPayment'>> {
+export interface OrdersModuleOptions extends Partial<Omit<OrdersOptions, 'paymentWebhookSecret' | 'devPayment' | 'points'>> {
   paymentWebhookSecret: string;
   databaseUrl: string;
   databasePoolSize?: number;
   /** `dev` (the development provider, notifying over NATS), or a provider instance. */
   paymentProvider: 'dev' | PaymentProvider;
   devPayment?: Partial<OrdersOptions['devPayment']>;
+  points?: Partial<OrdersOptions['points']>;
+  /** The growth system's points ledger; by default the communities service's over NATS ({@link RpcPointsLedger}). */
+  pointsLedger?: PointsLedger;
 }
 
 /** Connects the development provider's notifications to the callback subject and stops its timers on shutdown. */
@@ -48,11 +52,12 @@ class PaymentProviderLifecycle implements OnApplicationBootstrap, OnApplicationS
 @Module({})
 export class OrdersModule {
   static forRoot(options: OrdersModuleOptions): DynamicModule {
-    const { databaseUrl, databasePoolSize, paymentProvider, devPayment, ...rest } = options;
+    const { databaseUrl, databasePoolSize, paymentProvider, devPayment, points, pointsLedger, ...rest } = options;
     const ordersOptions: OrdersOptions = {
       ...DEFAULT_ORDERS_OPTIONS,
       ...rest,
       devPayment: { ...DEFAULT_ORDERS_OPTIONS.devPayment, ...devPayment },
+      points: { ...DEFAULT_ORDERS_OPTIONS.points, ...points },
     };
     const provider = paymentProvider === 'dev' ? new DevPaymentProvider(ordersOptions.paymentWebhookSecret, ordersOptions.devPayment) : paymentProvider;
     return {
@@ -61,6 +66,7 @@ export class OrdersModule {
       providers: [
         { provide: ORDERS_OPTIONS, useValue: ordersOptions },
         { provide: PAYMENT_PROVIDER, useValue: provider },
+        pointsLedger ? { provide: POINTS_LEDGER, useValue: pointsLedger } : { provide: POINTS_LEDGER, useClass: RpcPointsLedger },
         PaymentProviderLifecycle,
         OrderStore,
         CatalogService,

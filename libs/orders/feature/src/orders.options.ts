@@ -32,6 +32,13 @@ export interface OrdersOptions {
   /** Quality complaints are refunded at once up to these amounts; above them they wait for review. */
   refundPolicy: { instantMaxCentsPerOrder: number; instantMaxCentsPerResidentPerMonth: number };
   devPayment: DevPaymentOptions;
+  /**
+   * Points spent at placement: each point takes `pointValueCents` off the total, and at least
+   * `minimumPayableCents` is left to pay in money (a larger discount is refused, never cut down).
+   * `ledgerTimeoutMs` bounds each request to the growth ledger (asked at most twice), so an unanswered
+   * ledger refuses the order (`ORDERS.POINTS_UNAVAILABLE`) well before the caller gives up.
+   */
+  points: { pointValueCents: number; minimumPayableCents: number; ledgerTimeoutMs: number };
 }
 
 export const DEFAULT_ORDERS_OPTIONS: Omit<OrdersOptions, 'paymentWebhookSecret'> = {
@@ -42,4 +49,6 @@ export const DEFAULT_ORDERS_OPTIONS: Omit<OrdersOptions, 'paymentWebhookSecret'>
   complaintWindowHours: 48,
   refundPolicy: { instantMaxCentsPerOrder: 5_000, instantMaxCentsPerResidentPerMonth: 10_000 },
   devPayment: { callbackDelayMs: 300, duplicateRate: 0.2, failureRate: 0, lateRate: 0, lateDelayMs: 5000 },
+  // 100 points = 1 yuan; at least 1 cent is paid in money (so every order has a payment).
+  points: { pointValueCents: 1, minimumPayableCents: 1, ledgerTimeoutMs: 3000 },
 };

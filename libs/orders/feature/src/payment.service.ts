@@ -48,13 +48,15 @@ export class PaymentService {
       const open = await this.repo.open(tx, orderId);
       if (open) return this.intent(open, { provider: open.provider, providerPaymentId: open.provider_payment_id, amountCents: String(open.amount_cents) });
       const paymentId = randomUUID();
-      const created = await this.provider.createIntent({ paymentId, orderId, amountCents: order.total_cents, description: `Linli order ${orderId}` });
+      // What points did not pay for.
+      const amountCents = order.total_cents - order.points_discount_cents;
+      const created = await this.provider.createIntent({ paymentId, orderId, amountCents, description: `Linli order ${orderId}` });
       const row: PaymentRow = {
         id: paymentId,
         order_id: orderId,
         provider: this.provider.name,
         provider_payment_id: created.providerPaymentId,
-        amount_cents: order.total_cents,
+        amount_cents: amountCents,
         status: 'created',
       };
       await this.repo.create(tx, row);

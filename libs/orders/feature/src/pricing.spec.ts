@@ -1,5 +1,5 @@
 import { codeOfCall } from '@linli/testing';
-import { allocateShortages, bundleShares, planFullRefund, planLineRefund, priceOrder, type PricingOffer, type RefundableLine } from './pricing.js';
+import { allocateShortages, bundleShares, moneyShare, planFullRefund, planLineRefund, planRefundOfPaid, priceOrder, type PricingOffer, type RefundableLine } from './pricing.js';
 
 const sku = (id: string, priceCents: number, limit: number | null = null): PricingOffer => ({
   offerId: `offer-${id}`,
@@ -104,6 +104,24 @@ describe('refund math', () => {
       ],
       amountCents: 4670,
     });
+  });
+
+  it('refunds what was paid over the lines: less than them when points paid part, more for a second payment', () => {
+    expect(planRefundOfPaid(lines, 3000)).toEqual({
+      lines: [
+        { lineId: 'l1', quantity: 3, amountCents: 2970 },
+        { lineId: 'l3', quantity: 2, amountCents: 30 },
+      ],
+      amountCents: 3000,
+    });
+    expect(planRefundOfPaid(lines, 5000)).toEqual({ lines: planFullRefund(lines).lines, amountCents: 5000 });
+    expect(planRefundOfPaid(lines, 0).amountCents).toBe(0);
+  });
+
+  it('refunds the money share of goods paid partly with points, and everything of an order without', () => {
+    const plan = { lines: [{ lineId: 'l1', quantity: 1, amountCents: 990 }], amountCents: 990 };
+    expect(moneyShare(plan, { total_cents: 1980, points_discount_cents: 0 })).toBe(plan);
+    expect(moneyShare(plan, { total_cents: 1980, points_discount_cents: 300 })).toEqual({ lines: [{ lineId: 'l1', quantity: 1, amountCents: 840 }], amountCents: 840 });
   });
 
   it('allocates shortages to the most recently paid orders first, capped by what each expects', () => {

@@ -174,3 +174,33 @@ export function allocateShortages(
   }
   return { allocations, unallocated };
 }
+
+/**
+ * The money part of refunding goods of an order paid partly with points: each line's amount times
+ * payable / total (rounded down), so money refunds never outgrow what was paid in money; the points
+ * part goes back through the growth ledger (it follows `orders.order.refunded.v1`). An order without
+ * points gets the plan unchanged.
+ */
+export function moneyShare(plan: RefundPlan, order: { total_cents: number; points_discount_cents: number }): RefundPlan {
+  if (order.points_discount_cents === 0 || order.total_cents === 0) return plan;
+  const payable = order.total_cents - order.points_discount_cents;
+  const lines = plan.lines.map((line) => ({ ...line, amountCents: Math.floor((line.amountCents * payable) / order.total_cents) }));
+  return { lines, amountCents: lines.reduce((sum, line) => sum + line.amountCents, 0) };
+}
+
+/**
+ * Refund of everything paid and not yet refunded, spread over the lines' refundable amounts in line
+ * order: money beyond the lines (a second payment) is refunded too, and an order paid partly with
+ * points refunds only its money (the later lines then carry less than their amount).
+ */
+export function planRefundOfPaid(lines: readonly RefundableLine[], refundableCents: number): RefundPlan {
+  const full = planFullRefund(lines);
+  let left = Math.max(0, refundableCents);
+  const capped: RefundPlan['lines'] = [];
+  for (const line of full.lines) {
+    const amountCents = Math.min(line.amountCents, left);
+    left -= amountCents;
+    capped.push({ ...line, amountCents });
+  }
+  return { lines: capped, amountCents: Math.max(0, refundableCents) };
+}

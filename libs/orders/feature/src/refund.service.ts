@@ -8,7 +8,7 @@ import { OrdersErrors } from './orders.exception.js';
 import { ORDERS_OPTIONS, type OrdersOptions } from './orders.options.js';
 import { OrderStore, transitionActor, type Client, type OrderRow, type TransitionActor, type Tx } from './order-store.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider.js';
-import { planFullRefund, planLineRefund, type RefundPlan, type RefundableLine } from './pricing.js';
+import { moneyShare, planLineRefund, planRefundOfPaid, type RefundPlan, type RefundableLine } from './pricing.js';
 
 export interface RefundRequest {
   refundKey: string;
@@ -156,6 +156,7 @@ export class RefundService {
       amountCents: request.plan.amountCents,
       refundedCents: updated.refunded_cents,
       refundLines: request.plan.lines,
+      ...(order.points_discount_cents > 0 ? { pointsDiscountCents: order.points_discount_cents } : {}),
     });
     return { refund: await this.view(tx, refundId), order: updated };
   }
@@ -163,10 +164,7 @@ export class RefundService {
   /** Refunds everything paid and not yet refunded (cancellation, minimum group unmet). */
   async refundAllLocked(tx: Tx, order: OrderRow, reason: contracts.RefundReason, refundKey: string, actor: TransitionActor) {
     if (order.paid_cents - order.refunded_cents <= 0) return null;
-    const plan = planFullRefund(await this.refundableLines(tx, order.id));
-    // Money beyond the lines (a second payment of the same order) is refunded too.
-    const extra = order.paid_cents - order.refunded_cents - plan.amountCents;
-    const full: RefundPlan = { lines: plan.lines, amountCents: plan.amountCents + Math.max(0, extra) };
+    const full = planRefundOfPaid(await this.refundableLines(tx, order.id), order.paid_cents - order.refunded_cents);
     if (full.amountCents <= 0) return null;
     return this.refundLocked(tx, order, { refundKey, reason, plan: full, requestedBy: actor.userId, actor });
   }
@@ -190,7 +188,7 @@ export class RefundService {
       if (closesAt.getTime() <= Date.now()) throw OrdersErrors.refundWindowClosed(closesAt);
       const underReview = await this.policy.underReview(tx, order.id);
       if (underReview) throw OrdersErrors.refundUnderReview(underReview.id);
-      const plan = planLineRefund(await this.refundableLines(tx, order.id), input.lines);
+      const plan = moneyShare(planLineRefund(await this.refundableLines(tx, order.id), input.lines), order);
       const refundable = order.paid_cents - order.refunded_cents;
       if (plan.amountCents <= 0) throw OrdersErrors.refundNotAllowed('there is nothing left to refund');
       if (plan.amountCents > refundable) throw OrdersErrors.refundExceedsPaid(plan.amountCents, refundable);
@@ -284,7 +282,7 @@ export class RefundService {
       const existing = await tx.refund.findUnique({ where: { orderId_refundKey: { orderId: order.id, refundKey: input.refundKey } } });
       if (existing) return this.view(tx, existing.id);
       const lines = await this.refundableLines(tx, order.id);
-      const plan = input.lines ? planLineRefund(lines, input.lines) : planFullRefund(lines);
+      const plan = input.lines ? moneyShare(planLineRefund(lines, input.lines), order) : planRefundOfPaid(lines, order.paid_cents - order.refunded_cents);
       const { refund } = await this.refundLocked(tx, order, {
         refundKey: input.refundKey,
         reason: input.reason,

@@ -258,8 +258,11 @@ const order = {
   compoundId: 'compound-1',
   status: 'paid',
   totalCents: 1980,
-  paidCents: 1980,
+  paidCents: 1680,
   refundedCents: 0,
+  pointsSpent: 300,
+  pointsDiscountCents: 300,
+  payableCents: 1680,
   lines: [orderLine],
   placedAt: AT,
   expiresAt: LATER,
@@ -1020,7 +1023,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
     },
   },
   'rpc.orders.order.place.v1': {
-    request: { actor: resident, campaignId: ID1, idempotencyKey: 'place-order-0001', lines: [{ offerId: ID3, quantity: 2 }], expectedTotalCents: 1980 },
+    request: { actor: resident, campaignId: ID1, idempotencyKey: 'place-order-0001', lines: [{ offerId: ID3, quantity: 2 }], expectedTotalCents: 1980, pointsToSpend: 300 },
     response: { ...order, status: 'pending_payment', paidCents: 0, transitions: order.transitions.slice(0, 1) },
   },
   'rpc.orders.order.place.batch.v1': {
@@ -1083,7 +1086,7 @@ const SAMPLES: Record<string, RpcSample | EventSample> = {
   'orders.order.picked-up.v1': { data: { ...orderEvent, status: 'picked_up', actor: { kind: 'leader', userId: USER } } },
   'orders.order.completed.v1': { data: { ...orderEvent, status: 'completed' } },
   'orders.order.refunded.v1': {
-    data: { ...orderEvent, status: 'picked_up', refundId: ID1, reason: 'quality', amountCents: 990, refundedCents: 990, refundLines: [{ lineId: ID2, quantity: 1, amountCents: 990 }] },
+    data: { ...orderEvent, status: 'picked_up', refundId: ID1, reason: 'quality', amountCents: 990, refundedCents: 990, refundLines: [{ lineId: ID2, quantity: 1, amountCents: 990 }], pointsDiscountCents: 300 },
   },
   'orders.campaign.published.v1': {
     data: {

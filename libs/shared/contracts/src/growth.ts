@@ -61,7 +61,11 @@ export type TierView = z.infer<typeof TierViewSchema>;
 
 // ---------------------------------------------------------------- points
 
-export const ENTRY_KINDS = ['earn', 'reserve', 'commit', 'release', 'refund', 'redeem', 'back-proposal', 'expire', 'adjust'] as const;
+/**
+ * `clawback`: earned points taken back when their order is refunded (what the balance no longer holds
+ * is written off, never overdrawn); `merge`: points moved between two accounts of one person.
+ */
+export const ENTRY_KINDS = ['earn', 'reserve', 'commit', 'release', 'refund', 'redeem', 'back-proposal', 'expire', 'adjust', 'clawback', 'merge'] as const;
 export const EntryKindSchema = z.enum(ENTRY_KINDS);
 
 /** One journal entry as the member sees it: the change to their available and held points. */

@@ -264,6 +264,12 @@ export const OrderSchema = z.object({
   totalCents: CentsSchema,
   paidCents: CentsSchema,
   refundedCents: CentsSchema,
+  /** Points the resident spent on the order (0: none); held by the growth ledger until the order is paid, given back if it is not. */
+  pointsSpent: z.number().int().nonnegative(),
+  /** What those points took off the total. */
+  pointsDiscountCents: CentsSchema,
+  /** What is left to pay in money: `totalCents - pointsDiscountCents`. */
+  payableCents: CentsSchema,
   lines: z.array(OrderLineSchema),
   placedAt: IsoDateTimeSchema,
   expiresAt: IsoDateTimeSchema,
@@ -490,6 +496,13 @@ export const placeOrder = defineRpc(
         .refine((lines) => new Set(lines.map((l) => l.offerId)).size === lines.length, 'each offer appears once'),
       /** The total the client showed the resident; a different server total is refused (PRICE_MISMATCH). */
       expectedTotalCents: CentsSchema,
+      /**
+       * Points to spend on this order: each point takes the orders service's `pointValueCents` off the
+       * total (1 cent by default: 100 points = 1 yuan), leaving at least its minimum payable amount
+       * (more → `ORDERS.POINTS_EXCEED_TOTAL`). More than the balance → `GROWTH.INSUFFICIENT_POINTS` and no
+       * order; the ledger unreachable → `ORDERS.POINTS_UNAVAILABLE` and no order.
+       */
+      pointsToSpend: z.number().int().min(1).max(1_000_000).optional(),
     })
     .strict(),
   OrderSchema,
@@ -672,6 +685,8 @@ export const orderRefunded = defineEvent(
     amountCents: CentsSchema,
     refundedCents: CentsSchema,
     refundLines: z.array(z.object({ lineId: Id, quantity: z.number().int(), amountCents: CentsSchema })),
+    /** What points took off the order's total (absent: none); the money refunded is a share of `totalCents - pointsDiscountCents`. */
+    pointsDiscountCents: CentsSchema.optional(),
   }),
 );
 

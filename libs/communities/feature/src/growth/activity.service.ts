@@ -37,6 +37,14 @@ export class ActivityService {
     return true;
   }
 
+  /** Re-reads a member's activity after it changed wholesale (an account merged into them): tier, badges, journey steps. */
+  async refresh(tx: Tx, userId: string, at: Date): Promise<void> {
+    await this.members.lock(tx, userId);
+    await this.tiers.evaluate(tx, userId, at);
+    await this.awardBadges(tx, userId);
+    await this.journeys.progress(tx, userId, at);
+  }
+
   /** Activity counts over all time, by kind. */
   counts(tx: Tx, userId: string): Promise<Record<string, number>> {
     return this.members.activityCounts(tx, userId);

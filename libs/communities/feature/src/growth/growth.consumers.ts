@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { communities, identity, orders, type EventData } from '@linli/contracts';
-import { GrowthErasureRepository, GrowthMembersRepository, GrowthReferralsRepository } from '@linli/communities-data-access';
-import { EventConsumers, RetryLater, type ReceivedEvent } from '@linli/nest-kit';
+import { communities, growth, identity, orders, type EventData } from '@linli/contracts';
+import { GrowthErasureRepository, GrowthMembersRepository, GrowthMergesRepository, GrowthReferralsRepository } from '@linli/communities-data-access';
+import { EventConsumers, RetryLater, enqueueEvent, type ReceivedEvent } from '@linli/nest-kit';
 import { ActivityService } from './activity.service.js';
 import { GovernanceService } from './governance.service.js';
 import { GROWTH_OPTIONS, type GrowthOptions, type Tx } from './growth.options.js';
@@ -19,7 +19,10 @@ export const GROWTH_CONSUMERS = {
   communities: 'communities-growth-communities',
 } as const;
 
-const ORDER_EVENTS = [orders.orderPaid, orders.orderPickedUp, orders.orderCompleted, orders.orderCancelled, orders.orderExpired];
+const ORDER_EVENTS = [orders.orderPaid, orders.orderPickedUp, orders.orderCompleted, orders.orderCancelled, orders.orderExpired, orders.orderRefunded];
+
+/** Refunds of money paid twice or after the order closed: nothing bought is given back, so points stay. */
+const PAYMENT_REFUNDS = new Set<string>(['late-payment', 'duplicate-payment']);
 const COMMUNITY_EVENTS = [
   communities.memberJoined,
   communities.rsvpConfirmed,
@@ -42,6 +45,7 @@ export class GrowthConsumers implements OnApplicationBootstrap {
   private readonly members = new GrowthMembersRepository();
   private readonly proposals = new GrowthReferralsRepository();
   private readonly erasure = new GrowthErasureRepository();
+  private readonly merges = new GrowthMergesRepository();
 
   constructor(
     @Inject(EventConsumers) private readonly consumers: EventConsumers<Tx>,
@@ -55,7 +59,7 @@ export class GrowthConsumers implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.consumers.start({ durable: GROWTH_CONSUMERS.identity, domain: 'identity', contracts: [identity.userRegistered, identity.profileUpdated, identity.userErased], handle: (e, tx) => this.onIdentity(e, tx) });
+    await this.consumers.start({ durable: GROWTH_CONSUMERS.identity, domain: 'identity', contracts: [identity.userRegistered, identity.profileUpdated, identity.userErased, identity.userMerged], handle: (e, tx) => this.onIdentity(e, tx) });
     await this.consumers.start({ durable: GROWTH_CONSUMERS.orders, domain: 'orders', contracts: ORDER_EVENTS, handle: (e, tx) => this.onOrder(e, tx) });
     await this.consumers.start({ durable: GROWTH_CONSUMERS.communities, domain: 'communities', contracts: COMMUNITY_EVENTS, handle: (e, tx) => this.onCommunity(e, tx) });
   }
@@ -70,6 +74,7 @@ export class GrowthConsumers implements OnApplicationBootstrap {
   }
 
   async onIdentity(event: ReceivedEvent, tx: Tx): Promise<void> {
+    if (event.subject === identity.userMerged.subject) return this.merged(tx, event.data as EventData<typeof identity.userMerged>);
     if (event.subject !== identity.userErased.subject && (await this.erased(tx, (event.data as { userId: string }).userId))) return;
     if (event.subject === identity.userRegistered.subject) {
       const data = event.data as EventData<typeof identity.userRegistered>;
@@ -95,6 +100,27 @@ export class GrowthConsumers implements OnApplicationBootstrap {
     }
   }
 
+  /**
+   * One person's two accounts became one: the merged-away member's points, activity, badges, journey
+   * progress and referrals move to the survivor (journal entries and copied rows; the source's history
+   * stays as it was), and the survivor's tier, badges and journeys are re-read from the combined
+   * activity. Keyed by the merge, so a redelivery moves nothing twice.
+   */
+  private async merged(tx: Tx, m: EventData<typeof identity.userMerged>): Promise<void> {
+    if (m.sourceUserId === m.targetUserId || (await this.erased(tx, m.targetUserId)) || (await this.erased(tx, m.sourceUserId))) return;
+    for (const userId of [m.sourceUserId, m.targetUserId].sort()) await this.members.lock(tx, userId);
+    await this.ledger.moveForMerge(tx, m);
+    await this.merges.copyActivities(tx, m.mergeId, m.sourceUserId, m.targetUserId);
+    const badges = await this.merges.copyBadges(tx, m.sourceUserId, m.targetUserId);
+    for (const badge of badges) {
+      const rule = this.options.rules.badges.find((b) => b.badgeId === badge.badgeId);
+      await enqueueEvent(tx, growth.badgeAwarded, { userId: m.targetUserId, badgeId: badge.badgeId, title: rule?.title ?? badge.badgeId, awardedAt: new Date(badge.awardedAt).toISOString() });
+    }
+    await this.merges.copyJourneys(tx, m.sourceUserId, m.targetUserId);
+    await this.merges.moveReferrals(tx, m.sourceUserId, m.targetUserId);
+    await this.activity.refresh(tx, m.targetUserId, new Date(m.mergedAt));
+  }
+
   async onOrder(event: ReceivedEvent, tx: Tx): Promise<void> {
     const data = event.data as orders.OrderEventBase;
     if (await this.erased(tx, data.userId)) return;
@@ -113,6 +139,20 @@ export class GrowthConsumers implements OnApplicationBootstrap {
       case orders.orderCompleted.subject:
         await this.collected(tx, data, at);
         return;
+      case orders.orderRefunded.subject: {
+        // A cancelled or expired order's points follow its cancelled/expired event (everything back).
+        const refund = event.data as EventData<typeof orders.orderRefunded>;
+        if (refund.status === 'cancelled' || refund.status === 'expired' || PAYMENT_REFUNDS.has(refund.reason)) return;
+        await this.ledger.followRefund(tx, {
+          userId: data.userId,
+          orderId: data.orderId,
+          refundId: refund.refundId,
+          baseCents: refund.totalCents - (refund.pointsDiscountCents ?? 0),
+          beforeCents: refund.refundedCents - refund.amountCents,
+          afterCents: refund.refundedCents,
+        });
+        return;
+      }
     }
   }
 

@@ -41,6 +41,7 @@ export class GrowthJobs implements OnApplicationBootstrap, OnApplicationShutdown
     let nudged = 0;
     try {
       expired = await this.ledger.expireDue(now);
+      await this.ledger.releaseOrphanedHolds(now, this.options.orphanedHoldHours);
       nudged = await this.journeys.nudgeDue(now);
       await this.review(null, this.tiers.dueReviewMonth(now));
     } catch (error) {

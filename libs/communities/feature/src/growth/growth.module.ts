@@ -25,7 +25,12 @@ export interface GrowthModuleOptions extends Partial<GrowthOptions> {
 @Module({})
 export class GrowthModule {
   static forRoot(options: GrowthModuleOptions): DynamicModule {
-    const resolved: GrowthOptions = { rules: options.rules ?? DEFAULT_GROWTH_RULES, jobIntervalMs: options.jobIntervalMs ?? 60_000 };
+    const resolved: GrowthOptions = {
+      rules: options.rules ?? DEFAULT_GROWTH_RULES,
+      jobIntervalMs: options.jobIntervalMs ?? 60_000,
+      // Longer than any order's payment window and than a consumer outage worth waiting for.
+      orphanedHoldHours: options.orphanedHoldHours ?? 48,
+    };
     return {
       module: GrowthModule,
       imports: [options.data],

@@ -11,6 +11,8 @@ export interface GrowthOptions {
   rules: GrowthRules;
   /** How often the jobs run (expiry, nudges, the monthly review); 0: never (tests run them by hand). */
   jobIntervalMs: number;
+  /** Order holds still held after this long are released by the jobs (their order was never placed). */
+  orphanedHoldHours: number;
 }
 
 /** Runs a unit of work in one transaction (state and outbox rows together) and wakes the relay after commit. */

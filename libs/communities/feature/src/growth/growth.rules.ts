@@ -250,3 +250,14 @@ export function purchasePoints(rules: GrowthRules, lines: { categoryId: string |
   }
   return Math.floor(points * tierMultiplier + 1e-9);
 }
+
+/**
+ * The part of `points` that follows a refund taking the refunded money of an order from `before` to
+ * `after` cents out of `base` (what was paid in money): floor(points × after / base) less the same
+ * for `before`, so successive partial refunds add up to exactly `points` once everything is refunded.
+ */
+export function refundShare(points: number, base: number, before: number, after: number): number {
+  if (points <= 0 || base <= 0) return 0;
+  const part = (cents: number) => Math.floor((points * Math.min(Math.max(cents, 0), base)) / base);
+  return Math.max(0, part(after) - part(before));
+}

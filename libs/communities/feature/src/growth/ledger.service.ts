@@ -4,7 +4,7 @@ import { PointsRepository, expiryKey, memberAccount, platformAccount, type Journ
 import { enqueueEvent } from '@linli/nest-kit';
 import { GrowthErrors, assertOps, memberOf } from './growth.exception.js';
 import { GROWTH_OPTIONS, GrowthTransactions, type GrowthOptions, type Tx } from './growth.options.js';
-import { expiryOf } from './growth.rules.js';
+import { expiryOf, refundShare } from './growth.rules.js';
 
 type Reservation = growth.Reservation;
 
@@ -190,6 +190,122 @@ export class LedgerService {
         });
       }
     }
+  }
+
+  /**
+   * A refund of a collected (or paid) order: the member's purchase points of the order are taken back
+   * in the money share refunded, and the points spent on it are given back in the same share. Keyed by
+   * the refund, so a refund moves points once. A clawback never overdraws: what the available balance
+   * no longer holds (spent meanwhile) is written off against the platform's `adjusted` account, in an
+   * entry of its own, so the journal shows what was forgiven.
+   */
+  async followRefund(tx: Tx, r: { userId: string; orderId: string; refundId: string; baseCents: number; beforeCents: number; afterCents: number }): Promise<void> {
+    const earned = (await this.points.availableDeltaOf(tx, `earn:order:${r.orderId}`)) ?? 0;
+    const back = refundShare(earned, r.baseCents, r.beforeCents, r.afterCents);
+    const reference = `order:${r.orderId}`;
+    if (back > 0) {
+      const balance = await this.points.lockBalance(tx, r.userId);
+      const taken = Math.min(back, balance.available);
+      if (taken > 0) {
+        await this.post(tx, {
+          idempotencyKey: `clawback:${r.refundId}`,
+          kind: 'clawback',
+          userId: r.userId,
+          description: `Taken back: order ${r.orderId} was refunded`,
+          reference,
+          lines: [
+            { account: memberAccount(r.userId, 'available'), amount: -taken },
+            { account: platformAccount('earned'), amount: taken },
+          ],
+        });
+      }
+      if (back > taken) {
+        await this.post(tx, {
+          idempotencyKey: `clawback-forgiven:${r.refundId}`,
+          kind: 'clawback',
+          userId: r.userId,
+          description: `Written off: ${back - taken} points of refunded order ${r.orderId} were already used`,
+          reference,
+          lines: [
+            { account: platformAccount('earned'), amount: back - taken },
+            { account: platformAccount('adjusted'), amount: -(back - taken) },
+          ],
+        });
+      }
+    }
+    for (const row of await this.points.reservationsOf(tx, 'order', r.orderId)) {
+      if (row.status !== 'committed') continue;
+      const returned = refundShare(row.points, r.baseCents, r.beforeCents, r.afterCents);
+      if (returned === 0) continue;
+      await this.post(tx, {
+        idempotencyKey: `refund:${row.id}:${r.refundId}`,
+        kind: 'refund',
+        userId: row.userId,
+        description: `Returned: order ${r.orderId} was refunded`,
+        reference,
+        lines: [
+          { account: platformAccount('spent'), amount: -returned },
+          { account: memberAccount(row.userId, 'available'), amount: returned },
+        ],
+      });
+    }
+  }
+
+  /**
+   * Releases holds for orders that never appeared: an order's hold is committed when it is paid and
+   * released when it is cancelled or expires (both within its payment window, at most until its
+   * campaign's cut-off), so one still held after `olderThanHours` belongs to a placement that failed
+   * after the hold was taken and could not give it back.
+   */
+  async releaseOrphanedHolds(now: Date, olderThanHours: number, batch = 200): Promise<number> {
+    const ids = await this.points.staleHeld(this.tx.reader, 'order', new Date(now.getTime() - olderThanHours * 3_600_000), batch);
+    let released = 0;
+    for (const id of ids) {
+      await this.tx.run(async (tx) => {
+        const row = await this.points.reservation(tx, id, true);
+        if (row?.status !== 'held') return;
+        await this.settle(tx, row, 'released');
+        released++;
+      });
+    }
+    return released;
+  }
+
+  /**
+   * An account merge: the merged-away member's available points move to the survivor by two entries
+   * through the platform's `merged` account (one per member, as every entry concerns one member), keyed
+   * by the merge. Points held for pending spends stay with their reservations.
+   */
+  async moveForMerge(tx: Tx, m: { mergeId: string; sourceUserId: string; targetUserId: string }): Promise<number> {
+    // Both balance rows, in one order.
+    for (const userId of [m.sourceUserId, m.targetUserId].sort()) await this.points.lockBalance(tx, userId);
+    const { available } = await this.points.balance(tx, m.sourceUserId);
+    if (available <= 0) return 0;
+    const reference = `merge:${m.mergeId}`;
+    const out = await this.post(tx, {
+      idempotencyKey: `merge-out:${m.mergeId}`,
+      kind: 'merge',
+      userId: m.sourceUserId,
+      description: `Moved to the account this one was merged into`,
+      reference,
+      lines: [
+        { account: memberAccount(m.sourceUserId, 'available'), amount: -available },
+        { account: platformAccount('merged'), amount: available },
+      ],
+    });
+    if (out.duplicate) return 0;
+    await this.post(tx, {
+      idempotencyKey: `merge-in:${m.mergeId}`,
+      kind: 'merge',
+      userId: m.targetUserId,
+      description: `Moved from an account merged into this one`,
+      reference,
+      lines: [
+        { account: platformAccount('merged'), amount: -available },
+        { account: memberAccount(m.targetUserId, 'available'), amount: available },
+      ],
+    });
+    return available;
   }
 
   private async view(tx: Tx, row: ReservationRow): Promise<Reservation> {

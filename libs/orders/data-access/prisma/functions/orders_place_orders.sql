@@ -12,6 +12,8 @@
 -- whole batch: a profile of the flash-sale benchmark showed most of the time per order in starting
 -- and ending the executor of its many small statements and in re-reading the tables' check
 -- constraints for each of them.
+-- An order paid partly with points carries `points`, `pointsDiscount` and `pointsReservation` (the
+-- growth ledger's hold, taken before the call); an order without them writes 0 / 0 / NULL.
 -- Lock order, as everywhere: the batch's pickup point days (first, in one order) → order row →
 -- quota rows (offer order) → stock buckets (SKU order).
 CREATE OR REPLACE FUNCTION orders_place_orders(p_orders jsonb)
@@ -57,9 +59,11 @@ BEGIN
     v_campaign := (o->>'campaign')::uuid;
     BEGIN
       INSERT INTO orders (id, user_id, campaign_id, pickup_point_id, compound_id, status, idempotency_key, request_hash,
-                          total_cents, pickup_code, placed_at, expires_at, updated_at)
+                          total_cents, pickup_code, placed_at, expires_at, updated_at,
+                          points_spent, points_discount_cents, points_reservation_id)
       VALUES ((o->>'order')::uuid, (o->>'user')::uuid, v_campaign, (o->>'pickupPoint')::uuid, o->>'compound', 'pending_payment',
-              o->>'key', o->>'hash', (o->>'total')::int, o->>'pickupCode', (o->>'at')::timestamptz, (o->>'expires')::timestamptz, (o->>'at')::timestamptz)
+              o->>'key', o->>'hash', (o->>'total')::int, o->>'pickupCode', (o->>'at')::timestamptz, (o->>'expires')::timestamptz, (o->>'at')::timestamptz,
+              coalesce((o->>'points')::int, 0), coalesce((o->>'pointsDiscount')::int, 0), (o->>'pointsReservation')::uuid)
       ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id INTO v_id;
       IF v_id IS NULL THEN
         v_outcomes := v_outcomes || 'duplicate'::text;
