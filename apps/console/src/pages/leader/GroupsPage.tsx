@@ -68,7 +68,7 @@ function Members({ community }: { community: Community }) {
           data-testid="group-members"
           columns={[
             { title: t('groups.members'), dataIndex: 'displayName' },
-            { title: t('groups.myRole'), dataIndex: 'role', render: (r: 'owner' | 'moderator' | 'member') => <Tag>{t(`role.${r}`)}</Tag> },
+            { title: t('groups.role'), dataIndex: 'role', render: (r: 'owner' | 'moderator' | 'member') => <Tag>{t(`role.${r}`)}</Tag> },
             { title: t('groups.joinedAt'), dataIndex: 'joinedAt', render: (v: string) => dateTime(v, lang) },
             ...(mayAppoint
               ? [

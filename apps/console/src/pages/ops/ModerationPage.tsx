@@ -14,7 +14,7 @@ export default function ModerationPage() {
   const compounds = useCompounds();
   const [communityId, setCommunityId] = useState<string>();
   const label = (c: Community) => {
-    const where = c.compoundId ? (compounds.data?.compounds.find((x) => x.compoundId === c.compoundId)?.name ?? c.compoundId) : c.scope;
+    const where = c.compoundId ? (compounds.data?.compounds.find((x) => x.compoundId === c.compoundId)?.name ?? c.compoundId) : t('moderation.city');
     return `${c.name} · ${where} · ${t('moderation.members', { n: c.memberCount })}`;
   };
   return (

@@ -95,7 +95,7 @@ function Details({ proposal }: { proposal: Proposal }) {
         <Descriptions.Item label={t('proposals.backing')}><Backing proposalId={proposal.proposalId} /></Descriptions.Item>
         {proposal.launchedAt ? <Descriptions.Item label={t('proposals.launched')}>{t('proposals.launchedAt', { d: dateTime(proposal.launchedAt, lang) })}</Descriptions.Item> : null}
         {c ? (
-          <Descriptions.Item label={t('proposals.launched')}>
+          <Descriptions.Item label={t('proposals.conversionLabel')}>
             <span data-testid="proposal-conversion">
               {t('proposals.conversion', { b: c.coCreatorBuyers, n: c.coCreators, r: percent(c.coCreatorRate), m: percent(c.memberRate), buyers: c.buyers })}
             </span>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Input, Popconfirm, Segmented, Space, Table, Tag } from 'antd';
+import { App, Button, Input, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { errorMessage } from '../../api/errors';
 import { dateTime } from '../../components/format';
 import { QueryView } from '../../components/states';
@@ -26,6 +26,7 @@ export default function ProvidersPage() {
   const compoundName = (id: string) => compounds.data?.compounds.find((c) => c.compoundId === id)?.name ?? id;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Title level={4} style={{ margin: 0 }}>{t('providers.title')}</Typography.Title>
       <Segmented value={status} onChange={(v) => setStatus(v as ProviderStatus)} options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} data-testid="provider-status" />
       <QueryView query={providers} isEmpty={(d) => d.providers.length === 0} empty={t('providers.none')}>
         {(data) => (

@@ -6,6 +6,7 @@ import { usePageT, useI18n } from '../../i18n/i18n';
 import { messages } from './growth.messages';
 
 const PAGE = 8;
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 function PointsCard() {
   const { lang } = useI18n();
@@ -27,7 +28,15 @@ function PointsCard() {
               locale={{ emptyText: t('growth.noEntries') }}
               pagination={data.entries.length > PAGE ? { pageSize: PAGE, size: 'small' } : false}
               renderItem={(e) => (
-                <List.Item data-testid="points-entry" extra={<Typography.Text strong type={e.delta < 0 ? 'danger' : 'success'}>{e.delta > 0 ? `+${e.delta}` : e.delta}</Typography.Text>}>
+                <List.Item
+                  data-testid="points-entry"
+                  extra={
+                    <span style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+                      <Typography.Text strong type={e.delta < 0 ? 'danger' : 'success'}>{signed(e.delta)}</Typography.Text>
+                      {e.heldDelta !== 0 ? <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('growth.heldDelta', { n: signed(e.heldDelta) })}</Typography.Text></div> : null}
+                    </span>
+                  }
+                >
                   <List.Item.Meta
                     title={<Space size={4}><Tag>{t(`entry.${e.kind}`)}</Tag>{e.description}</Space>}
                     description={`${dateTime(e.at, lang)}${e.expiresAt ? ` · ${t('growth.expires', { d: dateTime(e.expiresAt, lang) })}` : ''}`}

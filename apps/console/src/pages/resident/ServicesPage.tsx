@@ -152,6 +152,7 @@ function ReviewForm({ booking }: { booking: Booking }) {
         size="small"
         type="primary"
         loading={review.isPending}
+        data-testid="review-booking"
         onClick={() => review.mutateAsync({ bookingId: booking.bookingId, rating, text: text.trim() || undefined }).then(() => message.success(t('services.reviewed')), (e) => message.error(errorMessage(e, lang)))}
       >
         {t('services.review')}
@@ -191,11 +192,13 @@ function MyBookings() {
               ) : null}
               {b.status === 'completed' && !b.review ? <ReviewForm booking={b} /> : null}
               {b.review ? (
-                <Space>
-                  <Typography.Text type="secondary">{t('services.myReview')}</Typography.Text>
-                  <Rate disabled value={b.review.rating} style={{ fontSize: 14 }} />
-                  <Typography.Text>{b.review.text}</Typography.Text>
-                </Space>
+                <div>
+                  <Space size={8} style={{ whiteSpace: 'nowrap' }}>
+                    <Typography.Text type="secondary">{t('services.myReview')}</Typography.Text>
+                    <Rate disabled value={b.review.rating} style={{ fontSize: 14 }} />
+                  </Space>
+                  {b.review.text ? <Typography.Paragraph style={{ margin: 0 }}>{b.review.text}</Typography.Paragraph> : null}
+                </div>
               ) : null}
             </List.Item>
           )}
