@@ -1,12 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
-import { apiOf, launchChromium, newContext, screenshot, signIn, startPlatform, until, watch, type Platform } from './support.js';
+import { apiOf, apiSignIn, launchChromium, newContext, screenshot, signIn, startPlatform, until, watch, type Platform } from './support.js';
 
 /**
  * The web console in Debian's Chromium against the real platform (services and gateway as
  * processes, the demo data of `npm start`): a new resident signs in by OTP, chooses a pickup point,
  * orders from a campaign and sees the pickup code; the point's leader finds the order in the sorting
  * list, confirms the delivery and scans the pickup, then drafts, approves and sends a care message;
- * ops watch the asset metrics dashboard move.
+ * ops watch the asset metrics dashboard move. A demo resident sees their points, tier, journeys and
+ * local services, books a slot paying part in points, cancels it and reviews a completed booking; the
+ * leader manages the point's interest groups; ops decide a provider application, handle a reported
+ * post, open a co-creation feedback round and read the journey funnel and a date range of the metrics.
  * Every page fails the test on a console error, a failed request or a request to another host.
  * Screenshots: tests/browser/screenshots/.
  */
@@ -14,6 +17,12 @@ import { apiOf, launchChromium, newContext, screenshot, signIn, startPlatform, u
 const NEW_RESIDENT = '+8613900000088';
 const SUNSHINE_LEADER = '+8613800000011';
 const OPS = '+8613800000001';
+/** The owner of the demo housekeeping provider (tools/lib/demo-accounts.mjs). */
+const HOUSEKEEPING_OWNER = '+8613800000021';
+/** Someone applying to join as a local-services provider during the test. */
+const NEW_PROVIDER = '+8613900000077';
+const DEEP_CLEAN = '深度保洁 2小时 Deep clean, 2 hours';
+const HEALTH_CHECK = '基础体检 Basic health check';
 const CAMPAIGN_TITLE = '浏览器测试 · 今日鲜蔬';
 /** Long enough for the resident's whole journey before the cut-off. */
 const CUTOFF_AFTER_MS = 50_000;
@@ -39,7 +48,7 @@ async function pick(page: Page, testId: string, option: string): Promise<void> {
 const shanghaiDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
 
 describe('the web console in Chromium', () => {
-  it('a resident orders and sees the pickup code; their leader finds the order in the sorting list, scans the pickup and sends a care message', async () => {
+  it('a resident orders and sees the pickup code; their leader finds the order in the sorting list, scans the pickup, sends a care message and manages the interest groups', async () => {
     const { base, seed } = platform;
     const api = apiOf(base);
     const ops = seed.ops.accessToken;
@@ -123,7 +132,7 @@ describe('the web console in Chromium', () => {
     await screenshot(resident, 'resident-6-recommendations');
     await resident.getByRole('link', { name: '社区' }).click();
     await resident.getByTestId('community').first().waitFor();
-    await resident.getByTestId('coming-with-api').first().waitFor();
+    await resident.getByTestId('growth-link').waitFor();
     await screenshot(resident, 'resident-7-community');
     await resident.getByRole('link', { name: '我的', exact: true }).click();
     await resident.getByTestId('consent-profiling').waitFor();
@@ -205,11 +214,23 @@ describe('the web console in Chromium', () => {
     await leader.getByRole('menuitem', { name: '自提点订单' }).click();
     await leader.locator('.ant-table-row').first().waitFor();
     await screenshot(leader, 'leader-9-orders');
+    // Interest groups of the point: the demo 轻食生活圈 with its members, and a new one.
+    await leader.getByRole('menuitem', { name: '兴趣小组' }).click();
+    const lightFood = leader.getByTestId('group').filter({ hasText: '轻食生活圈' });
+    await lightFood.getByTestId('group-members').locator('.ant-table-row').first().waitFor();
+    await lightFood.getByText('创建者').first().waitFor();
+    await screenshot(leader, 'leader-10-groups');
+    const form = leader.getByTestId('create-group');
+    await form.getByLabel('名称').fill('周末烘焙小组');
+    await form.getByLabel('介绍').fill('一起做低糖面包和点心');
+    await form.getByRole('button', { name: '创建兴趣小组' }).click();
+    await leader.getByText('已创建', { exact: true }).waitFor();
+    await leader.getByTestId('group').filter({ hasText: '周末烘焙小组' }).waitFor();
     expect(leaderWatch.problems).toEqual([]);
     await leaderContext.close();
   });
 
-  it('ops see the asset metrics dashboard move when a resident pays an order', async () => {
+  it('ops see the asset metrics dashboard move when a resident pays an order, decide a provider application, keep a reported post, open a feedback round and read the journey funnel', async () => {
     const { base, seed } = platform;
     const api = apiOf(base);
     const context = await newContext(browser, 'desktop');
@@ -278,7 +299,136 @@ describe('the web console in Chromium', () => {
       await page.locator(ready).first().waitFor();
       await screenshot(page, name);
     }
+
+    // A provider applies to join; ops approve it in the console.
+    const applicant = await apiSignIn(base, NEW_PROVIDER);
+    await api('POST', '/v1/provider-applications', applicant.accessToken, {
+      companyName: '邻家维修 Neighbour Repairs',
+      contactPhone: NEW_PROVIDER,
+      licenceRefs: [{ kind: 'business-licence', number: '91330106MA2TEST77X' }],
+      categories: ['repairs'],
+      compoundIds: ['demo-sunshine-garden'],
+    });
+    await page.getByRole('menuitem', { name: '服务商入驻申请' }).click();
+    const application = page.getByTestId('providers').locator('.ant-table-row', { hasText: '邻家维修' });
+    await application.waitFor();
+    await screenshot(page, 'ops-8-provider-applications');
+    await application.getByTestId('approve-provider').click();
+    await page.getByText('已通过', { exact: true }).first().waitFor();
+    await application.waitFor({ state: 'detached' });
+
+    // Two neighbours report a post of Sunshine Garden's 轻食生活圈; ops keep it (the reports are resolved).
+    const { communities } = await api<{ communities: { communityId: string; name: string; scope: string }[] }>('GET', '/v1/communities?compoundId=demo-sunshine-garden&limit=200', seed.ops.accessToken);
+    const lightFood = communities.find((c) => c.name === '轻食生活圈' && c.scope === 'pickup-point')!;
+    const sunshine = seed.residents.filter((r) => r.compoundId === 'demo-sunshine-garden');
+    const { posts } = await api<{ posts: { postId: string; authorUserId: string; body: string }[] }>('GET', `/v1/communities/${lightFood.communityId}/posts?limit=20`, sunshine[0]!.tokens.accessToken);
+    const reporters = sunshine.slice(1, 3);
+    const reported = posts.find((p) => reporters.every((r) => r.tokens.userId !== p.authorUserId))!;
+    for (const reporter of reporters) await api('POST', `/v1/posts/${reported.postId}/reports`, reporter.tokens.accessToken, { reason: '疑似广告' });
+    await page.getByRole('menuitem', { name: '内容审核队列' }).click();
+    await pick(page, 'moderation-community', '轻食生活圈 · 阳光花园');
+    await page.keyboard.press('Escape');
+    const queued = page.getByTestId('reported-post').filter({ hasText: reported.body.slice(0, 8) });
+    await queued.getByText('2 次举报').waitFor();
+    await screenshot(page, 'ops-9-moderation-queue');
+    await queued.getByTestId('keep-post').click();
+    await page.getByText('已保留，举报已处理').waitFor();
+    await page.getByText('该社群没有待处理的举报').waitFor();
+
+    // Co-creation: the demo proposals with their votes and feedback; a new feedback round.
+    await page.getByRole('menuitem', { name: '共创提案' }).click();
+    const bread = page.getByTestId('proposal').filter({ hasText: '低糖全麦面包' });
+    await bread.getByTestId('proposal-votes').waitFor();
+    await bread.getByTestId('proposal-details').click();
+    await bread.getByText('第 1 轮反馈').first().waitFor();
+    await screenshot(page, 'ops-10-proposals');
+    await bread.getByRole('button', { name: '开启新一轮反馈' }).click();
+    await page.getByText('已开启新一轮反馈').waitFor();
+    await bread.getByText('第 2 轮反馈').first().waitFor();
+    await page.getByText('已上线', { exact: true }).click();
+    const biscuits = page.getByTestId('proposal').filter({ hasText: '无糖燕麦饼干' });
+    await biscuits.getByTestId('proposal-details').click();
+    await biscuits.getByTestId('proposal-conversion').waitFor();
+    await screenshot(page, 'ops-11-proposals-launched');
+
+    // The 7-day plan's funnel, and the asset metrics over a chosen range of days.
+    await page.getByRole('menuitem', { name: '成长旅程漏斗' }).click();
+    await page.getByTestId('funnel-steps').locator('.ant-table-row').first().waitFor();
+    expect(Number((await page.getByTestId('funnel-enrolled').locator('.ant-statistic-content-value').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(0);
+    await screenshot(page, 'ops-12-journey-funnel');
+    await page.getByRole('menuitem', { name: '资产看板' }).click();
+    const from = shanghaiDate(Date.now() - 13 * 86_400_000);
+    const to = shanghaiDate(Date.now());
+    const ends = page.locator('.ant-picker-range input');
+    await ends.first().click();
+    await ends.first().fill(from);
+    await ends.first().press('Enter');
+    await ends.last().fill(to);
+    await ends.last().press('Enter');
+    await page.getByTestId('metrics-range').filter({ hasText: from }).waitFor();
+    await page.keyboard.press('Escape');
+    await ordersMetric.waitFor();
+    await screenshot(page, 'ops-13-asset-metrics-range');
     expect(opsWatch.problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a demo resident sees points, tier and journeys, books a local service with points, cancels it and reviews a completed booking', async () => {
+    const { base, seed } = platform;
+    const api = apiOf(base);
+    const demo = seed.residents[0]!;
+    // The housekeeping provider completes the demo deep clean (booked part in points by the demo data).
+    const owner = await apiSignIn(base, HOUSEKEEPING_OWNER);
+    const { providers } = await api<{ providers: { providerId: string }[] }>('GET', '/v1/me/providers', owner.accessToken);
+    const { key } = await api<{ key: string }>('POST', `/v1/providers/${providers[0]!.providerId}/api-keys`, owner.accessToken, { scopes: ['bookings'], label: 'browser test' });
+    const deepClean = await until('the demo deep clean paid', async () => {
+      const { bookings } = await api<{ bookings: { bookingId: string; offeringTitle: string; status: string }[] }>('GET', '/v1/me/service-bookings', demo.tokens.accessToken);
+      return bookings.find((b) => b.offeringTitle === DEEP_CLEAN && b.status === 'paid');
+    });
+    const completed = await fetch(`${base}/v1/partner/bookings/${deepClean.bookingId}/complete`, { method: 'POST', headers: { 'x-api-key': key } });
+    expect(completed.status).toBe(200);
+
+    const context = await newContext(browser, 'mobile');
+    const page = await context.newPage();
+    const residentWatch = watch(page, base);
+    await signIn(page, base, demo.phone);
+    await page.getByRole('link', { name: '社区' }).click();
+    await page.getByTestId('growth-link').click();
+    await page.getByTestId('tier-name').getByText('共建者').waitFor();
+    await page.getByTestId('points-entry').first().waitFor();
+    await page.getByTestId('journey-plan').first().waitFor();
+    await page.getByTestId('badges').locator('.ant-empty, .ant-list-item').first().waitFor();
+    await screenshot(page, 'resident-9-growth');
+
+    await page.getByRole('link', { name: '服务', exact: true }).click();
+    const check = page.getByTestId('offering').filter({ hasText: HEALTH_CHECK });
+    await check.waitFor();
+    await screenshot(page, 'resident-10-services');
+    await check.getByTestId('book').click();
+    const dialog = page.getByRole('dialog');
+    // The latest slot offered: well outside the provider's cancellation notice.
+    await dialog.locator('.ant-radio-wrapper').last().click();
+    await dialog.locator('input[data-testid=booking-points], [data-testid=booking-points] input').first().fill('100');
+    await dialog.getByText('积分抵扣 ¥1.00，现金支付 ¥98.00').waitFor();
+    await dialog.getByTestId('confirm-booking').click();
+    await page.getByText('已预约，支付结果稍后更新').waitFor();
+    await page.getByTestId('services-tabs').getByText('我的预约').click();
+    const booked = page.getByTestId('booking').filter({ hasText: HEALTH_CHECK });
+    await booked.getByTestId('booking-status').getByText('已支付').waitFor({ timeout: 20_000 });
+    await booked.getByText('实付 ¥98.00 · 积分 100').waitFor();
+    // Review the completed deep clean.
+    const done = page.getByTestId('booking').filter({ hasText: DEEP_CLEAN });
+    await done.getByTestId('booking-status').getByText('已完成').waitFor();
+    await done.locator('textarea').fill('准时、干净，师傅很细心');
+    await done.getByTestId('review-booking').click();
+    await page.getByText('感谢评价').waitFor();
+    await done.getByText('我的评价').waitFor();
+    await screenshot(page, 'resident-11-bookings');
+    await booked.getByTestId('cancel-booking').click();
+    await page.locator('.ant-popconfirm-buttons .ant-btn-primary').click();
+    await page.getByText('已取消', { exact: true }).first().waitFor();
+    await booked.getByTestId('booking-status').getByText('已取消').waitFor();
+    expect(residentWatch.problems).toEqual([]);
     await context.close();
   });
 });

@@ -48,7 +48,8 @@ export async function startPlatform(): Promise<Platform> {
   };
   try {
     services.push(await startService('identity', env.env('identity')));
-    services.push(await startService('leader-ops', env.env('leader-ops')));
+    // No quiet hours: the care message is sent whatever the time of day the tests run at.
+    services.push(await startService('leader-ops', env.env('leader-ops', { MESSAGE_QUIET_HOURS: 'off' })));
     services.push(
       await startService('orders', env.env('orders', { PAYMENT_PROVIDER: 'dev', ORDER_SCHEDULER_INTERVAL_MS: '250', DEV_PAYMENT_CALLBACK_DELAY_MS: '150', DEV_PAYMENT_DUPLICATE_RATE: '0' })),
     );
@@ -179,4 +180,12 @@ export function apiOf(base: string) {
     if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   };
+}
+
+/** Signs a phone in through the API's OTP flow (the code from the development SMS outbox): for set-up steps. */
+export async function apiSignIn(base: string, phone: string): Promise<{ userId: string; accessToken: string }> {
+  const api = apiOf(base);
+  await api('POST', '/v1/auth/otp', undefined, { phone });
+  const outbox = await api<{ messages: { code: string }[] }>('GET', `/v1/dev/sms-outbox?phone=${encodeURIComponent(phone)}`);
+  return api('POST', '/v1/auth/otp/verify', undefined, { phone, code: outbox.messages[0]!.code, device: 'browser test' });
 }

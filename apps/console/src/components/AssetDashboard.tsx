@@ -6,15 +6,18 @@ import { percent, yuan } from './format';
 import { QueryView } from './states';
 
 /** The asset pool in one picture: data, relationship and value assets now and over the last 8 weeks. */
-export function AssetDashboard({ scope }: { scope: AssetScope }) {
+export function AssetDashboard({ scope, range }: { scope: AssetScope; range?: { from: string; to: string } }) {
   const { t } = useI18n();
-  const { summary, weeks, weekly } = useAssetMetrics(scope);
+  const { summary, weeks, weekly } = useAssetMetrics(scope, range);
   const labels = weeks.map((w) => w.to.slice(5));
   const series = (pick: (m: NonNullable<(typeof weekly)[number]['data']>) => number | null) => weekly.map((q) => (q.data ? pick(q.data) : null));
   return (
     <QueryView query={summary}>
       {(m) => (
         <Row gutter={[16, 16]}>
+          <Col span={24}>
+            <Typography.Text type="secondary" data-testid="metrics-range">{t('assets.rangeShown', { from: m.from.slice(0, 10), to: m.to.slice(0, 10) })}</Typography.Text>
+          </Col>
           <Col xs={24} lg={8}>
             <Card title={t('assets.data')} size="small">
               <Row gutter={8}>

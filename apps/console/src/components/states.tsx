@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Button, Empty, Result, Skeleton } from 'antd';
+import { Alert, Button, Empty, Skeleton } from 'antd';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
 import { errorMessage } from '../api/errors';
@@ -45,10 +45,4 @@ export function QueryView<T>({
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   if (isEmpty?.(query.data)) return <EmptyState text={empty} />;
   return <>{children(query.data)}</>;
-}
-
-/** A page whose API is not released yet: says so, shows no data. */
-export function ComingWithApi({ what }: { what: string }) {
-  const { t } = useI18n();
-  return <Result status="info" title={what} subTitle={<span data-testid="coming-with-api">{t('state.comingWithApi')} · {t('state.comingWithApiHint')}</span>} />;
 }

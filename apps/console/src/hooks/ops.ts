@@ -68,13 +68,16 @@ export interface AssetScope {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** The metrics over the default range (last 90 days) and over each of the last 8 weeks. */
-export function useAssetMetrics(scope: AssetScope) {
+/**
+ * The metrics over a range of days (the API's default, the last 90 days, without one) and over each
+ * of the 8 weeks up to the range's end (or today).
+ */
+export function useAssetMetrics(scope: AssetScope, days?: { from: string; to: string }) {
   const summary = useQuery({
-    queryKey: ['asset-metrics', scope],
-    queryFn: async () => unwrap(await api.GET('/v1/asset-metrics', { params: { query: { ...scope } } })),
+    queryKey: ['asset-metrics', scope, 'summary', days],
+    queryFn: async () => unwrap(await api.GET('/v1/asset-metrics', { params: { query: { ...scope, ...days } } })),
   });
-  const today = new Date();
+  const today = days ? new Date(`${days.to}T12:00:00Z`) : new Date();
   const weeks = Array.from({ length: 8 }, (_, i) => {
     const to = new Date(today.getTime() - (7 - i) * 7 * 86_400_000);
     const from = new Date(to.getTime() - 6 * 86_400_000);

@@ -33,3 +33,20 @@ export function useI18n(): I18n {
   if (!value) throw new Error('useI18n outside I18nProvider');
   return value;
 }
+
+/** A page's own strings in both languages (the English table typed against the Chinese one). */
+export interface PageMessages<K extends string> {
+  zh: Record<K, string>;
+  en: Record<K, string>;
+}
+
+/** Declares a page's strings; they load with the page's chunk, not with the console's first screen. */
+export function defineMessages<const Z extends Record<string, string>>(zh: Z, en: Record<keyof Z, string>): PageMessages<Extract<keyof Z, string>> {
+  return { zh, en } as PageMessages<Extract<keyof Z, string>>;
+}
+
+/** `t()` over a page's own strings, in the current language. */
+export function usePageT<K extends string>(messages: PageMessages<K>): (key: K, vars?: Record<string, string | number>) => string {
+  const { lang } = useI18n();
+  return useCallback((key: K, vars?: Record<string, string | number>) => format((lang === 'en' ? messages.en : messages.zh)[key], vars), [lang, messages]);
+}

@@ -14,10 +14,10 @@ import { CustomersPage } from './CustomersPage';
 import { PointOrdersPage } from './PointOrdersPage';
 import { ScanPage } from './ScanPage';
 import { SortingPage } from './SortingPage';
-import { ComingPage } from './ComingPage';
 
 // The charts load with the dashboard, not with the workbench's first screen.
 const DashboardPage = lazy(() => import('./DashboardPage'));
+const GroupsPage = lazy(() => import('./GroupsPage'));
 
 const PointContext = createContext<string | undefined>(undefined);
 export const usePoint = () => useContext(PointContext);
@@ -41,7 +41,7 @@ export default function LeaderApp() {
     { key: 'refunds', label: t('review.title') },
     { key: 'dashboard', label: t('leader.dashboard') },
     { key: 'settlement', label: t('leader.settlement') },
-    { key: 'coming', label: t('coming.groups') },
+    { key: 'groups', label: t('leader.groups') },
   ];
   return (
     <QueryView query={points} isEmpty={(d) => d.pickupPoints.length === 0} empty={t('leader.noPoint')}>
@@ -74,7 +74,7 @@ export default function LeaderApp() {
                 <Route path="care" element={<CarePage />} />
                 <Route path="reminders" element={<RemindersPage />} />
                 <Route path="settlement" element={<SettlementPage />} />
-                <Route path="coming" element={<ComingPage />} />
+                <Route path="groups" element={<Suspense fallback={<Skeleton active />}><GroupsPage /></Suspense>} />
               </Routes>
             ) : (
               <EmptyState text={t('leader.noPoint')} />

@@ -3,6 +3,8 @@ import { App, Button, Select, Space, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../api/errors';
 import { AssetDashboard, RefreshAssetsButton } from '../../components/AssetDashboard';
+import { DayRangePicker } from '../../components/LazyDayRangePicker';
+import type { DayRange } from '../../hooks/growth';
 import { useCompounds, usePointsOfCompound, useRefreshAssets } from '../../hooks/ops';
 import { useI18n } from '../../i18n/i18n';
 
@@ -12,6 +14,7 @@ export function AssetsPage() {
   const { message } = App.useApp();
   const [compoundId, setCompoundId] = useState<string>();
   const [pickupPointId, setPickupPointId] = useState<string>();
+  const [range, setRange] = useState<DayRange>();
   const compounds = useCompounds();
   const points = usePointsOfCompound(compoundId);
   const refresh = useRefreshAssets();
@@ -42,10 +45,12 @@ export function AssetsPage() {
             options={points.data?.pickupPoints.map((p) => ({ value: p.pickupPointId, label: p.name }))}
           />
         ) : null}
+        <Typography.Text type="secondary">{t('assets.range')}</Typography.Text>
+        <DayRangePicker value={range} onChange={setRange} testId="metrics-range-picker" />
         <Button onClick={() => void client.invalidateQueries({ queryKey: ['asset-metrics'] })} data-testid="reload-metrics">{t('assets.reload')}</Button>
         <RefreshAssetsButton loading={refresh.isPending} onClick={() => refresh.mutateAsync().then(() => message.success(t('assets.refreshed')), (e) => message.error(errorMessage(e, lang)))} />
       </Space>
-      <AssetDashboard scope={pickupPointId ? { pickupPointId } : compoundId ? { compoundId } : {}} />
+      <AssetDashboard scope={pickupPointId ? { pickupPointId } : compoundId ? { compoundId } : {}} range={range} />
     </Space>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { App, Button, Card, Input, List, Space, Tag, Typography } from 'antd';
+import { Link } from 'react-router-dom';
 import { errorMessage } from '../../api/errors';
 import { dateTime } from '../../components/format';
-import { ComingWithApi, QueryView } from '../../components/states';
+import { QueryView } from '../../components/states';
 import { useCommunities, useEvents, useJoinCommunity, usePost, usePosts, useRsvp } from '../../hooks/communities';
 import { useMyPickupPoint } from '../../hooks/resident';
 import { useI18n } from '../../i18n/i18n';
@@ -43,7 +44,7 @@ function Posts({ communityId }: { communityId: string }) {
   );
 }
 
-/** Interest communities and events of the resident's compound: join, post, RSVP. Growth and local services come with their APIs. */
+/** Interest communities and events of the resident's compound: join, post, RSVP. Links to points and growth and to local services. */
 export function CommunityPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
@@ -104,8 +105,12 @@ export function CommunityPage() {
           </Card>
         </Space>
       ) : null}
-      <ComingWithApi what={t('coming.growth')} />
-      <ComingWithApi what={t('coming.local')} />
+      <Card size="small" style={{ marginTop: 12 }}>
+        <Space direction="vertical">
+          <Link to="/resident/growth" data-testid="growth-link">{t('resident.growth')} ›</Link>
+          <Link to="/resident/services" data-testid="services-link">{t('resident.servicesLink')} ›</Link>
+        </Space>
+      </Card>
     </>
   );
 }
