@@ -428,6 +428,17 @@ describe('the web console in Chromium', () => {
     await page.locator('.ant-popconfirm-buttons .ant-btn-primary').click();
     await page.getByText('已取消', { exact: true }).first().waitFor();
     await booked.getByTestId('booking-status').getByText('已取消').waitFor();
+
+    // Points at checkout: 30 of the balance off an order from today's demo campaign (1 point = 1 fen).
+    await page.getByRole('link', { name: '今日团购', exact: true }).click();
+    await page.getByTestId('campaign-card').first().click();
+    const offer = page.getByTestId('offer').filter({ has: page.locator('input:not([disabled])') }).first();
+    await offer.locator('input').fill('1');
+    await page.locator('input[data-testid=points-to-spend], [data-testid=points-to-spend] input').first().fill('30');
+    await screenshot(page, 'resident-12-cart-with-points');
+    await page.getByTestId('place-order').click();
+    await page.waitForURL(/\/console\/resident\/orders\/[0-9a-f-]{36}$/);
+    await page.getByTestId('order-points').getByText('30 积分抵扣 ¥0.30').waitFor();
     expect(residentWatch.problems).toEqual([]);
     await context.close();
   });

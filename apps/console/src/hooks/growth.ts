@@ -7,6 +7,10 @@ export const STATEMENT_LIMIT = 200;
 export const usePointsStatement = () =>
   useQuery({ queryKey: ['growth', 'points'], queryFn: async () => unwrap(await api.GET('/v1/me/points', { params: { query: { limit: STATEMENT_LIMIT } } })) });
 
+/** Only the balance (one statement entry): what the cart may offer to spend. */
+export const usePointsBalance = () =>
+  useQuery({ queryKey: ['growth', 'points', 'balance'], queryFn: async () => unwrap(await api.GET('/v1/me/points', { params: { query: { limit: 1 } } })).balance });
+
 export const useMyTier = () => useQuery({ queryKey: ['growth', 'tier'], queryFn: async () => unwrap(await api.GET('/v1/me/tier')) });
 
 export const useMyBadges = () => useQuery({ queryKey: ['growth', 'badges'], queryFn: async () => unwrap(await api.GET('/v1/me/badges')) });

@@ -4,6 +4,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { errorMessage } from '../../api/errors';
 import { yuan } from '../../components/format';
 import { QueryView } from '../../components/states';
+import { usePointsBalance } from '../../hooks/growth';
 import { useCampaign, usePlaceOrder } from '../../hooks/resident';
 import { useI18n } from '../../i18n/i18n';
 import { Countdown } from './TodayPage';
@@ -17,6 +18,8 @@ export function CampaignPage() {
   const campaign = useCampaign(campaignId);
   const place = usePlaceOrder();
   const [cart, setCart] = useState<Record<string, number>>({});
+  const balance = usePointsBalance();
+  const [points, setPoints] = useState(0);
 
   return (
     <QueryView query={campaign}>
@@ -26,7 +29,12 @@ export function CampaignPage() {
         const count = lines.reduce((sum, l) => sum + l.quantity, 0);
         const order = async () => {
           try {
-            const placed = await place.mutateAsync({ campaignId, lines: lines.map((l) => ({ offerId: l.offer.offerId, quantity: l.quantity })), expectedTotalCents: total });
+            const placed = await place.mutateAsync({
+              campaignId,
+              lines: lines.map((l) => ({ offerId: l.offer.offerId, quantity: l.quantity })),
+              expectedTotalCents: total,
+              ...(points > 0 ? { pointsToSpend: points } : {}),
+            });
             navigate(`/resident/orders/${placed.orderId}`);
           } catch (error) {
             message.error(errorMessage(error, lang));
@@ -79,6 +87,13 @@ export function CampaignPage() {
               )}
             />
             <Card size="small" style={{ position: 'sticky', bottom: 56, marginTop: 12 }} data-testid="cart">
+              {count > 0 && (balance.data ?? 0) > 0 ? (
+                <Space style={{ width: '100%', marginBottom: 8 }} wrap>
+                  <Typography.Text>{t('cart.usePoints', { n: balance.data ?? 0 })}</Typography.Text>
+                  <InputNumber min={0} max={balance.data ?? 0} precision={0} value={points} onChange={(value) => setPoints(value ?? 0)} style={{ width: 96 }} aria-label="points" data-testid="points-to-spend" />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('cart.pointsHint')}</Typography.Text>
+                </Space>
+              ) : null}
               <Space style={{ width: '100%', justifyContent: 'space-between' }}>
                 <span>
                   {count > 0 ? (

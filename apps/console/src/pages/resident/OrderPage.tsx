@@ -147,6 +147,12 @@ export function OrderPage() {
                 <Typography.Text strong>¥{yuan(data.totalCents)}</Typography.Text>
                 {data.refundedCents > 0 ? <Typography.Text type="secondary"> · {t('order.refunded', { v: yuan(data.refundedCents) })}</Typography.Text> : null}
               </Descriptions.Item>
+              {data.pointsSpent > 0 ? (
+                <Descriptions.Item label={t('order.payable')}>
+                  <Typography.Text strong>¥{yuan(data.payableCents)}</Typography.Text>
+                  <Typography.Text type="secondary" data-testid="order-points"> · {t('order.points', { n: data.pointsSpent, v: yuan(data.pointsDiscountCents) })}</Typography.Text>
+                </Descriptions.Item>
+              ) : null}
             </Descriptions>
             <List
               size="small"
