@@ -3,3 +3,4 @@ export * from './users.repository.js';
 export { Prisma } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
 export * from './sms-budget.repository.js';
+export * from './dev-sms-outbox.repository.js';

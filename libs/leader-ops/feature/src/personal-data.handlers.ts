@@ -1,18 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { assertMayReadPersonalData, personalDataExport, type RpcRequest } from '@linli/contracts';
+import { assertMayReadPersonalData, personalDataExport } from '@linli/contracts';
 import { LeaderOpsDb, LeaderOpsPersonalDataRepository } from '@linli/leader-ops-data-access';
-import { RpcHandler } from '@linli/nest-kit';
+import { bind, rpcBindings } from '@linli/nest-kit';
+
+const repository = new LeaderOpsPersonalDataRepository();
 
 /** The leader-ops service's part of a person's data copy (PIPL): bindings, applications, points led. */
-@Injectable()
-export class LeaderOpsPersonalDataHandlers {
-  private readonly repository = new LeaderOpsPersonalDataRepository();
-
-  constructor(@Inject(LeaderOpsDb) private readonly db: LeaderOpsDb) {}
-
-  @RpcHandler(personalDataExport['leader-ops'])
-  async export(req: RpcRequest<(typeof personalDataExport)['leader-ops']>) {
+export const LeaderOpsPersonalDataHandlers = rpcBindings('leader-ops personal data', [LeaderOpsDb], (db) => [
+  bind(personalDataExport['leader-ops'], async (req) => {
     assertMayReadPersonalData(req);
-    return { service: 'leader-ops' as const, sections: await this.repository.sections(this.db, req.userIds) };
-  }
-}
+    return { service: 'leader-ops' as const, sections: await repository.sections(db, req.userIds) };
+  }),
+]);

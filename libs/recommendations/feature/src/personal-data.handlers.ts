@@ -1,18 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { assertMayReadPersonalData, personalDataExport, type RpcRequest } from '@linli/contracts';
+import { assertMayReadPersonalData, personalDataExport } from '@linli/contracts';
 import { RecommendationsDb, RecommendationsPersonalDataRepository } from '@linli/recommendations-data-access';
-import { RpcHandler } from '@linli/nest-kit';
+import { bind, rpcBindings } from '@linli/nest-kit';
+
+const repository = new RecommendationsPersonalDataRepository();
 
 /** The asset engine's part of a person's data copy (PIPL). */
-@Injectable()
-export class RecommendationsPersonalDataHandlers {
-  private readonly repository = new RecommendationsPersonalDataRepository();
-
-  constructor(@Inject(RecommendationsDb) private readonly db: RecommendationsDb) {}
-
-  @RpcHandler(personalDataExport.recommendations)
-  async export(req: RpcRequest<typeof personalDataExport.recommendations>) {
+export const RecommendationsPersonalDataHandlers = rpcBindings('recommendations personal data', [RecommendationsDb], (db) => [
+  bind(personalDataExport.recommendations, async (req) => {
     assertMayReadPersonalData(req);
-    return { service: 'recommendations' as const, sections: await this.repository.sections(this.db, req.userIds) };
-  }
-}
+    return { service: 'recommendations' as const, sections: await repository.sections(db, req.userIds) };
+  }),
+]);

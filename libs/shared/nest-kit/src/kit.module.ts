@@ -11,7 +11,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { health, type ServiceName } from '@linli/contracts';
@@ -109,9 +109,9 @@ export class LinliKitModule {
       },
       {
         provide: RpcServer,
-        inject: [NATS_CONNECTION, Subjects, DiscoveryService, MetadataScanner, HealthService],
-        useFactory: (nc: NatsConnection, subjects: Subjects, discovery: DiscoveryService, scanner: MetadataScanner, healthService: HealthService) => {
-          const server = new RpcServer(nc, subjects, options.service, discovery, scanner, { maxInFlight: options.rpcMaxInFlight });
+        inject: [NATS_CONNECTION, Subjects, DiscoveryService, HealthService],
+        useFactory: (nc: NatsConnection, subjects: Subjects, discovery: DiscoveryService, healthService: HealthService) => {
+          const server = new RpcServer(nc, subjects, options.service, discovery, { maxInFlight: options.rpcMaxInFlight });
           server.register(health[options.service], () => healthService.report(), { unqueued: true });
           return server;
         },

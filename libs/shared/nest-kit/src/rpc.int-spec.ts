@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ErrorEnvelopeSchema, LinliError, RpcReplySchema, defineBatchRpc, defineRpc, health } from '@linli/contracts';
 import { connectTestNats, createTestDatabase, deleteTestStreams, errorOf, natsTestUrl, testSubjectPrefix, type TestDatabase } from '@linli/testing';
 import { LinliKitModule } from './kit.module.js';
-import { RpcClient, RpcHandler, RpcServer, type RpcHandlerContext } from './rpc.js';
+import { RpcClient, RpcServer, bind, rpcBindings } from './rpc.js';
 import { Subjects } from './subjects.js';
 import { initTelemetry, type Telemetry } from './telemetry.js';
 import { PgSql, fixtureMigrations } from '../test-fixtures/support.js';
@@ -35,38 +35,34 @@ const nobody = defineRpc('rpc.kit-test.nobody.v1', z.object({}).strict(), z.obje
 
 const SECRET = 'password=hunter2 at line 42';
 
+/** A provider the bindings below are given, as a service's would be. */
 @Injectable()
-class KitTestHandlers {
+class NoteStore {
   static sql: PgSql;
 
-  @RpcHandler(echo)
-  echo(request: z.infer<typeof echo.request>, ctx: RpcHandlerContext): z.infer<typeof echo.response> {
-    return { echoed: request.text.repeat(request.times), traceId: ctx.traceId };
+  async add(body: string): Promise<string> {
+    const id = randomUUID();
+    await NoteStore.sql.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', id, body);
+    return id;
   }
+}
 
-  @RpcHandler(fail)
-  fail(request: z.infer<typeof fail.request>): unknown {
+let slowStarted = 0;
+
+const KitTestHandlers = rpcBindings('kit-test', [NoteStore], (notes) => [
+  bind(echo, (request, ctx) => ({ echoed: request.text.repeat(request.times), traceId: ctx.traceId })),
+  bind(fail, (request) => {
     if (request.mode === 'linli') throw new LinliError('ORDERS.STOCK_EXHAUSTED', 'sold out', { skuId: 'sku-1', remaining: 0 });
     if (request.mode === 'plain') throw new Error(SECRET);
     return { ok: 'yes' };
-  }
-
-  static slowStarted = 0;
-
-  @RpcHandler(slow)
-  async slow(request: z.infer<typeof slow.request>): Promise<z.infer<typeof slow.response>> {
-    KitTestHandlers.slowStarted += 1;
+  }),
+  bind(slow, async (request) => {
+    slowStarted += 1;
     await new Promise((resolve) => setTimeout(resolve, request.ms));
     return { slept: request.ms };
-  }
-
-  @RpcHandler(note)
-  async note(request: z.infer<typeof note.request>): Promise<z.infer<typeof note.response>> {
-    const id = randomUUID();
-    await KitTestHandlers.sql.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', id, request.body);
-    return { id };
-  }
-}
+  }),
+  bind(note, async (request) => ({ id: await notes.add(request.body) })),
+]);
 
 const exporter = new InMemorySpanExporter();
 let telemetry: Telemetry;
@@ -88,11 +84,11 @@ beforeAll(async () => {
   telemetry = initTelemetry({ serviceName: 'nest-kit-test', exporter });
   db = await createTestDatabase('nest-kit', fixtureMigrations);
   sql = new PgSql(db.url);
-  KitTestHandlers.sql = sql;
+  NoteStore.sql = sql;
   prefix = testSubjectPrefix();
   const moduleRef = await Test.createTestingModule({
     imports: [LinliKitModule.forRoot({ service: 'orders', natsUrl: natsTestUrl(), rpcTimeoutMs: 5_000, rpcMaxInFlight: 2, healthPort: 0, subjectPrefix: prefix })],
-    providers: [KitTestHandlers],
+    providers: [NoteStore, KitTestHandlers],
   }).compile();
   moduleRef.useLogger(false);
   app = await moduleRef.init();
@@ -114,7 +110,7 @@ afterAll(async () => {
 beforeEach(() => exporter.reset());
 
 describe('RpcServer and RpcClient', () => {
-  it('discovers @RpcHandler methods of any provider and serves them next to the health subject', async () => {
+  it('serves every rpcBindings table, with its injected providers, next to the health subject', async () => {
     await expect(rpc.request(echo, { text: 'hi', times: 2 })).resolves.toMatchObject({ echoed: 'hihi' });
     const { id } = await rpc.request(note, { body: 'written by a discovered handler' });
     expect(await sql.count('notes', 'id = $1::uuid', id)).toBe(1);
@@ -193,7 +189,7 @@ describe('RpcServer and RpcClient', () => {
   it('queues requests beyond its limit in arrival order and drops those whose caller gave up before any work', async () => {
     const server = app.get(RpcServer);
     const expiredBefore = server.expired;
-    const startedBefore = KitTestHandlers.slowStarted;
+    const startedBefore = slowStarted;
     // Both slots (rpcMaxInFlight: 2) busy for 600 ms.
     const busy = [rpc.request(slow, { ms: 600 }), rpc.request(slow, { ms: 600 })];
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -208,7 +204,7 @@ describe('RpcServer and RpcClient', () => {
     expect(await Promise.all(busy)).toEqual([{ slept: 600 }, { slept: 600 }]);
     expect(await patient).toEqual({ slept: 1 });
     // The three expired requests never reached the handler: only the two busy ones and the patient one did.
-    expect(KitTestHandlers.slowStarted - startedBefore).toBe(3);
+    expect(slowStarted - startedBefore).toBe(3);
     expect(server.expired - expiredBefore).toBe(3);
   });
 

@@ -1,11 +1,5 @@
-import 'reflect-metadata';
-import {
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-  SetMetadata,
-} from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { Logger, type BeforeApplicationShutdown, type FactoryProvider, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -19,16 +13,10 @@ import {
   type ErrorEnvelope,
   type RpcContract,
   type RpcReply,
+  type RpcRequest,
 } from '@linli/contracts';
 import type { Subjects } from './subjects.js';
 import { SpanKind, currentTraceId, extractTraceContext, injectTraceContext, inSpan } from './telemetry.js';
-
-const RPC_HANDLER = Symbol.for('linli.rpc-handler');
-
-/** Marks a provider method as the handler of an RPC subject; the request is validated before it runs. */
-export function RpcHandler(contract: RpcContract): MethodDecorator {
-  return SetMetadata(RPC_HANDLER, contract);
-}
 
 export interface RpcHandlerContext {
   subject: string;
@@ -36,6 +24,50 @@ export interface RpcHandlerContext {
 }
 
 type Handler = (request: unknown, ctx: RpcHandlerContext) => Promise<unknown> | unknown;
+
+/** One RPC subject and the function that answers it (see {@link rpcBindings}). */
+export interface RpcBinding {
+  readonly contract: RpcContract;
+  readonly handler: Handler;
+}
+
+/**
+ * Binds a subject to its handler. The handler receives the request already parsed by the contract's
+ * request schema; what it returns is checked against the response schema.
+ */
+export function bind<C extends RpcContract>(contract: C, handler: (request: RpcRequest<C>, ctx: RpcHandlerContext) => unknown): RpcBinding {
+  return { contract, handler: handler as Handler };
+}
+
+/** The value of a provider made by {@link rpcBindings}; `RpcServer` serves every one it finds. */
+export class RpcBindings {
+  constructor(readonly bindings: readonly RpcBinding[]) {}
+}
+
+type Token = abstract new (...args: never[]) => unknown;
+type InstancesOf<D extends readonly Token[]> = { [K in keyof D]: D[K] extends abstract new (...args: never[]) => infer I ? I : never };
+
+/**
+ * A service's NATS request/reply surface as one table: the providers it needs, and one
+ * {@link bind} line per subject. List the returned provider in the module's `providers`.
+ *
+ * ```ts
+ * export const ShopNatsController = rpcBindings('shop', [CartService], (carts) => [
+ *   bind(c.addToCart, (req) => carts.add(req.actor, req.item)),
+ * ]);
+ * ```
+ */
+export function rpcBindings<const D extends readonly Token[]>(
+  name: string,
+  inject: D,
+  table: (...services: InstancesOf<D>) => readonly RpcBinding[],
+): FactoryProvider<RpcBindings> {
+  return {
+    provide: Symbol(`${name} RPC bindings`),
+    inject: [...inject],
+    useFactory: (...services: unknown[]) => new RpcBindings(table(...(services as InstancesOf<D>))),
+  };
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -65,7 +97,7 @@ export function toErrorEnvelope(error: unknown, logger: Logger, subject: string)
 }
 
 /**
- * Serves every `@RpcHandler` of the application on NATS request/reply, in one queue group per
+ * Serves every {@link rpcBindings} table of the application on NATS request/reply, in one queue group per
  * service. Validates requests, answers errors with the envelope, carries trace context from headers,
  * and on shutdown stops taking requests and waits for the ones in flight. At most `maxInFlight`
  * requests run at once; the rest wait in arrival order, and one whose deadline (see
@@ -87,7 +119,6 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly subjects: Subjects,
     private readonly queue: string,
     private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
     options: RpcServerOptions = {},
   ) {
     this.maxInFlight = options.maxInFlight ?? 64;
@@ -130,15 +161,8 @@ export class RpcServer implements OnApplicationBootstrap, BeforeApplicationShutd
 
   onApplicationBootstrap(): void {
     for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[name];
-        if (typeof method !== 'function') continue;
-        const contract = Reflect.getMetadata(RPC_HANDLER, method) as RpcContract | undefined;
-        if (contract) this.register(contract, (method as Handler).bind(instance));
-      }
+      if (!(wrapper.instance instanceof RpcBindings)) continue;
+      for (const { contract, handler } of wrapper.instance.bindings) this.register(contract, handler);
     }
     for (const [subject, entry] of this.handlers) {
       const subscription = this.nats.subscribe(this.subjects.of(subject), {

@@ -2,7 +2,7 @@
  * Graceful shutdown: once `app.close()` starts, the service takes no new requests (queue-group
  * peers would), while the request it is working on finishes, writes and answers.
  */
-import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { LinliError, defineRpc } from '@linli/contracts';
 import { connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, type TestDatabase } from '@linli/testing';
 import { LinliKitModule } from './kit.module.js';
-import { RpcClient, RpcHandler } from './rpc.js';
+import { RpcClient, bind, rpcBindings } from './rpc.js';
 import { Subjects } from './subjects.js';
 import { PgSql, deferred, fixtureMigrations, sleep } from '../test-fixtures/support.js';
 
@@ -23,20 +23,18 @@ const slowNote = defineRpc(
 const started = deferred();
 let calls = 0;
 
-@Injectable()
-class SlowHandlers {
-  static sql: PgSql;
+let notesSql: PgSql;
 
-  @RpcHandler(slowNote)
-  async slowNote(request: z.infer<typeof slowNote.request>): Promise<{ id: string }> {
+const SlowHandlers = rpcBindings('kit-test-slow', [], () => [
+  bind(slowNote, async (request) => {
     calls += 1;
     started.resolve();
     await sleep(request.ms);
     const id = randomUUID();
-    await SlowHandlers.sql.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', id, request.body);
+    await notesSql.$executeRawUnsafe('INSERT INTO notes (id, body) VALUES ($1::uuid, $2)', id, request.body);
     return { id };
-  }
-}
+  }),
+]);
 
 let db: TestDatabase;
 let sql: PgSql;
@@ -47,7 +45,7 @@ let prefix: string;
 beforeAll(async () => {
   db = await createTestDatabase('nest-kit', fixtureMigrations);
   sql = new PgSql(db.url);
-  SlowHandlers.sql = sql;
+  notesSql = sql;
   prefix = testSubjectPrefix();
   const moduleRef = await Test.createTestingModule({
     imports: [LinliKitModule.forRoot({ service: 'orders', natsUrl: natsTestUrl(), rpcTimeoutMs: 5_000, healthPort: 0, subjectPrefix: prefix })],
