@@ -229,6 +229,12 @@ export class BookingsRepository {
     );
   }
 
+  /** Who runs the pickup point, when it is known and active. */
+  async pointLeader(tx: SqlExecutor, pickupPointId: string): Promise<string | null> {
+    const rows = await tx.$queryRawUnsafe<{ leader: string }[]>(`SELECT leader_user_id::text AS leader FROM pickup_point_leaders WHERE pickup_point_id = $1::uuid`, pickupPointId);
+    return rows[0]?.leader ?? null;
+  }
+
   /** The leader of the pickup point the resident is bound to, when known. */
   async leaderOf(tx: SqlExecutor, userId: string): Promise<string | null> {
     const rows = await tx.$queryRawUnsafe<{ leader: string }[]>(

@@ -4,16 +4,13 @@
  * standing in for the growth system, a webhook receiver, and helpers that walk a provider and
  * residents through the common steps.
  */
-import { Test } from '@nestjs/testing';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { leaderOps, localServices as ls, type Actor, type EventEnvelope } from '@linli/contracts';
-import { LinliKitModule, PgSql, RpcClient, Subjects } from '@linli/nest-kit';
-import { EventRecorder, aCompoundId, anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
+import { leaderOps, localServices as ls, type Actor } from '@linli/contracts';
+import { BookingsRepository } from '@linli/local-services-data-access';
+import { PgSql } from '@linli/nest-kit';
+import { aCompoundId, anActor, publishTestEvent, startServiceHarness, waitUntil, type ServiceHarness } from '@linli/testing';
 import { LocalServicesModule } from './local-services.module.js';
 import { LocalServicesErrors } from './local-services.exception.js';
 import type { PointsLedger } from './points-ledger.js';
@@ -78,29 +75,22 @@ export class WebhookReceiver {
   }
 }
 
-export interface Harness {
-  app: INestApplicationContext;
-  rpc: RpcClient;
-  nc: NatsConnection;
+export interface Harness extends ServiceHarness {
   sql: PgSql;
-  events: EventRecorder;
   points: TestPointsLedger;
   dispatcher: WebhookDispatcher;
   bookings: BookingsService;
   payments: DevPaymentProvider;
-  prefix: string;
-  close(): Promise<void>;
 }
 
 export async function startLocalServices(): Promise<Harness> {
-  const database: TestDatabase = await createTestDatabase('local-services', migrationsDir);
-  const prefix = testSubjectPrefix();
   const points = new TestPointsLedger();
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      LinliKitModule.forRoot({ service: 'local-services', natsUrl: natsTestUrl(), rpcTimeoutMs: 10_000, healthPort: 0, subjectPrefix: prefix }),
+  const h = await startServiceHarness({
+    service: 'local-services',
+    migrationsDir,
+    module: (databaseUrl) =>
       LocalServicesModule.forRoot({
-        databaseUrl: database.url,
+        databaseUrl,
         databasePoolSize: 10,
         paymentWebhookSecret: TEST_PAYMENT_SECRET,
         devPaymentDelayMs: 20,
@@ -108,56 +98,32 @@ export async function startLocalServices(): Promise<Harness> {
         pointsLedger: points,
         webhooks: { intervalMs: 0, backoffBaseMs: 100, maxAttempts: 3, timeoutMs: 2000 },
       }),
-    ],
-  }).compile();
-  const app = await moduleRef.init();
-  const nc = await connectTestNats('local-services-test');
-  const events = await EventRecorder.start(nc, prefix);
-  return {
-    app,
-    rpc: app.get(RpcClient),
-    nc,
-    sql: app.get(PgSql),
-    events,
+  });
+  return Object.assign(h, {
+    sql: h.app.get(PgSql),
     points,
-    dispatcher: app.get(WebhookDispatcher),
-    bookings: app.get(BookingsService),
-    payments: app.get(PAYMENT_PROVIDER),
-    prefix,
-    async close() {
-      await app.close();
-      await deleteTestStreams(nc, prefix);
-      await nc.close();
-      await database.drop();
-    },
-  };
+    dispatcher: h.app.get(WebhookDispatcher),
+    bookings: h.app.get(BookingsService),
+    payments: h.app.get<DevPaymentProvider>(PAYMENT_PROVIDER),
+  });
 }
+
+const readModel = new BookingsRepository();
 
 /** Binds residents to a compound the way leader-ops announces it, and waits until the service knows. */
 export async function bindResidents(h: Harness, compoundId: string, residents: Actor[], pickupPointId?: string): Promise<void> {
-  const js = jetstream(h.nc);
-  const subjects = new Subjects(h.prefix);
   for (const resident of residents) {
-    const envelope: EventEnvelope = {
-      id: randomUUID(),
-      subject: leaderOps.residentBound.subject,
-      occurredAt: new Date().toISOString(),
-      source: 'leader-ops',
-      data: { userId: resident.userId, pickupPointId: pickupPointId ?? randomUUID(), compoundId, previousPickupPointId: null, boundAt: new Date().toISOString() },
-    };
-    await js.publish(subjects.of(envelope.subject), JSON.stringify(envelope), { msgID: envelope.id });
+    const boundAt = new Date().toISOString();
+    const data = { userId: resident.userId, pickupPointId: pickupPointId ?? randomUUID(), compoundId, previousPickupPointId: null, boundAt };
+    await publishTestEvent(h, leaderOps.residentBound, data);
   }
-  const ids = residents.map((r) => r.userId);
-  await waitUntil(async () => {
-    const rows = await h.sql.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM resident_places WHERE user_id = ANY($1::uuid[])', ids);
-    return rows[0]!.n === ids.length;
-  }, 15_000, 'residents bound');
+  await waitUntil(async () => (await Promise.all(residents.map((r) => readModel.placeOf(h.sql, r.userId)))).every((place) => place !== null), 15_000, 'residents bound');
 }
 
 /** A pickup point run by `leaderUserId`, announced the way leader-ops does; waits until the service knows. */
 export async function aPickupPoint(h: Harness, compoundId: string, leaderUserId: string): Promise<string> {
   const pickupPointId = randomUUID();
-  const data = leaderOps.pickupPointUpserted.data.parse({
+  await publishTestEvent(h, leaderOps.pickupPointUpserted, {
     pickupPointId,
     leaderUserId,
     name: 'Gate 2 kiosk',
@@ -168,9 +134,7 @@ export async function aPickupPoint(h: Harness, compoundId: string, leaderUserId:
     timeZone: 'Asia/Shanghai',
     status: 'active',
   });
-  const envelope: EventEnvelope = { id: randomUUID(), subject: leaderOps.pickupPointUpserted.subject, occurredAt: new Date().toISOString(), source: 'leader-ops', data };
-  await jetstream(h.nc).publish(new Subjects(h.prefix).of(envelope.subject), JSON.stringify(envelope), { msgID: envelope.id });
-  await waitUntil(async () => (await h.sql.$queryRawUnsafe<unknown[]>('SELECT 1 FROM pickup_point_leaders WHERE pickup_point_id = $1::uuid', pickupPointId)).length === 1, 10_000, 'pickup point known');
+  await waitUntil(async () => (await readModel.pointLeader(h.sql, pickupPointId)) !== null, 10_000, 'pickup point known');
   return pickupPointId;
 }
 

@@ -14,3 +14,4 @@ export * from './refund-policy.repository.js';
 export * from './resident-profiles.repository.js';
 export * from './sorting-list.repository.js';
 export * from './pickup-point-days.repository.js';
+export * from './testing/clock.test-support.js';

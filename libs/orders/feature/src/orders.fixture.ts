@@ -1,16 +1,12 @@
 // Test fixture for the orders integration tests: boots the orders module against a database and a
 // NATS subject prefix of its own, feeds the read model through real leader-ops events, and builds a
 // catalog and campaigns through the RPC surface.
-import { Test } from '@nestjs/testing';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
 import { LinliError, orders, leaderOps, type Actor, type EventContract } from '@linli/contracts';
-import { LinliKitModule, RpcClient, Subjects } from '@linli/nest-kit';
-import { EventRecorder, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
-import { OrdersDb } from '@linli/orders-data-access';
+import { publishTestEvent, startServiceHarness, waitUntil, type ServiceHarness } from '@linli/testing';
+import { OrdersClockTestSupport, OrdersDb } from '@linli/orders-data-access';
 import { OrdersModule } from './orders.module.js';
 import { OrdersScheduler } from './orders.scheduler.js';
 import { DevPaymentProvider, signNotification } from './payment-provider.js';
@@ -19,31 +15,24 @@ import type { PointsLedger } from './points-ledger.js';
 export const SECRET = 'payment-webhook-secret-'.padEnd(40, 'x');
 const migrations = fileURLToPath(new URL('../../data-access/prisma/migrations', import.meta.url));
 
-export interface OrdersHarness {
-  app: INestApplicationContext;
-  rpc: RpcClient;
+export interface OrdersHarness extends ServiceHarness {
   db: OrdersDb;
-  nc: NatsConnection;
-  js: JetStreamClient;
-  events: EventRecorder;
-  prefix: string;
   provider: DevPaymentProvider;
   scheduler: OrdersScheduler;
   ops: Actor;
-  close(): Promise<void>;
 }
 
 export async function startOrders(
   options: { paymentTimeoutSeconds?: number; stockBuckets?: number; placementBatch?: number; complaintWindowHours?: number; pointsLedger?: PointsLedger } = {},
 ): Promise<OrdersHarness> {
-  const database: TestDatabase = await createTestDatabase('orders', migrations);
-  const prefix = testSubjectPrefix();
   const provider = new DevPaymentProvider(SECRET, { callbackDelayMs: 30, duplicateRate: 0, failureRate: 0, lateRate: 0, lateDelayMs: 0 });
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      LinliKitModule.forRoot({ service: 'orders', natsUrl: natsTestUrl(), rpcTimeoutMs: 30_000, healthPort: 0, subjectPrefix: prefix }),
+  const h = await startServiceHarness({
+    service: 'orders',
+    migrationsDir: migrations,
+    rpcTimeoutMs: 30_000,
+    module: (databaseUrl) =>
       OrdersModule.forRoot({
-        databaseUrl: database.url,
+        databaseUrl,
         databasePoolSize: 10,
         paymentWebhookSecret: SECRET,
         paymentProvider: provider,
@@ -54,36 +43,13 @@ export async function startOrders(
         complaintWindowHours: options.complaintWindowHours ?? 48,
         ...(options.pointsLedger ? { pointsLedger: options.pointsLedger } : {}),
       }),
-    ],
-  }).compile();
-  const app = await moduleRef.init();
-  const nc = await connectTestNats('orders-test');
-  const events = await EventRecorder.start(nc, prefix);
-  return {
-    app,
-    rpc: app.get(RpcClient),
-    db: app.get(OrdersDb),
-    nc,
-    js: jetstream(nc),
-    events,
-    prefix,
-    provider,
-    scheduler: app.get(OrdersScheduler),
-    ops: { userId: randomUUID(), roles: ['ops'] },
-    close: async () => {
-      await app.close();
-      await deleteTestStreams(nc, prefix);
-      await nc.close();
-      await database.drop();
-    },
-  };
+  });
+  return Object.assign(h, { db: h.app.get(OrdersDb), provider, scheduler: h.app.get(OrdersScheduler), ops: { userId: randomUUID(), roles: ['ops'] } satisfies Actor });
 }
 
 /** Publishes an event the way another service's outbox relay would (envelope, message id). */
-export async function publishEvent<C extends EventContract>(h: OrdersHarness, contract: C, data: unknown, id = randomUUID(), occurredAt = new Date()) {
-  const envelope = { id, subject: contract.subject, occurredAt: occurredAt.toISOString(), source: 'leader-ops', data };
-  await h.js.publish(new Subjects(h.prefix).of(contract.subject), JSON.stringify(envelope), { msgID: id });
-  return id;
+export function publishEvent<C extends EventContract>(h: OrdersHarness, contract: C, data: z.input<C['data']>, id = randomUUID(), occurredAt = new Date()): Promise<string> {
+  return publishTestEvent(h, contract, data, { id, occurredAt });
 }
 
 export interface World {
@@ -204,16 +170,11 @@ export async function aCampaign(h: OrdersHarness, world: World, catalog: Catalog
   return { campaign: published, milkOffer: offer('milk'), kitOffer: offer('kit'), riceOffer: offer('rice') };
 }
 
+const clock = new OrdersClockTestSupport();
+
 /** Moves a campaign's cut-off into the past (times are checked against the database clock and `Date.now()`). */
-export async function passCutoff(h: OrdersHarness, campaignId: string): Promise<void> {
-  await h.db.$executeRawUnsafe(
-    `UPDATE campaigns SET starts_at = now() - interval '2 hours', cutoff_at = now() - interval '1 second' WHERE id = $1::uuid`,
-    campaignId,
-  );
-  await h.db.$executeRawUnsafe(
-    `UPDATE orders SET expires_at = least(expires_at, now() - interval '1 second') WHERE campaign_id = $1::uuid AND status = 'pending_payment'`,
-    campaignId,
-  );
+export function passCutoff(h: OrdersHarness, campaignId: string): Promise<void> {
+  return clock.passCutoff(h.db, campaignId);
 }
 
 /** A correctly signed notification for a payment intent. */

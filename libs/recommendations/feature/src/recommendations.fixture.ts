@@ -1,16 +1,11 @@
 // Test fixture for the recommendations integration tests: boots the module against a database and a
 // NATS subject prefix of its own (refits inline, schedules off), and publishes the events other
 // services would, exactly as their outbox relays do (envelope, event id as JetStream message id).
-import { Test } from '@nestjs/testing';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { identity, leaderOps, orders, type Actor, type EventContract } from '@linli/contracts';
-import { LinliKitModule, RpcClient, Subjects } from '@linli/nest-kit';
-import { connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, type TestDatabase } from '@linli/testing';
+import { eventProcessed, publishTestEvent, sqlInt, startServiceHarness, waitUntil, type ServiceHarness } from '@linli/testing';
 import { RecommendationsDb } from '@linli/recommendations-data-access';
 import { RecommendationEngine } from './engine/recommendation-engine.js';
 import { IngestService } from './ingest.service.js';
@@ -18,28 +13,22 @@ import { RecommendationsModule, type RecommendationsModuleOptions } from './reco
 
 export const migrations = fileURLToPath(new URL('../../data-access/prisma/migrations', import.meta.url));
 
-export interface Harness {
-  app: INestApplicationContext;
-  rpc: RpcClient;
+export interface Harness extends Omit<ServiceHarness, 'events'> {
   db: RecommendationsDb;
-  dbInfo: TestDatabase;
-  nc: NatsConnection;
-  js: JetStreamClient;
-  prefix: string;
   engine: RecommendationEngine;
   ingest: IngestService;
-  close(): Promise<void>;
 }
 
 /** Boots the module; with `shareWith`, a second replica on the same database and subject prefix. */
 export async function startHarness(options: Partial<RecommendationsModuleOptions> = {}, shareWith?: Harness): Promise<Harness> {
-  const dbInfo = shareWith?.dbInfo ?? (await createTestDatabase('recommendations', migrations));
-  const prefix = shareWith?.prefix ?? testSubjectPrefix();
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      LinliKitModule.forRoot({ service: 'recommendations', natsUrl: natsTestUrl(), rpcTimeoutMs: 10_000, healthPort: 0, subjectPrefix: prefix }),
+  const h = await startServiceHarness({
+    service: 'recommendations',
+    migrationsDir: migrations,
+    recordEvents: false,
+    shareWith: shareWith as ServiceHarness | undefined,
+    module: (databaseUrl) =>
       RecommendationsModule.forRoot({
-        databaseUrl: dbInfo.url,
+        databaseUrl,
         fitMode: 'inline',
         refreshDebounceMs: 20,
         refreshMaxWaitMs: 100,
@@ -49,41 +38,18 @@ export async function startHarness(options: Partial<RecommendationsModuleOptions
         parkSweepIntervalMs: 0,
         ...options,
       }),
-    ],
-  }).compile();
-  const app = await moduleRef.init();
-  const nc = await connectTestNats();
-  return {
-    app,
-    rpc: app.get(RpcClient),
-    db: app.get(RecommendationsDb),
-    dbInfo,
-    nc,
-    js: jetstream(nc),
-    prefix,
-    engine: app.get(RecommendationEngine),
-    ingest: app.get(IngestService),
-    async close() {
-      await app.close();
-      if (!shareWith) {
-        await deleteTestStreams(nc, prefix);
-        await dbInfo.drop();
-      }
-      await nc.close();
-    },
-  };
+  });
+  return Object.assign(h, { db: h.app.get(RecommendationsDb), engine: h.app.get(RecommendationEngine), ingest: h.app.get(IngestService) });
 }
 
 /** Publishes an event as its owner's outbox relay would; returns the event id. */
-export async function publish<C extends EventContract>(h: Harness, contract: C, data: z.input<C['data']>, id: string = randomUUID()): Promise<string> {
-  const envelope = { id, subject: contract.subject, occurredAt: new Date().toISOString(), source: contract.subject.split('.')[0], data: contract.data.parse(data) };
-  await h.js.publish(new Subjects(h.prefix).of(contract.subject), JSON.stringify(envelope), { msgID: id });
-  return id;
+export function publish<C extends EventContract>(h: Harness, contract: C, data: z.input<C['data']>, id: string = randomUUID()): Promise<string> {
+  return publishTestEvent(h, contract, data, { id });
 }
 
 /** Waits until the consumer recorded the event as processed. */
 export async function processed(h: Harness, eventId: string, timeoutMs = 10_000): Promise<void> {
-  await waitUntil(async () => (await h.db.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM processed_events WHERE event_id = $1::uuid', eventId))[0]!.n > 0, timeoutMs, `event ${eventId} processed`);
+  await waitUntil(() => eventProcessed(h.db, eventId), timeoutMs, `event ${eventId} processed`);
 }
 
 export async function publishAndWait<C extends EventContract>(h: Harness, contract: C, data: z.input<C['data']>): Promise<string> {
@@ -161,6 +127,7 @@ export async function pickupPoint(h: Harness, p: { pickupPointId: string; leader
   });
 }
 
-export async function count(h: Harness, sql: string, ...values: unknown[]): Promise<number> {
-  return (await h.db.$queryRawUnsafe<{ n: number }[]>(`SELECT (${sql})::int AS n`, ...values))[0]!.n;
+/** The integer a scalar SQL expression (a spec's query) evaluates to in the service database. */
+export function count(h: Harness, sql: string, ...values: unknown[]): Promise<number> {
+  return sqlInt(h.db, sql, ...values);
 }

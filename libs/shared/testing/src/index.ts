@@ -3,3 +3,5 @@ export * from './database.js';
 export * from './nats.js';
 export * from './factories.js';
 export * from './errors.js';
+export * from './service-harness.js';
+export * from './kernel-tables.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { communities, growth, identity, orders, personalDataExport, type Actor } from '@linli/contracts';
-import { anActor, waitUntil } from '@linli/testing';
+import { anActor, codeOf, waitUntil } from '@linli/testing';
 import { GrowthJobs } from './growth.jobs.js';
-import { anOrder, codeOf, deliver, eventsAbout, startGrowth, type Harness } from './growth.test-harness.js';
+import { anOrder, deliver, eventsAbout, startGrowth, type Harness } from './growth.test-harness.js';
 
 let h: Harness;
 const ops: Actor = anActor(['ops']);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { growth, type Actor } from '@linli/contracts';
 import { PointsRepository, memberAccount } from '@linli/communities-data-access';
-import { anActor } from '@linli/testing';
+import { anActor, codeOf } from '@linli/testing';
 import { GrowthTransactions } from './growth.options.js';
 import { LedgerService } from './ledger.service.js';
-import { codeOf, startGrowth, type Harness } from './growth.test-harness.js';
+import { startGrowth, type Harness } from './growth.test-harness.js';
 
 let h: Harness;
 let ledger: LedgerService;

@@ -1,11 +1,8 @@
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { communities, identity, leaderCustomers as lc, leaderOps, orders, personalDataExport, recommendations, type Actor } from '@linli/contracts';
-import { LinliKitModule, RpcClient } from '@linli/nest-kit';
-import { CustomersRepository, LeaderOpsDb } from '@linli/leader-ops-data-access';
-import { anActor, connectTestNats, createTestDatabase, deleteTestStreams, natsTestUrl, testSubjectPrefix, waitUntil, EventRecorder, codeOf } from '@linli/testing';
-import { LeaderOpsModule } from '../leader-ops.module.js';
-import { aCompound, aPickupPoint, anApprovedLeader, migrationsDir, ops, publishEvent, type Harness } from '../leader-ops.test-harness.js';
+import { CustomersRepository } from '@linli/leader-ops-data-access';
+import { anActor, waitUntil, codeOf } from '@linli/testing';
+import { aCompound, aPickupPoint, anApprovedLeader, ops, publishEvent, startLeaderOps, type Harness } from '../leader-ops.test-harness.js';
 import { CUSTOMER_COPY_CONSUMERS } from './customer-copies.consumer.js';
 
 // The service's clock: 2026-12-03 10:00 China time (quiet hours are 21:00–08:00).
@@ -13,31 +10,7 @@ let now = new Date('2026-12-03T02:00:00Z');
 let h: Harness;
 
 beforeAll(async () => {
-  const database = await createTestDatabase('leader-ops', migrationsDir);
-  const prefix = testSubjectPrefix();
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      LinliKitModule.forRoot({ service: 'leader-ops', natsUrl: natsTestUrl(), rpcTimeoutMs: 5000, healthPort: 0, subjectPrefix: prefix }),
-      LeaderOpsModule.forRoot({ databaseUrl: database.url, databasePoolSize: 5, customers: { now: () => now } }),
-    ],
-  }).compile();
-  const app = await moduleRef.init();
-  const nc = await connectTestNats('leader-customers-test');
-  const events = await EventRecorder.start(nc, prefix);
-  h = {
-    app,
-    rpc: app.get(RpcClient),
-    nc,
-    db: app.get(LeaderOpsDb),
-    events,
-    prefix,
-    async close() {
-      await app.close();
-      await deleteTestStreams(nc, prefix);
-      await nc.close();
-      await database.drop();
-    },
-  };
+  h = await startLeaderOps({ customers: { now: () => now } });
 });
 
 afterAll(async () => {
