@@ -14,6 +14,13 @@ export interface Tokens {
   roles: string[];
   accessToken: string;
   refreshToken: string;
+  /** True on the sign-in that created the account. */
+  isNewUser: boolean;
+}
+
+export interface ClientOptions {
+  /** How long the client's `until` (and `refreshUntil`) wait by default; flows across many services want longer. */
+  waitMs?: number;
 }
 
 export interface RequestOptions {
@@ -37,7 +44,14 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 }
 
 /** The client of the gateway at `base()` (read at each call: the port is known only once it started). */
-export function apiClient(base: () => string) {
+export function apiClient(base: () => string, clientOptions: ClientOptions = {}) {
+  const waitMs = clientOptions.waitMs ?? 15_000;
+
+  /** {@link until} with the client's default wait. */
+  function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = waitMs): Promise<T> {
+    return until(what, probe, timeoutMs);
+  }
+
   async function http(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
     const response = await fetch(`${base()}${path}`, {
       method,
@@ -85,11 +99,11 @@ export function apiClient(base: () => string) {
   /** Refreshes until the token carries `role` (roles granted through events arrive a moment later). */
   async function refreshUntil(tokens: Tokens, role: string): Promise<Tokens> {
     let current = tokens;
-    return until(`role ${role}`, async () => {
+    return waitFor(`role ${role}`, async () => {
       current = await ok('POST', '/v1/auth/refresh', { body: { refreshToken: current.refreshToken } });
       return current.roles.includes(role) ? current : undefined;
     });
   }
 
-  return { http, ok, refused, lastSms, signIn, refreshUntil };
+  return { http, ok, refused, lastSms, signIn, refreshUntil, until: waitFor };
 }

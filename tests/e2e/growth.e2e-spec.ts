@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
 import { communities, type EventContract } from '@linli/contracts';
-import { Subjects } from '@linli/nest-kit';
-import { connectTestNats, deleteTestStreams } from '@linli/testing';
+import { connectTestNats, deleteTestStreams, publishTestEvent } from '@linli/testing';
 import type { z } from 'zod';
+import { apiClient } from './client.js';
 import { buildApps, e2eEnvironment, freePort, natsRpc, startService, type RunningService } from './support.js';
 
 /**
@@ -32,67 +31,11 @@ const services: RunningService[] = [];
 let nc: NatsConnection;
 let base = '';
 
-interface Reply {
-  status: number;
-  body: any;
-  text: string;
-}
-
-async function http(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<Reply> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, text };
-}
-
-async function ok(method: string, path: string, options: { token?: string; body?: unknown } = {}, status = 200): Promise<any> {
-  const reply = await http(method, path, options);
-  if (reply.status !== status) throw new Error(`${method} ${path} → ${reply.status} (expected ${status}): ${reply.text}`);
-  return reply.body;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
-    await sleep(150);
-  }
-}
-
-interface Tokens {
-  userId: string;
-  roles: string[];
-  accessToken: string;
-  refreshToken: string;
-  isNewUser: boolean;
-}
-
-async function signIn(phone: string, inviteCode?: string): Promise<Tokens> {
-  await ok('POST', '/v1/auth/otp', { body: { phone } });
-  const outbox = await ok('GET', `/v1/dev/sms-outbox?phone=${encodeURIComponent(phone)}`);
-  return ok('POST', '/v1/auth/otp/verify', { body: { phone, code: outbox.messages[0].code, ...(inviteCode ? { inviteCode } : {}) } });
-}
-
-async function refreshUntil(tokens: Tokens, role: string): Promise<Tokens> {
-  let current = tokens;
-  return until(`role ${role}`, async () => {
-    current = await ok('POST', '/v1/auth/refresh', { body: { refreshToken: current.refreshToken } });
-    return current.roles.includes(role) ? current : undefined;
-  });
-}
+const { http, ok, signIn, refreshUntil, until } = apiClient(() => base, { waitMs: 20_000 });
 
 /** Publishes a communities-module event the way its outbox relay does (envelope, message id). */
 async function publishCommunityEvent<C extends EventContract>(contract: C, data: z.input<C['data']>): Promise<void> {
-  const id = randomUUID();
-  const envelope = { id, subject: contract.subject, occurredAt: new Date().toISOString(), source: 'communities', data: contract.data.parse(data) };
-  await jetstream(nc).publish(new Subjects(env.prefix).of(contract.subject), JSON.stringify(envelope), { msgID: id });
+  await publishTestEvent({ nc, prefix: env.prefix }, contract, data, { source: 'communities' });
 }
 
 const shanghaiDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));

@@ -1,4 +1,5 @@
 import { connectTestNats, deleteTestStreams } from '@linli/testing';
+import { apiClient } from './client.js';
 import { SpanCollector, buildApps, e2eEnvironment, freePort, startService, type RunningService } from './support.js';
 
 /**
@@ -11,15 +12,7 @@ let collector: SpanCollector;
 let services: RunningService[] = [];
 let base = '';
 
-async function http(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
+const { http, lastSms } = apiClient(() => base);
 
 beforeAll(async () => {
   buildApps();
@@ -54,8 +47,7 @@ describe('sign-up, WeChat link and merged profile over HTTP', () => {
     // Sign up by phone.
     const phone = '+8613712345678';
     expect((await http('POST', '/v1/auth/otp', { body: { phone } })).status).toBe(200);
-    const outbox = await http('GET', `/v1/dev/sms-outbox?phone=${encodeURIComponent(phone)}`);
-    const code = outbox.body.messages[0].code as string;
+    const code = await lastSms(phone);
     const signUp = await http('POST', '/v1/auth/otp/verify', { body: { phone, code } });
     expect(signUp.status).toBe(200);
     expect(signUp.body.isNewUser).toBe(true);
