@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { randomUUID } from 'node:crypto';
 import { localServices, type Actor, type RpcRequest } from '@linli/contracts';
 import type { BookingRow, OfferingRow } from '@linli/local-services-data-access';
-import { enqueueEvent } from '@linli/nest-kit';
+import { PeriodicTask, enqueueEvent } from '@linli/nest-kit';
 import { LocalServicesErrors, pgError } from './local-services.exception.js';
 import { bookingEventData, toBooking } from './local-services.mappers.js';
 import { LOCAL_SERVICES_OPTIONS, type LocalServicesOptions } from './local-services.options.js';
@@ -335,8 +335,10 @@ export class BookingsService {
 @Injectable()
 export class BookingExpiry implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('BookingExpiry');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task = new PeriodicTask(this.logger, 'expiry', async () => {
+    const n = await this.bookings.expireUnpaid();
+    if (n > 0) this.logger.log(`${n} unpaid booking(s) cancelled`);
+  });
 
   constructor(
     @Inject(BookingsService) private readonly bookings: BookingsService,
@@ -344,19 +346,10 @@ export class BookingExpiry implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.expiryIntervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.bookings
-        .expireUnpaid()
-        .then((n) => n > 0 && this.logger.log(`${n} unpaid booking(s) cancelled`))
-        .catch((error: unknown) => this.logger.warn(`expiry failed: ${String(error)}`))
-        .finally(() => (this.running = undefined));
-    }, this.options.expiryIntervalMs);
-    this.timer.unref();
+    this.task.start(this.options.expiryIntervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { randomUUID } from 'node:crypto';
 import type { RpcRequest, localServices } from '@linli/contracts';
 import type { BookingRow } from '@linli/local-services-data-access';
+import { PeriodicTask } from '@linli/nest-kit';
 import { LocalServicesErrors } from './local-services.exception.js';
 import { toDelivery, toEndpoint, webhookBookingData } from './local-services.mappers.js';
 import { LOCAL_SERVICES_OPTIONS, type LocalServicesOptions } from './local-services.options.js';
@@ -65,8 +66,7 @@ export class WebhooksService {
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('WebhookDispatcher');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask(this.logger, 'dispatch', () => this.round());
 
   constructor(
     @Inject(LocalServicesStore) private readonly store: LocalServicesStore,
@@ -74,24 +74,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    const { intervalMs } = this.options.webhooks;
-    if (intervalMs > 0) {
-      this.timer = setInterval(() => {
-        if (!this.running) this.runOnce().catch((error: unknown) => this.logger.warn(`dispatch failed: ${String(error)}`));
-      }, intervalMs);
-      this.timer.unref();
-    }
+    this.task.start(this.options.webhooks.intervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
-  /** One round: sends every delivery due now (in batches); returns how many were attempted. */
-  async runOnce(): Promise<number> {
-    this.running ??= this.round().finally(() => (this.running = undefined));
-    return this.running;
+  /** One round (or the one in flight): sends every delivery due now (in batches); returns how many were attempted. */
+  runOnce(): Promise<number> {
+    return this.task.runNow();
   }
 
   private async round(): Promise<number> {

@@ -3,6 +3,7 @@ export * from './config.js';
 export * from './subjects.js';
 export * from './telemetry.js';
 export * from './rpc.js';
+export * from './periodic.js';
 export * from './sql.js';
 export * from './coalescer.js';
 export * from './outbox.js';

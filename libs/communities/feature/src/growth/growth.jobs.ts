@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Actor } from '@linli/contracts';
+import { PeriodicTask } from '@linli/nest-kit';
 import { GROWTH_OPTIONS, type GrowthOptions } from './growth.options.js';
 import { JourneysService } from './journeys.service.js';
 import { LedgerService } from './ledger.service.js';
@@ -12,8 +13,7 @@ import { TiersService } from './tiers.service.js';
 @Injectable()
 export class GrowthJobs implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('GrowthJobs');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task = new PeriodicTask(this.logger, 'growth jobs', () => this.runOnce());
 
   constructor(
     @Inject(GROWTH_OPTIONS) private readonly options: GrowthOptions,
@@ -23,16 +23,11 @@ export class GrowthJobs implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.jobIntervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.runOnce().finally(() => (this.running = undefined));
-    }, this.options.jobIntervalMs);
-    this.timer.unref();
+    this.task.start(this.options.jobIntervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass of every job; failures are logged and retried on the next pass. */

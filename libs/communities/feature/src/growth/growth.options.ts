@@ -33,3 +33,16 @@ export class GrowthTransactions {
     return this.db;
   }
 }
+
+/** What a growth service that reads the rules is given: the module's transactions and its options. */
+export abstract class GrowthService {
+  constructor(
+    @Inject(GrowthTransactions) protected readonly tx: GrowthTransactions,
+    @Inject(GROWTH_OPTIONS) protected readonly options: GrowthOptions,
+  ) {}
+
+  /** The growth rules in force (from configuration). */
+  protected get rules(): GrowthRules {
+    return this.options.rules;
+  }
+}

@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import { growth, type Actor } from '@linli/contracts';
 import { GrowthJourneysRepository, GrowthMembersRepository } from '@linli/communities-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { GrowthErrors, assertOps } from './growth.exception.js';
-import { GROWTH_OPTIONS, GrowthTransactions, type GrowthOptions, type Tx } from './growth.options.js';
+import { GrowthService, type Tx } from './growth.options.js';
 import { tierIndex, type JourneyRule } from './growth.rules.js';
 
 const DAY = 86_400_000;
@@ -16,18 +16,9 @@ const DAY = 86_400_000;
  * funnel reports each step's conversion.
  */
 @Injectable()
-export class JourneysService {
+export class JourneysService extends GrowthService {
   private readonly journeys = new GrowthJourneysRepository();
   private readonly members = new GrowthMembersRepository();
-
-  constructor(
-    @Inject(GrowthTransactions) private readonly tx: GrowthTransactions,
-    @Inject(GROWTH_OPTIONS) private readonly options: GrowthOptions,
-  ) {}
-
-  private get rules() {
-    return this.options.rules;
-  }
 
   private journey(journeyId: string): JourneyRule {
     const journey = this.rules.journeys.find((j) => j.journeyId === journeyId);

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { growth, type Actor } from '@linli/contracts';
 import { PointsRepository, expiryKey, memberAccount, platformAccount, type JournalEntryInput, type ReservationRow } from '@linli/communities-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { GrowthErrors, assertOps, memberOf } from './growth.exception.js';
-import { GROWTH_OPTIONS, GrowthTransactions, type GrowthOptions, type Tx } from './growth.options.js';
+import { GrowthService, type Tx } from './growth.options.js';
 import { expiryOf, refundShare } from './growth.rules.js';
 
 type Reservation = growth.Reservation;
@@ -15,17 +15,8 @@ type Reservation = growth.Reservation;
  * `GROWTH.INSUFFICIENT_POINTS` and its transaction writes nothing.
  */
 @Injectable()
-export class LedgerService {
+export class LedgerService extends GrowthService {
   readonly points = new PointsRepository();
-
-  constructor(
-    @Inject(GrowthTransactions) private readonly tx: GrowthTransactions,
-    @Inject(GROWTH_OPTIONS) private readonly options: GrowthOptions,
-  ) {}
-
-  private get rules() {
-    return this.options.rules;
-  }
 
   /**
    * Posts an entry and publishes the member's new balance. Returns the entry id, or null for a

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { growth, type Actor } from '@linli/contracts';
 import { GrowthMembersRepository } from '@linli/communities-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { assertOps, memberOf } from './growth.exception.js';
-import { GROWTH_OPTIONS, GrowthTransactions, type GrowthOptions, type Tx } from './growth.options.js';
+import { GrowthService, type Tx } from './growth.options.js';
 import { earnedTier, missingFor, monthOf, tierIndex, tierRule, zoneOffsetMs } from './growth.rules.js';
 
 type Tier = growth.Tier;
@@ -15,17 +15,8 @@ type Tier = growth.Tier;
  * (and the communities module's vote weights) learn them.
  */
 @Injectable()
-export class TiersService {
+export class TiersService extends GrowthService {
   readonly members = new GrowthMembersRepository();
-
-  constructor(
-    @Inject(GrowthTransactions) private readonly tx: GrowthTransactions,
-    @Inject(GROWTH_OPTIONS) private readonly options: GrowthOptions,
-  ) {}
-
-  private get rules() {
-    return this.options.rules;
-  }
 
   private windowStart(at: Date): Date {
     return new Date(at.getTime() - this.rules.tiers.windowDays * 86_400_000);
