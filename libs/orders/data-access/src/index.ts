@@ -3,6 +3,7 @@ export * from './client.js';
 export * from './order-line.js';
 export * from './order.repository.js';
 export * from './campaign.repository.js';
+export * from './catalog.repository.js';
 export * from './placement.repository.js';
 export * from './payment.repository.js';
 export * from './fulfilment.repository.js';

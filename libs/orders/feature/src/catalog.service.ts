@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { LinliError, orders as contracts, type Actor } from '@linli/contracts';
 import { enqueueEvent } from '@linli/nest-kit';
-import { CampaignRepository } from '@linli/orders-data-access';
+import { CampaignRepository, CatalogRepository } from '@linli/orders-data-access';
 import { OrdersErrors } from './orders.exception.js';
 import { OrderStore, isOps, type Client, type Tx } from './order-store.js';
 
@@ -19,6 +19,7 @@ export function assertOps(actor: Actor): void {
 @Injectable()
 export class CatalogService {
   private readonly campaignRows = new CampaignRepository();
+  private readonly catalog = new CatalogRepository();
 
   constructor(@Inject(OrderStore) private readonly store: OrderStore) {}
 
@@ -26,17 +27,17 @@ export class CatalogService {
     assertOps(actor);
     return this.store.transaction(async (tx) => {
       if (parentId !== null) {
-        if (parentId === categoryId || !(await tx.category.findUnique({ where: { id: parentId } }))) {
+        if (parentId === categoryId || !(await this.catalog.category(tx, parentId))) {
           throw OrdersErrors.catalogInvalid('unknown parent category', { parentId });
         }
       }
-      const row = await tx.category.upsert({ where: { id: categoryId }, create: { id: categoryId, name, parentId }, update: { name, parentId } });
+      const row = await this.catalog.upsertCategory(tx, { id: categoryId, name, parentId });
       return { categoryId: row.id, name: row.name, parentId: row.parentId };
     });
   }
 
   async listCategories() {
-    const rows = await this.store.db.category.findMany({ orderBy: { id: 'asc' } });
+    const rows = await this.catalog.categories(this.store.db);
     return { categories: rows.map((row) => ({ categoryId: row.id, name: row.name, parentId: row.parentId })) };
   }
 
@@ -45,7 +46,7 @@ export class CatalogService {
     const codes = input.skus.map((sku) => sku.code);
     if (new Set(codes).size !== codes.length) throw OrdersErrors.catalogInvalid('SKU codes must differ within a product', { codes });
     return this.store.transaction(async (tx) => {
-      if (!(await tx.category.findUnique({ where: { id: input.categoryId } }))) {
+      if (!(await this.catalog.category(tx, input.categoryId))) {
         throw OrdersErrors.catalogInvalid('unknown category', { categoryId: input.categoryId });
       }
       const productId = input.productId ?? randomUUID();
@@ -59,18 +60,18 @@ export class CatalogService {
         tags: [...new Set(input.tags)],
         active: input.active,
       };
-      await tx.product.upsert({ where: { id: productId }, create: { id: productId, ...data }, update: data });
+      await this.catalog.upsertProduct(tx, productId, data);
       for (const sku of input.skus) {
-        const byCode = await tx.sku.findUnique({ where: { code: sku.code } });
+        const byCode = await this.catalog.skuByCode(tx, sku.code);
         if (byCode && byCode.productId !== productId) throw OrdersErrors.skuCodeTaken(sku.code);
         if (sku.skuId) {
-          const existing = await tx.sku.findUnique({ where: { id: sku.skuId } });
+          const existing = await this.catalog.sku(tx, sku.skuId);
           if (existing && existing.productId !== productId) throw OrdersErrors.catalogInvalid('the SKU belongs to another product', { skuId: sku.skuId });
         }
         const skuId = sku.skuId ?? byCode?.id ?? randomUUID();
         if (byCode && byCode.id !== skuId) throw OrdersErrors.skuCodeTaken(sku.code);
         const skuData = { code: sku.code, spec: sku.spec, priceCents: sku.priceCents, active: sku.active };
-        await tx.sku.upsert({ where: { id: skuId }, create: { id: skuId, productId, ...skuData }, update: skuData });
+        await this.catalog.upsertSku(tx, skuId, productId, skuData);
       }
       const product = await this.product(tx, productId);
       await enqueueEvent(tx, contracts.productUpserted, {
@@ -90,7 +91,7 @@ export class CatalogService {
   }
 
   async product(client: Client, productId: string): Promise<contracts.Product> {
-    const row = await client.product.findUnique({ where: { id: productId }, include: { skus: { orderBy: { code: 'asc' } } } });
+    const row = await this.catalog.product(client, productId);
     if (!row) throw new LinliError('COMMON.NOT_FOUND', 'no such product', { productId });
     return {
       productId: row.id,
@@ -117,18 +118,10 @@ export class CatalogService {
     actor: Actor,
     filter: { categoryId?: string; healthFlag?: HealthFlag; tag?: string; includeInactive: boolean; limit: number; offset: number },
   ) {
-    const where = {
-      ...(filter.categoryId ? { categoryId: filter.categoryId } : {}),
-      ...(filter.healthFlag ? { healthFlags: { has: filter.healthFlag } } : {}),
-      ...(filter.tag ? { tags: { has: filter.tag } } : {}),
-      ...(filter.includeInactive && isOps(actor) ? {} : { active: true }),
-    };
-    const [rows, total] = await Promise.all([
-      this.store.db.product.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: filter.limit, skip: filter.offset, select: { id: true } }),
-      this.store.db.product.count({ where }),
-    ]);
+    const { includeInactive, ...page } = filter;
+    const { ids, total } = await this.catalog.productPage(this.store.db, { ...page, activeOnly: !(includeInactive && isOps(actor)) });
     const products = [];
-    for (const row of rows) products.push(await this.product(this.store.db, row.id));
+    for (const id of ids) products.push(await this.product(this.store.db, id));
     return { products, total };
   }
 
@@ -136,29 +129,27 @@ export class CatalogService {
     assertOps(actor);
     return this.store.transaction(async (tx) => {
       const skuIds = input.items.map((item) => item.skuId);
-      const found = await tx.sku.findMany({ where: { id: { in: skuIds } }, select: { id: true } });
-      const missing = skuIds.filter((id) => !found.some((sku) => sku.id === id));
+      const found = new Set(await this.catalog.existingSkuIds(tx, skuIds));
+      const missing = skuIds.filter((id) => !found.has(id));
       if (missing.length > 0) throw OrdersErrors.catalogInvalid('unknown SKUs in the bundle', { skuIds: missing });
       const bundleId = input.bundleId ?? randomUUID();
       if (input.bundleId) {
         // Campaign stock was set for the components a bundle had: while it is on sale they stay as they are.
-        const current = await tx.bundleItem.findMany({ where: { bundleId } });
+        const current = await this.catalog.bundleItems(tx, bundleId);
         const same =
           current.length === input.items.length && input.items.every((item) => current.some((c) => c.skuId === item.skuId && c.quantity === item.quantity));
         if (!same && (await this.campaignRows.bundleOnSale(tx, bundleId))) throw OrdersErrors.catalogInvalid('the bundle is offered in an open campaign; its items cannot change', { bundleId });
       }
       const data = { name: input.name, description: input.description, priceCents: input.priceCents, imageUrls: input.imageUrls, tags: [...new Set(input.tags)], active: input.active };
-      await tx.bundle.upsert({ where: { id: bundleId }, create: { id: bundleId, ...data }, update: data });
-      await tx.bundleItem.deleteMany({ where: { bundleId } });
-      await tx.bundleItem.createMany({ data: input.items.map((item) => ({ bundleId, skuId: item.skuId, quantity: item.quantity })) });
+      await this.catalog.saveBundle(tx, bundleId, data, input.items);
       return this.bundle(tx, bundleId);
     });
   }
 
   async bundle(client: Client | Tx, bundleId: string): Promise<contracts.Bundle> {
-    const row = await client.bundle.findUnique({ where: { id: bundleId }, include: { items: true } });
+    const row = await this.catalog.bundle(client, bundleId);
     if (!row) throw OrdersErrors.catalogInvalid('unknown bundle', { bundleId });
-    const skus = await client.sku.findMany({ where: { id: { in: row.items.map((item) => item.skuId) } }, include: { product: true } });
+    const skus = await this.catalog.skusWithProducts(client, row.items.map((item) => item.skuId));
     const items = row.items
       .map((item) => {
         const sku = skus.find((s) => s.id === item.skuId)!;
@@ -179,13 +170,9 @@ export class CatalogService {
   }
 
   async listBundles(actor: Actor, filter: { includeInactive: boolean; limit: number; offset: number }) {
-    const where = filter.includeInactive && isOps(actor) ? {} : { active: true };
-    const [rows, total] = await Promise.all([
-      this.store.db.bundle.findMany({ where, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: filter.limit, skip: filter.offset, select: { id: true } }),
-      this.store.db.bundle.count({ where }),
-    ]);
+    const { ids, total } = await this.catalog.bundlePage(this.store.db, { activeOnly: !(filter.includeInactive && isOps(actor)), limit: filter.limit, offset: filter.offset });
     const bundles = [];
-    for (const row of rows) bundles.push(await this.bundle(this.store.db, row.id));
+    for (const id of ids) bundles.push(await this.bundle(this.store.db, id));
     return { bundles, total };
   }
 }
