@@ -11,3 +11,7 @@ export type { Compound, LeaderApplication, PickupPoint, PickupPointCompound, Res
 export type { CustomerCopy, CustomerOrder, Draft, Message, Reminder, Settlement, SettlementLine } from './generated/prisma/client.js';
 export type * from './generated/prisma/models.js';
 export * from './personal-data.repository.js';
+export * from './compounds.repository.js';
+export * from './applications.repository.js';
+export * from './bindings.repository.js';
+export * from './pickup-points.repository.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { leaderOps as contracts, type Actor, type RpcRequest } from '@linli/contracts';
-import { leaderOpsLocks, type Prisma } from '@linli/leader-ops-data-access';
+import { ApplicationsRepository, CompoundsRepository, leaderOpsLocks } from '@linli/leader-ops-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { LeaderOpsErrors } from './leader-ops.exception.js';
 import { toApplication } from './leader-ops.mappers.js';
@@ -17,25 +17,25 @@ type Application = contracts.LeaderApplication;
  */
 @Injectable()
 export class ApplicationsService {
+  private readonly applications = new ApplicationsRepository();
+  private readonly compounds = new CompoundsRepository();
+
   constructor(@Inject(LeaderOpsTransactions) private readonly transactions: LeaderOpsTransactions) {}
 
   async apply(request: RpcRequest<typeof contracts.applyAsLeader>): Promise<Application> {
     const { actor, compoundId } = request;
     try {
       return await this.transactions.run(async (tx) => {
-        const compound = await tx.compound.findUnique({ where: { id: compoundId } });
-        if (!compound) throw LeaderOpsErrors.compoundNotFound([compoundId]);
-        const mine = await tx.leaderApplication.findMany({ where: { userId: actor.userId, compoundId }, select: { status: true } });
-        assertMayApply(compoundId, mine.map((a) => a.status as contracts.ApplicationStatus));
-        const row = await tx.leaderApplication.create({
-          data: {
-            id: randomUUID(),
-            userId: actor.userId,
-            compoundId,
-            displayName: request.displayName,
-            phone: request.phone,
-            statement: request.statement ?? null,
-          },
+        if (!(await this.compounds.exists(tx, compoundId))) throw LeaderOpsErrors.compoundNotFound([compoundId]);
+        const mine = await this.applications.statusesOf(tx, actor.userId, compoundId);
+        assertMayApply(compoundId, mine as contracts.ApplicationStatus[]);
+        const row = await this.applications.create(tx, {
+          id: randomUUID(),
+          userId: actor.userId,
+          compoundId,
+          displayName: request.displayName,
+          phone: request.phone,
+          statement: request.statement ?? null,
         });
         return toApplication(row);
       });
@@ -50,18 +50,9 @@ export class ApplicationsService {
   async list(request: RpcRequest<typeof contracts.listApplications>): Promise<{ applications: Application[]; nextAfter: string | null }> {
     const { actor } = request;
     const userId = isOps(actor) ? request.userId : actor.userId;
-    const where: Prisma.LeaderApplicationWhereInput = {
-      ...(userId ? { userId } : {}),
-      ...(request.status ? { status: request.status } : {}),
-      ...(request.compoundId ? { compoundId: request.compoundId } : {}),
-    };
-    const reader = this.transactions.reader;
-    if (request.after) {
-      const cursor = await reader.leaderApplication.findUnique({ where: { id: request.after }, select: { id: true, createdAt: true } });
-      if (!cursor) throw LeaderOpsErrors.applicationNotFound(request.after);
-      where.OR = [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }];
-    }
-    const rows = await reader.leaderApplication.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: request.limit + 1 });
+    const filter = { userId, status: request.status, compoundId: request.compoundId };
+    const rows = await this.applications.page(this.transactions.reader, filter, request.after, request.limit + 1);
+    if (!rows) throw LeaderOpsErrors.applicationNotFound(request.after!);
     const page = rows.slice(0, request.limit);
     return { applications: page.map(toApplication), nextAfter: rows.length > request.limit ? page.at(-1)!.id : null };
   }
@@ -72,10 +63,7 @@ export class ApplicationsService {
       const current = await this.lockApplication(tx, applicationId);
       if (decisionOutcome(applicationId, current.status as contracts.ApplicationStatus, 'approved') === 'unchanged') return toApplication(current);
       const decidedAt = new Date();
-      const row = await tx.leaderApplication.update({
-        where: { id: applicationId },
-        data: { status: 'approved', decidedBy: actor.userId, decidedAt, decisionReason: null },
-      });
+      const row = await this.applications.decide(tx, applicationId, { status: 'approved', decidedBy: actor.userId, decidedAt, reason: null });
       await enqueueEvent(tx, contracts.leaderApproved, {
         applicationId,
         userId: row.userId,
@@ -92,10 +80,7 @@ export class ApplicationsService {
       const current = await this.lockApplication(tx, applicationId);
       decisionOutcome(applicationId, current.status as contracts.ApplicationStatus, 'rejected');
       const decidedAt = new Date();
-      const row = await tx.leaderApplication.update({
-        where: { id: applicationId },
-        data: { status: 'rejected', decidedBy: actor.userId, decidedAt, decisionReason: reason },
-      });
+      const row = await this.applications.decide(tx, applicationId, { status: 'rejected', decidedBy: actor.userId, decidedAt, reason });
       await enqueueEvent(tx, contracts.leaderRejected, { applicationId, userId: row.userId, reason, rejectedAt: decidedAt.toISOString() });
       return toApplication(row);
     });
@@ -104,7 +89,7 @@ export class ApplicationsService {
   /** The application, locked until the transaction ends so two decisions cannot both apply. */
   private async lockApplication(tx: Tx, applicationId: string) {
     await leaderOpsLocks.application(tx, applicationId);
-    const row = await tx.leaderApplication.findUnique({ where: { id: applicationId } });
+    const row = await this.applications.find(tx, applicationId);
     if (!row) throw LeaderOpsErrors.applicationNotFound(applicationId);
     return row;
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { leaderOps as contracts, type Actor } from '@linli/contracts';
-import { leaderOpsLocks } from '@linli/leader-ops-data-access';
+import { BindingsRepository, CompoundsRepository, PickupPointsRepository, leaderOpsLocks } from '@linli/leader-ops-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { LeaderOpsErrors } from './leader-ops.exception.js';
 import { toBinding } from './leader-ops.mappers.js';
@@ -14,6 +14,10 @@ import { LeaderOpsTransactions, lockKey } from './leader-ops.transaction.js';
  */
 @Injectable()
 export class BindingsService {
+  private readonly bindings = new BindingsRepository();
+  private readonly compounds = new CompoundsRepository();
+  private readonly points = new PickupPointsRepository();
+
   constructor(@Inject(LeaderOpsTransactions) private readonly transactions: LeaderOpsTransactions) {}
 
   async bind(actor: Actor, pickupPointId: string, compoundId: string) {
@@ -22,24 +26,22 @@ export class BindingsService {
       await lockKey(tx, `binding:${userId}`);
       // Share lock: a concurrent suspension or change of the served compounds waits for this bind (and vice versa).
       await leaderOpsLocks.pickupPoint(tx, pickupPointId, 'share');
-      const point = await tx.pickupPoint.findUnique({ where: { id: pickupPointId }, include: { compounds: { select: { compoundId: true } } } });
+      const point = await this.points.find(tx, pickupPointId);
       if (!point) throw LeaderOpsErrors.pickupPointNotFound(pickupPointId);
-      if (!(await tx.compound.findUnique({ where: { id: compoundId }, select: { id: true } }))) throw LeaderOpsErrors.compoundNotFound([compoundId]);
+      if (!(await this.compounds.exists(tx, compoundId))) throw LeaderOpsErrors.compoundNotFound([compoundId]);
       assertBindable(
         { pickupPointId, status: point.status as 'active' | 'suspended', compoundIds: point.compounds.map((c) => c.compoundId) },
         compoundId,
       );
-      const current = await tx.residentBinding.findFirst({ where: { userId, unboundAt: null } });
+      const current = await this.bindings.current(tx, userId);
       if (isSameBinding(current, pickupPointId, compoundId)) {
         return { binding: toBinding(current!), previousPickupPointId: null, changed: false };
       }
       const now = new Date();
       if (current) {
-        await tx.residentBinding.update({ where: { id: current.id }, data: { unboundAt: endOf(current.boundAt, now), endReason: 'rebound' } });
+        await this.bindings.end(tx, current.id, endOf(current.boundAt, now), 'rebound');
       }
-      const row = await tx.residentBinding.create({
-        data: { id: randomUUID(), userId, pickupPointId, compoundId, boundAt: current ? endOf(current.boundAt, now) : now },
-      });
+      const row = await this.bindings.create(tx, { id: randomUUID(), userId, pickupPointId, compoundId, boundAt: current ? endOf(current.boundAt, now) : now });
       const previousPickupPointId = current?.pickupPointId ?? null;
       await enqueueEvent(tx, contracts.residentBound, {
         userId,
@@ -55,10 +57,7 @@ export class BindingsService {
   /** The current binding and the whole history (newest first) of the actor, or of anyone for ops. */
   async get(actor: Actor, userId: string | undefined) {
     const subject = subjectUser(actor, userId);
-    const rows = await this.transactions.reader.residentBinding.findMany({
-      where: { userId: subject },
-      orderBy: [{ boundAt: 'desc' }, { unboundAt: { sort: 'desc', nulls: 'first' } }],
-    });
+    const rows = await this.bindings.history(this.transactions.reader, subject);
     const current = rows.find((row) => row.unboundAt === null) ?? null;
     return { userId: subject, current: current ? toBinding(current) : null, history: rows.map(toBinding) };
   }

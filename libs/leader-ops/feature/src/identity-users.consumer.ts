@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { identity, leaderOps as contracts, type EventData } from '@linli/contracts';
-import type { Prisma } from '@linli/leader-ops-data-access';
+import { ApplicationsRepository, BindingsRepository, PickupPointsRepository, type Prisma } from '@linli/leader-ops-data-access';
 import { EventConsumers, enqueueEvent, redactPublishedEvents } from '@linli/nest-kit';
 import { toPickupPoint } from './leader-ops.mappers.js';
 import { applicationsToWithdraw, endOf, mergeBindings } from './leader-ops.rules.js';
@@ -43,22 +43,19 @@ export class IdentityUsersConsumer implements OnApplicationBootstrap {
   }
 }
 
+const applications = new ApplicationsRepository();
+const bindings = new BindingsRepository();
+const points = new PickupPointsRepository();
+
 /** Deletes or anonymises everything leader-ops holds about a user. Idempotent. */
 export async function eraseUser(tx: Tx, userId: string): Promise<void> {
   await lockKey(tx, `binding:${userId}`);
   const now = new Date();
-  await tx.residentBinding.deleteMany({ where: { userId } });
-  await tx.leaderApplication.updateMany({
-    where: { userId, status: 'pending' },
-    data: { status: 'withdrawn', decidedAt: now, decisionReason: 'applicant account erased' },
-  });
-  await tx.leaderApplication.updateMany({
-    where: { userId, erasedAt: null },
-    data: { displayName: null, phone: null, statement: null, erasedAt: now },
-  });
-  const points = await tx.pickupPoint.findMany({ where: { leaderUserId: userId, status: 'active' }, select: { id: true } });
-  for (const { id } of points) {
-    const row = await tx.pickupPoint.update({ where: { id }, data: { status: 'suspended' }, include: { compounds: { select: { compoundId: true } } } });
+  await bindings.forget(tx, userId);
+  await applications.withdraw(tx, { pendingOf: userId }, now, 'applicant account erased');
+  await applications.erasePersonalText(tx, userId, now);
+  for (const id of await points.idsLedBy(tx, userId, true)) {
+    const row = await points.update(tx, id, { status: 'suspended' });
     await enqueueEvent(tx, contracts.pickupPointUpserted, toPickupPoint(row));
   }
 }
@@ -71,32 +68,28 @@ export async function mergeUsers(tx: Tx, sourceUserId: string, targetUserId: str
   const now = new Date();
 
   const applicationsOf = async (userId: string) =>
-    (await tx.leaderApplication.findMany({ where: { userId }, select: { id: true, compoundId: true, status: true } })).map((a) => ({
+    (await applications.ofUser(tx, userId)).map((a) => ({
       ...a,
       status: a.status as contracts.ApplicationStatus,
     }));
   const withdraw = applicationsToWithdraw(await applicationsOf(sourceUserId), await applicationsOf(targetUserId));
   if (withdraw.length > 0) {
-    await tx.leaderApplication.updateMany({
-      where: { id: { in: withdraw.map((a) => a.id) } },
-      data: { status: 'withdrawn', decidedAt: now, decisionReason: 'accounts merged' },
-    });
+    await applications.withdraw(tx, { ids: withdraw.map((a) => a.id) }, now, 'accounts merged');
   }
-  await tx.leaderApplication.updateMany({ where: { userId: sourceUserId }, data: { userId: targetUserId } });
+  await applications.moveAll(tx, sourceUserId, targetUserId);
 
-  const points = await tx.pickupPoint.findMany({ where: { leaderUserId: sourceUserId }, select: { id: true } });
-  for (const { id } of points) {
-    const row = await tx.pickupPoint.update({ where: { id }, data: { leaderUserId: targetUserId }, include: { compounds: { select: { compoundId: true } } } });
+  for (const id of await points.idsLedBy(tx, sourceUserId, false)) {
+    const row = await points.update(tx, id, { leaderUserId: targetUserId });
     await enqueueEvent(tx, contracts.pickupPointUpserted, toPickupPoint(row));
   }
 
-  const sourceCurrent = await tx.residentBinding.findFirst({ where: { userId: sourceUserId, unboundAt: null } });
-  const targetCurrent = await tx.residentBinding.findFirst({ where: { userId: targetUserId, unboundAt: null } });
+  const sourceCurrent = await bindings.current(tx, sourceUserId);
+  const targetCurrent = await bindings.current(tx, targetUserId);
   const plan = mergeBindings(sourceCurrent ?? null, targetCurrent ?? null);
   if (plan.end) {
-    await tx.residentBinding.update({ where: { id: plan.end.id }, data: { unboundAt: endOf(plan.end.boundAt, now), endReason: 'merged' } });
+    await bindings.end(tx, plan.end.id, endOf(plan.end.boundAt, now), 'merged');
   }
-  await tx.residentBinding.updateMany({ where: { userId: sourceUserId }, data: { userId: targetUserId } });
+  await bindings.moveAll(tx, sourceUserId, targetUserId);
   if (plan.inherit) {
     await enqueueEvent(tx, contracts.residentBound, {
       userId: targetUserId,
