@@ -24,4 +24,9 @@ export class UsersRepository {
       [...userIds].sort(),
     );
   }
+
+  /** The user's identity on a channel (e.g. the phone on file), if any. */
+  identityOn(tx: Tx, userId: string, channel: string) {
+    return tx.channelIdentity.findFirst({ where: { userId, channel } });
+  }
 }

@@ -5,7 +5,7 @@ import { orders, type Actor, type Role, type identity } from '@linli/contracts';
 type Channel = identity.Channel;
 type LinkProof = identity.LinkProof;
 type TokenPair = identity.TokenPair;
-import { IdentityDb, SmsBudgetRepository } from '@linli/identity-data-access';
+import { IdentityDb, OneTimeCodesRepository, SessionsRepository, SmsBudgetRepository, UsersRepository } from '@linli/identity-data-access';
 import { RpcClient, issueAccessToken } from '@linli/nest-kit';
 import { AccountsService, maskIdentity, privilegedRoles, rolesReason, type Tx } from './accounts.service.js';
 import { IdentityErrors } from './identity.exception.js';
@@ -30,6 +30,9 @@ export class AuthService {
   ) {}
 
   private readonly smsBudget = new SmsBudgetRepository();
+  private readonly codes = new OneTimeCodesRepository();
+  private readonly sessionRows = new SessionsRepository();
+  private readonly users = new UsersRepository();
 
   private codeHash(phone: string, code: string): string {
     return sha256(`${phone}:${code}:${this.options.tokenSecret}`);
@@ -74,17 +77,13 @@ export class AuthService {
    */
   async requestOtp(phone: string, clientKey?: string): Promise<{ expiresAt: string; resendAfterSeconds: number }> {
     const now = Date.now();
-    const recent = await this.db.otpCode.findMany({
-      where: { phone, createdAt: { gt: new Date(now - 3_600_000) } },
-      orderBy: { createdAt: 'desc' },
-      select: { createdAt: true },
-    });
+    const recent = await this.codes.sentToPhoneSince(this.db, phone, new Date(now - 3_600_000));
     this.assertResendAllowed(recent, now);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now + this.options.otpTtlSeconds * 1000);
     await this.accounts.transaction(async (tx) => {
       await this.spendSmsBudget(tx, phone, clientKey ?? null, 'sign-in');
-      await tx.otpCode.create({ data: { id: randomUUID(), phone, codeHash: this.codeHash(phone, code), expiresAt } });
+      await this.codes.createPhoneCode(tx, { id: randomUUID(), phone, codeHash: this.codeHash(phone, code), expiresAt });
     });
     await this.sms.sendCode(phone, code);
     return { expiresAt: expiresAt.toISOString(), resendAfterSeconds: this.options.otpResendSeconds };
@@ -101,25 +100,19 @@ export class AuthService {
     const { holder, phone, me } = await this.accounts.transaction(async (tx) => {
       const me = await this.accounts.requireActive(tx, actor.userId);
       const holder = await this.accounts.holderOf(tx, 'member-card', card);
-      const phone = holder ? await tx.channelIdentity.findFirst({ where: { userId: holder.id, channel: 'phone' } }) : null;
+      const phone = holder ? await this.users.identityOn(tx, holder.id, 'phone') : null;
       return { holder, phone, me };
     });
     if (!holder || holder.status !== 'active') throw IdentityErrors.memberCardUnprovable('no account holds this card yet');
     if (holder.id === me.id) throw IdentityErrors.identityConflict('member-card (this card is already yours)');
     if (!phone) throw IdentityErrors.memberCardUnprovable("the card's holder has no phone on file");
-    const recent = await this.db.memberCardCode.findMany({
-      where: { cardNumber: card, issuedVia: 'sms', createdAt: { gt: new Date(now - 3_600_000) } },
-      orderBy: { createdAt: 'desc' },
-      select: { createdAt: true },
-    });
+    const recent = await this.codes.cardCodesSentSince(this.db, card, new Date(now - 3_600_000));
     this.assertResendAllowed(recent, now);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now + this.options.otpTtlSeconds * 1000);
     await this.accounts.transaction(async (tx) => {
       await this.spendSmsBudget(tx, phone.value, `user:${me.id}`, 'member-card');
-      await tx.memberCardCode.create({
-        data: { id: randomUUID(), cardNumber: card, codeHash: this.cardCodeHash(card, code), issuedVia: 'sms', issuedBy: me.id, holderUserId: holder.id, expiresAt },
-      });
+      await this.codes.createCardCode(tx, { id: randomUUID(), cardNumber: card, codeHash: this.cardCodeHash(card, code), issuedVia: 'sms', issuedBy: me.id, holderUserId: holder.id, expiresAt });
     });
     await this.sms.sendCode(phone.value, code);
     return { delivery: 'sms' as const, maskedPhone: maskIdentity('phone', phone.value), expiresAt: expiresAt.toISOString(), resendAfterSeconds: this.options.otpResendSeconds };
@@ -137,8 +130,14 @@ export class AuthService {
     await this.accounts.transaction(async (tx) => {
       const issuer = await this.accounts.requireActive(tx, actor.userId);
       const holder = await this.accounts.holderOf(tx, 'member-card', card);
-      await tx.memberCardCode.create({
-        data: { id: randomUUID(), cardNumber: card, codeHash: this.cardCodeHash(card, code), issuedVia: 'leader', issuedBy: issuer.id, holderUserId: holder?.id ?? null, expiresAt },
+      await this.codes.createCardCode(tx, {
+        id: randomUUID(),
+        cardNumber: card,
+        codeHash: this.cardCodeHash(card, code),
+        issuedVia: 'leader',
+        issuedBy: issuer.id,
+        holderUserId: holder?.id ?? null,
+        expiresAt,
       });
     });
     return { cardNumber: card, oneTimeCode: code, expiresAt: expiresAt.toISOString() };
@@ -146,13 +145,13 @@ export class AuthService {
 
   /** Checks a member card code like a phone code: the newest one issued for the card, attempts counted. */
   private async checkMemberCardCode(cardNumber: string, code: string, userId: string): Promise<string> {
-    const latest = await this.db.memberCardCode.findFirst({ where: { cardNumber }, orderBy: { createdAt: 'desc' } });
+    const latest = await this.codes.latestForCard(this.db, cardNumber);
     if (!latest) throw IdentityErrors.otpInvalid();
     if (latest.usedAt) throw IdentityErrors.otpUsed();
     if (latest.expiresAt.getTime() <= Date.now()) throw IdentityErrors.otpExpired();
     if (latest.attempts >= this.options.otpMaxAttempts) throw IdentityErrors.otpTooManyAttempts();
     if (latest.codeHash !== this.cardCodeHash(cardNumber, code) || (latest.issuedVia === 'leader' && latest.issuedBy === userId)) {
-      await this.db.memberCardCode.update({ where: { id: latest.id }, data: { attempts: { increment: 1 } } });
+      await this.codes.countCardAttempt(this.db, latest.id);
       throw IdentityErrors.otpInvalid();
     }
     return latest.id;
@@ -163,14 +162,14 @@ export class AuthService {
    * although the call fails). Returns the code's id, to be claimed inside the caller's transaction.
    */
   private async checkOtp(phone: string, code: string): Promise<string> {
-    const latest = await this.db.otpCode.findFirst({ where: { phone }, orderBy: { createdAt: 'desc' } });
+    const latest = await this.codes.latestForPhone(this.db, phone);
     if (!latest) throw IdentityErrors.otpInvalid();
     // Only the code that was used is "already used"; any other is simply wrong.
     if (latest.usedAt) throw latest.codeHash === this.codeHash(phone, code) ? IdentityErrors.otpUsed() : IdentityErrors.otpInvalid();
     if (latest.expiresAt.getTime() <= Date.now()) throw IdentityErrors.otpExpired();
     if (latest.attempts >= this.options.otpMaxAttempts) throw IdentityErrors.otpTooManyAttempts();
     if (latest.codeHash !== this.codeHash(phone, code)) {
-      await this.db.otpCode.update({ where: { id: latest.id }, data: { attempts: { increment: 1 } } });
+      await this.codes.countPhoneAttempt(this.db, latest.id);
       throw IdentityErrors.otpInvalid();
     }
     return latest.id;
@@ -178,8 +177,7 @@ export class AuthService {
 
   /** Marks the code used; single-use even when the same code is replayed concurrently. */
   private async claimOtp(tx: Tx, otpId: string): Promise<void> {
-    const claimed = await tx.otpCode.updateMany({ where: { id: otpId, usedAt: null }, data: { usedAt: new Date() } });
-    if (claimed.count !== 1) throw IdentityErrors.otpUsed();
+    if (!(await this.codes.claimPhoneCode(tx, otpId, new Date()))) throw IdentityErrors.otpUsed();
   }
 
   /** `inviteCode` is passed on, unjudged, in the registration event when this sign-in creates the user. */
@@ -244,8 +242,7 @@ export class AuthService {
       identities = [{ channel: 'member-card', value: card }];
       const codeId = await this.checkMemberCardCode(card, proof.code, actor.userId);
       claim = async (tx) => {
-        const claimed = await tx.memberCardCode.updateMany({ where: { id: codeId, usedAt: null }, data: { usedAt: new Date(), usedBy: actor.userId } });
-        if (claimed.count !== 1) throw IdentityErrors.otpUsed();
+        if (!(await this.codes.claimCardCode(tx, codeId, actor.userId, new Date()))) throw IdentityErrors.otpUsed();
       };
     }
     const hold = await this.mergeHold(actor, identities);
@@ -299,7 +296,7 @@ export class AuthService {
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const token = await this.db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) }, include: { session: true } });
+    const token = await this.sessionRows.refreshTokenByHash(this.db, sha256(refreshToken));
     if (!token || token.session.revokedAt || token.expiresAt.getTime() <= Date.now()) throw IdentityErrors.refreshInvalid();
     if (token.rotatedAt) {
       // A rotated token came back: someone holds a copy. Revoke the whole session.
@@ -307,8 +304,7 @@ export class AuthService {
       throw IdentityErrors.refreshInvalid();
     }
     return this.accounts.transaction(async (tx) => {
-      const claimed = await tx.refreshToken.updateMany({ where: { id: token.id, rotatedAt: null }, data: { rotatedAt: new Date() } });
-      if (claimed.count !== 1) throw IdentityErrors.refreshInvalid();
+      if (!(await this.sessionRows.rotate(tx, token.id, new Date()))) throw IdentityErrors.refreshInvalid();
       const user = await this.accounts.resolve(tx, token.session.userId);
       if (!user || user.status !== 'active') throw IdentityErrors.refreshInvalid();
       return this.issueTokens(tx, user.id, user.roles as Role[], token.session.device ?? undefined, false, token.sessionId);
@@ -316,7 +312,7 @@ export class AuthService {
   }
 
   async signOut(actor: Actor, refreshToken: string): Promise<{ revoked: boolean }> {
-    const token = await this.db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) }, include: { session: true } });
+    const token = await this.sessionRows.refreshTokenByHash(this.db, sha256(refreshToken));
     if (!token || token.session.userId !== actor.userId) return { revoked: false };
     await this.accounts.transaction((tx) => this.sessions.revoke(tx, { id: token.sessionId }, 'signed-out'));
     return { revoked: true };
@@ -324,10 +320,10 @@ export class AuthService {
 
   private async issueTokens(tx: Tx, userId: string, roles: Role[], device: string | undefined, isNewUser: boolean, sessionId?: string): Promise<TokenPair> {
     const sid = sessionId ?? randomUUID();
-    if (!sessionId) await tx.session.create({ data: { id: sid, userId, device: device ?? null } });
+    if (!sessionId) await this.sessionRows.createSession(tx, { id: sid, userId, device: device ?? null });
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshExpiresAt = new Date(Date.now() + this.options.refreshTokenTtlDays * 86_400_000);
-    await tx.refreshToken.create({ data: { id: randomUUID(), sessionId: sid, tokenHash: sha256(refreshToken), expiresAt: refreshExpiresAt } });
+    await this.sessionRows.createRefreshToken(tx, { id: randomUUID(), sessionId: sid, tokenHash: sha256(refreshToken), expiresAt: refreshExpiresAt });
     const access = issueAccessToken({ userId, roles: roles.length ? roles : ['resident'], sessionId: sid, ttlSeconds: this.options.accessTokenTtlSeconds }, this.options.tokenSecret);
     return {
       userId,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { identity as contracts } from '@linli/contracts';
+import { SessionsRepository } from '@linli/identity-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import type { Tx } from './accounts.service.js';
 import { IDENTITY_OPTIONS, type IdentityOptions } from './identity.options.js';
@@ -14,16 +15,14 @@ export type RevocationReason = contracts.SessionRevokedReason;
  */
 @Injectable()
 export class SessionRevocations {
+  private readonly sessions = new SessionsRepository();
+
   constructor(@Inject(IDENTITY_OPTIONS) private readonly options: IdentityOptions) {}
 
   /** Revokes the sessions matching `where` that are still open; returns how many were revoked now. */
   async revoke(tx: Tx, where: { id: string } | { userId: string }, reason: RevocationReason): Promise<number> {
     const revokedAt = new Date();
-    const revoked = await tx.session.updateManyAndReturn({
-      where: { ...where, revokedAt: null },
-      data: { revokedAt },
-      select: { id: true, userId: true },
-    });
+    const revoked = await this.sessions.revokeOpen(tx, where, revokedAt);
     await this.announce(tx, revoked, reason, revokedAt);
     return revoked.length;
   }
