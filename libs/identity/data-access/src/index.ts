@@ -6,3 +6,6 @@ export * from './sms-budget.repository.js';
 export * from './dev-sms-outbox.repository.js';
 export * from './one-time-codes.repository.js';
 export * from './sessions.repository.js';
+export * from './accounts.repository.js';
+export * from './merges.repository.js';
+export * from './erasure.repository.js';

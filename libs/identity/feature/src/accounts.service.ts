@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DATA_SERVICES, identity as contracts, personalDataExport, type Actor, type Role } from '@linli/contracts';
-import { IdentityDb, Prisma, UsersRepository, type UserRow } from '@linli/identity-data-access';
+import { AccountsRepository, ErasureRepository, IdentityDb, MergesRepository, Prisma, UsersRepository, type UserRow } from '@linli/identity-data-access';
 import { OutboxRelay, RpcClient, enqueueEvent, redactPublishedEvents } from '@linli/nest-kit';
 import { consentsToAdopt, maskIdentity, mergedProfile, patchedProfile, privilegedRoles, rolesReason } from './accounts.rules.js';
 import { IdentityErrors, assertSelfOrOps } from './identity.exception.js';
@@ -23,6 +23,9 @@ const PROFILE_FIELDS = contracts.PROFILE_FIELDS;
 @Injectable()
 export class AccountsService {
   private readonly users = new UsersRepository();
+  private readonly accounts = new AccountsRepository();
+  private readonly merges = new MergesRepository();
+  private readonly erasure = new ErasureRepository();
 
   constructor(
     @Inject(IdentityDb) private readonly db: IdentityDb,
@@ -59,17 +62,17 @@ export class AccountsService {
 
   /** The user owning a channel identity, or a new user with it (whose registration event carries the invite code, if any). */
   async findOrCreateByIdentity(tx: Tx, channel: Channel, value: string, inviteCode?: string): Promise<{ user: UserRow; isNew: boolean }> {
-    const existing = await tx.channelIdentity.findUnique({ where: { channel_value: { channel, value } } });
+    const existing = await this.accounts.identity(tx, channel, value);
     if (existing) return { user: await this.requireActive(tx, existing.userId), isNew: false };
     const id = randomUUID();
-    await tx.user.create({ data: { id, roles: ['resident'], identities: { create: { id: randomUUID(), channel, value } } } });
+    await this.accounts.createUser(tx, id, { channel, value });
     await enqueueEvent(tx, contracts.userRegistered, { userId: id, channel, registeredAt: new Date().toISOString(), ...(inviteCode ? { inviteCode } : {}) });
     return { user: { id, roles: ['resident'], status: 'active', merged_into: null }, isNew: true };
   }
 
   /** The surviving account that holds a channel identity, if any. */
   async holderOf(tx: Tx, channel: Channel, value: string): Promise<UserRow | null> {
-    const existing = await tx.channelIdentity.findUnique({ where: { channel_value: { channel, value } } });
+    const existing = await this.accounts.identity(tx, channel, value);
     return existing ? this.resolve(tx, existing.userId) : null;
   }
 
@@ -79,7 +82,7 @@ export class AccountsService {
    * waits for ops: `IDENTITY.MERGE_APPROVAL_REQUIRED`).
    */
   async attachIdentity(tx: Tx, userId: string, channel: Channel, value: string, reason: string, mode: 'self-service' | 'approved' = 'self-service'): Promise<string | null> {
-    const existing = await tx.channelIdentity.findUnique({ where: { channel_value: { channel, value } } });
+    const existing = await this.accounts.identity(tx, channel, value);
     if (existing) {
       const owner = await this.resolve(tx, existing.userId);
       if (!owner || owner.id === userId) return null;
@@ -90,28 +93,21 @@ export class AccountsService {
       return owner.id;
     }
     if (channel === 'phone' || channel === 'wechat-unionid') {
-      const other = await tx.channelIdentity.findFirst({ where: { userId, channel } });
+      const other = await this.users.identityOn(tx, userId, channel);
       if (other) throw IdentityErrors.identityConflict(channel);
     }
-    await tx.channelIdentity.create({ data: { id: randomUUID(), userId, channel, value } });
+    await this.accounts.addIdentity(tx, userId, channel, value);
     return null;
   }
 
   /** Queues a merge for ops; asking again for the same identity updates the open request. */
   async queueMergeRequest(tx: Tx, input: { requestedBy: string; sourceUserId: string; channel: Channel; value: string; reasons: string[] }): Promise<string> {
-    const open = await tx.mergeRequest.findFirst({ where: { requestedBy: input.requestedBy, channel: input.channel, value: input.value, status: 'pending' } });
-    if (open) {
-      await tx.mergeRequest.update({ where: { id: open.id }, data: { sourceUserId: input.sourceUserId, reasons: input.reasons } });
-      return open.id;
-    }
-    const id = randomUUID();
-    await tx.mergeRequest.create({ data: { id, ...input } });
-    return id;
+    return this.merges.queueRequest(tx, randomUUID(), input);
   }
 
   async listMergeRequests(actor: Actor, status?: contracts.MergeRequest['status']): Promise<{ mergeRequests: contracts.MergeRequest[] }> {
     if (!actor.roles.includes('ops')) throw IdentityErrors.forbidden();
-    const rows = await this.db.mergeRequest.findMany({ where: status ? { status } : {}, orderBy: { createdAt: 'asc' }, take: 500 });
+    const rows = await this.merges.requests(this.db, status);
     return { mergeRequests: rows.map(mergeRequestView) };
   }
 
@@ -123,13 +119,9 @@ export class AccountsService {
     if (!actor.roles.includes('ops')) throw IdentityErrors.forbidden();
     return this.transaction(async (tx) => {
       const status = decision === 'approve' ? 'approved' : 'rejected';
-      const claimed = await tx.mergeRequest.updateMany({
-        where: { id: mergeRequestId, status: 'pending' },
-        data: { status, decidedBy: actor.userId, decisionReason: reason, decidedAt: new Date() },
-      });
-      const request = await tx.mergeRequest.findUnique({ where: { id: mergeRequestId } });
+      const { request, decided } = await this.merges.decide(tx, mergeRequestId, { status, decidedBy: actor.userId, reason });
       if (!request) throw IdentityErrors.mergeRequestNotFound(mergeRequestId);
-      if (claimed.count !== 1) throw IdentityErrors.mergeRequestDecided(mergeRequestId, request.status);
+      if (!decided) throw IdentityErrors.mergeRequestDecided(mergeRequestId, request.status);
       if (decision === 'reject') return mergeRequestView(request);
       const requester = await this.requireActive(tx, request.requestedBy);
       const holder = await this.holderOf(tx, request.channel as Channel, request.value);
@@ -145,7 +137,7 @@ export class AccountsService {
         });
         mergeId = merged.mergeId;
       }
-      const updated = await tx.mergeRequest.update({ where: { id: request.id }, data: { mergeId } });
+      const updated = await this.merges.setRequestMerge(tx, request.id, mergeId);
       return mergeRequestView(updated);
     });
   }
@@ -162,7 +154,7 @@ export class AccountsService {
     input: { sourceUserId: string; targetUserId: string; reason: string; actorUserId: string | null },
   ): Promise<{ mergeId: string; alreadyMerged: boolean; sourceUserId: string; targetUserId: string }> {
     if (input.sourceUserId === input.targetUserId) throw IdentityErrors.mergeSelf();
-    const previous = await tx.merge.findUnique({ where: { sourceUserId: input.sourceUserId } });
+    const previous = await this.merges.ofSource(tx, input.sourceUserId);
     if (previous) {
       const survivor = await this.resolve(tx, input.targetUserId);
       const previousSurvivor = await this.resolve(tx, previous.targetUserId);
@@ -186,43 +178,30 @@ export class AccountsService {
     if (source.status === 'merged') throw IdentityErrors.identityConflict('account (already merged elsewhere)');
 
     const snapshot = await this.collect(tx, source.id);
-    const sourceProfile = await tx.profile.findUnique({ where: { userId: source.id } });
-    const targetProfile = await tx.profile.findUnique({ where: { userId: target.id } });
+    const sourceProfile = await this.accounts.profile(tx, source.id);
+    const targetProfile = await this.accounts.profile(tx, target.id);
     if (sourceProfile) {
       const { fields, declared } = mergedProfile(sourceProfile, targetProfile);
-      await tx.profile.upsert({
-        where: { userId: target.id },
-        create: { userId: target.id, ...(fields as object), declared },
-        update: { ...(fields as object), declared },
-      });
-      await tx.profile.delete({ where: { userId: source.id } });
+      await this.accounts.saveProfile(tx, target.id, fields as object, declared);
     }
-    const sourceConsents = await tx.consent.findMany({ where: { userId: source.id } });
-    const targetConsents = await tx.consent.findMany({ where: { userId: target.id } });
+    const sourceConsents = await this.accounts.consents(tx, source.id);
+    const targetConsents = await this.accounts.consents(tx, target.id);
     for (const consent of consentsToAdopt(sourceConsents, targetConsents)) {
-      await tx.consent.upsert({
-        where: { userId_purpose: { userId: target.id, purpose: consent.purpose } },
-        create: { userId: target.id, purpose: consent.purpose, granted: consent.granted, changedAt: consent.changedAt },
-        update: { granted: consent.granted, changedAt: consent.changedAt },
-      });
+      await this.accounts.setConsent(tx, target.id, consent.purpose, consent.granted, consent.changedAt);
     }
-    await tx.consent.deleteMany({ where: { userId: source.id } });
-    await tx.consentChange.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
-    await tx.channelIdentity.updateMany({ where: { userId: source.id }, data: { userId: target.id } });
+    await this.accounts.foldInto(tx, source.id, target.id);
     await this.sessions.revoke(tx, { userId: source.id }, 'merged');
-    await tx.user.update({ where: { id: source.id }, data: { status: 'merged', mergedInto: target.id } });
+    await this.accounts.markMerged(tx, source.id, target.id);
     const mergeId = randomUUID();
     const mergedAt = new Date();
-    await tx.merge.create({
-      data: {
-        id: mergeId,
-        sourceUserId: source.id,
-        targetUserId: target.id,
-        reason: input.reason,
-        actorUserId: input.actorUserId,
-        sourceSnapshot: snapshot as Prisma.InputJsonValue,
-        createdAt: mergedAt,
-      },
+    await this.merges.record(tx, {
+      id: mergeId,
+      sourceUserId: source.id,
+      targetUserId: target.id,
+      reason: input.reason,
+      actorUserId: input.actorUserId,
+      sourceSnapshot: snapshot as Prisma.InputJsonValue,
+      createdAt: mergedAt,
     });
     await enqueueEvent(tx, contracts.userMerged, { mergeId, sourceUserId: source.id, targetUserId: target.id, mergedAt: mergedAt.toISOString() });
     return { mergeId, alreadyMerged: false, sourceUserId: source.id, targetUserId: target.id };
@@ -245,13 +224,9 @@ export class AccountsService {
     assertSelfOrOps(actor, userId);
     return this.transaction(async (tx) => {
       const user = await this.requireActive(tx, userId);
-      const current = await tx.profile.findUnique({ where: { userId: user.id } });
+      const current = await this.accounts.profile(tx, user.id);
       const { data, declared } = patchedProfile(patch, current?.declared, new Date());
-      await tx.profile.upsert({
-        where: { userId: user.id },
-        create: { userId: user.id, ...(data as object), declared },
-        update: { ...(data as object), declared },
-      });
+      await this.accounts.saveProfile(tx, user.id, data as object, declared);
       const profile = await this.profileOf(tx, user.id);
       await enqueueEvent(tx, contracts.profileUpdated, { userId: user.id, profile: profilePatchOf(profile), declared: profile.declared });
       return profile;
@@ -263,14 +238,9 @@ export class AccountsService {
     return this.transaction(async (tx) => {
       const user = await this.requireActive(tx, userId);
       const changedAt = new Date();
-      await tx.consent.upsert({
-        where: { userId_purpose: { userId: user.id, purpose } },
-        create: { userId: user.id, purpose, granted, changedAt },
-        update: { granted, changedAt },
-      });
-      await tx.consentChange.create({ data: { id: randomUUID(), userId: user.id, purpose, granted, changedAt } });
+      await this.accounts.decideConsent(tx, user.id, purpose, granted, changedAt);
       await enqueueEvent(tx, contracts.consentChanged, { userId: user.id, purpose, granted, changedAt: changedAt.toISOString() });
-      const consents = await tx.consent.findMany({ where: { userId: user.id }, orderBy: { purpose: 'asc' } });
+      const consents = await this.accounts.consents(tx, user.id);
       return { consents: consents.map((c) => ({ purpose: c.purpose as ConsentPurpose, granted: c.granted, changedAt: c.changedAt.toISOString() })) };
     });
   }
@@ -284,7 +254,7 @@ export class AccountsService {
     const user = await this.requireActive(tx, userId);
     if (user.roles.includes(role)) return { userId: user.id, roles: user.roles as Role[] };
     const roles = [...user.roles, role] as Role[];
-    await tx.user.update({ where: { id: user.id }, data: { roles } });
+    await this.accounts.setRoles(tx, user.id, roles);
     await enqueueEvent(tx, contracts.roleGranted, { userId: user.id, role, grantedAt: new Date().toISOString() });
     return { userId: user.id, roles };
   }
@@ -314,8 +284,7 @@ export class AccountsService {
   private async mergedInto(tx: Tx, userId: string): Promise<string[]> {
     const ids = [userId];
     for (let i = 0; i < ids.length && ids.length < 100; i++) {
-      const merged = await tx.user.findMany({ where: { mergedInto: ids[i] }, select: { id: true } });
-      for (const row of merged) if (!ids.includes(row.id)) ids.push(row.id);
+      for (const id of await this.accounts.mergedDirectlyInto(tx, ids[i]!)) if (!ids.includes(id)) ids.push(id);
     }
     return ids;
   }
@@ -326,43 +295,26 @@ export class AccountsService {
     return this.transaction(async (tx) => {
       const user = await this.resolve(tx, userId);
       if (!user) throw IdentityErrors.userNotFound(userId);
-      const existing = await tx.user.findUniqueOrThrow({ where: { id: user.id } });
+      const existing = await this.erasure.user(tx, user.id);
       if (existing.status === 'erased' && existing.erasedAt) return { userId: user.id, erasedAt: existing.erasedAt.toISOString() };
-      const phones = (await tx.channelIdentity.findMany({ where: { userId: user.id, channel: 'phone' } })).map((i) => i.value);
-      await tx.channelIdentity.deleteMany({ where: { userId: user.id } });
-      await tx.profile.deleteMany({ where: { userId: user.id } });
-      await tx.consent.deleteMany({ where: { userId: user.id } });
-      await tx.consentChange.deleteMany({ where: { userId: user.id } });
-      await tx.otpCode.deleteMany({ where: { phone: { in: phones } } });
-      await tx.devSmsMessage.deleteMany({ where: { phone: { in: phones } } });
-      await tx.smsSend.deleteMany({ where: { phone: { in: phones } } });
-      await tx.memberCardCode.deleteMany({ where: { OR: [{ holderUserId: user.id }, { usedBy: user.id }] } });
-      const sessions = await tx.session.findMany({ where: { userId: user.id }, select: { id: true, userId: true, revokedAt: true } });
-      await tx.refreshToken.deleteMany({ where: { sessionId: { in: sessions.map((s) => s.id) } } });
-      await tx.session.deleteMany({ where: { userId: user.id } });
+      const sessions = await this.erasure.deletePersonalData(tx, user.id);
       await this.sessions.announce(tx, sessions.filter((s) => !s.revokedAt), 'erased');
-      const mergedAway = await tx.user.findMany({ where: { mergedInto: user.id }, select: { id: true } });
-      const related = [user.id, ...mergedAway.map((m) => m.id)];
-      await tx.merge.updateMany({
-        where: { OR: [{ sourceUserId: { in: related } }, { targetUserId: user.id }] },
-        data: { sourceSnapshot: { erased: true }, reason: 'erased' },
-      });
+      const mergedAway = await this.accounts.mergedDirectlyInto(tx, user.id);
+      const related = [user.id, ...mergedAway];
+      await this.erasure.redactMerges(tx, related, user.id);
       const erasedAt = new Date();
       for (const id of related) await redactPublishedEvents(tx, id);
-      await tx.user.update({ where: { id: user.id }, data: { status: 'erased', roles: [], erasedAt } });
+      await this.erasure.markErased(tx, user.id, erasedAt);
       await enqueueEvent(tx, contracts.userErased, { userId: user.id, erasedAt: erasedAt.toISOString() });
       for (const merged of mergedAway) {
-        await enqueueEvent(tx, contracts.userErased, { userId: merged.id, erasedAt: erasedAt.toISOString() });
+        await enqueueEvent(tx, contracts.userErased, { userId: merged, erasedAt: erasedAt.toISOString() });
       }
       return { userId: user.id, erasedAt: erasedAt.toISOString() };
     });
   }
 
   async profileOf(tx: Tx, userId: string): Promise<Profile> {
-    const user = await tx.user.findUniqueOrThrow({
-      where: { id: userId },
-      include: { profile: true, identities: { orderBy: { linkedAt: 'asc' } }, consents: { orderBy: { purpose: 'asc' } } },
-    });
+    const user = await this.accounts.userWithProfile(tx, userId);
     const p = user.profile;
     const profile: Profile = {
       userId: user.id,
@@ -382,12 +334,8 @@ export class AccountsService {
   }
 
   private async collect(tx: Tx, userId: string): Promise<Record<string, unknown>> {
-    const user = await tx.user.findUniqueOrThrow({
-      where: { id: userId },
-      include: { profile: true, identities: true, consents: true, sessions: { select: { id: true, device: true, createdAt: true, revokedAt: true } } },
-    });
-    const consentHistory = await tx.consentChange.findMany({ where: { userId }, orderBy: { changedAt: 'asc' } });
-    const merges = await tx.merge.findMany({ where: { OR: [{ targetUserId: userId }, { sourceUserId: userId }] } });
+    const { user, consentHistory } = await this.accounts.exportOf(tx, userId);
+    const merges = await this.merges.involving(tx, userId);
     return JSON.parse(
       JSON.stringify({
         user: { id: user.id, roles: user.roles, status: user.status, createdAt: user.createdAt },
