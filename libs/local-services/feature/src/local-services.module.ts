@@ -1,7 +1,7 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { localServices } from '@linli/contracts';
 import { LocalServicesDataModule } from '@linli/local-services-data-access';
-import { RpcClient } from '@linli/nest-kit';
+import { providerLifecycle } from '@linli/nest-kit';
 import { BookingExpiry, BookingsService } from './bookings.service.js';
 import { CatalogService } from './catalog.service.js';
 import { LocalServicesConsumers } from './local-services.consumers.js';
@@ -26,23 +26,6 @@ export interface LocalServicesModuleOptions extends Partial<Omit<LocalServicesOp
   pointsLedger?: PointsLedger;
 }
 
-/** Connects the development provider's notifications to the callback subject and stops its timers on shutdown. */
-@Injectable()
-class PaymentProviderLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    @Inject(RpcClient) private readonly rpc: RpcClient,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.provider instanceof DevPaymentProvider) this.provider.connect((body) => this.rpc.request(localServices.paymentCallback, body));
-  }
-
-  onApplicationShutdown(): void {
-    this.provider.close?.();
-  }
-}
-
 /** The local-services marketplace: onboarding and API keys, catalogue, bookings, payments, webhooks. Needs `LinliKitModule`. */
 @Module({})
 export class LocalServicesModule {
@@ -61,7 +44,9 @@ export class LocalServicesModule {
         { provide: LOCAL_SERVICES_OPTIONS, useValue: resolved },
         { provide: PAYMENT_PROVIDER, useValue: provider },
         pointsLedger ? { provide: POINTS_LEDGER, useValue: pointsLedger } : { provide: POINTS_LEDGER, useClass: RpcPointsLedger },
-        PaymentProviderLifecycle,
+        providerLifecycle<PaymentProvider>(PAYMENT_PROVIDER, (provider, rpc) => {
+          if (provider instanceof DevPaymentProvider) provider.connect((body) => rpc.request(localServices.paymentCallback, body));
+        }),
         LocalServicesStore,
         ProvidersService,
         CatalogService,

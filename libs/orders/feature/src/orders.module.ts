@@ -1,7 +1,7 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { orders } from '@linli/contracts';
 import { OrdersDataModule, PickupPointDaysRepository, ResidentProfilesRepository, SortingListRepository } from '@linli/orders-data-access';
-import { RpcClient } from '@linli/nest-kit';
+import { providerLifecycle } from '@linli/nest-kit';
 import { CampaignService } from './campaign.service.js';
 import { CatalogService } from './catalog.service.js';
 import { CutoffService } from './cutoff.service.js';
@@ -31,23 +31,6 @@ export interface OrdersModuleOptions extends Partial<Omit<OrdersOptions, 'paymen
   pointsLedger?: PointsLedger;
 }
 
-/** Connects the development provider's notifications to the callback subject and stops its timers on shutdown. */
-@Injectable()
-class PaymentProviderLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
-    @Inject(RpcClient) private readonly rpc: RpcClient,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.provider instanceof DevPaymentProvider) this.provider.connect((body) => this.rpc.request(orders.paymentCallback, body));
-  }
-
-  onApplicationShutdown(): void {
-    this.provider.close?.();
-  }
-}
-
 /** The orders service: catalog, campaigns, orders with stock, payments, refunds, cut-off and its scheduler. */
 @Module({})
 export class OrdersModule {
@@ -67,7 +50,9 @@ export class OrdersModule {
         { provide: ORDERS_OPTIONS, useValue: ordersOptions },
         { provide: PAYMENT_PROVIDER, useValue: provider },
         pointsLedger ? { provide: POINTS_LEDGER, useValue: pointsLedger } : { provide: POINTS_LEDGER, useClass: RpcPointsLedger },
-        PaymentProviderLifecycle,
+        providerLifecycle<PaymentProvider>(PAYMENT_PROVIDER, (provider, rpc) => {
+          if (provider instanceof DevPaymentProvider) provider.connect((body) => rpc.request(orders.paymentCallback, body));
+        }),
         OrderStore,
         CatalogService,
         CampaignService,

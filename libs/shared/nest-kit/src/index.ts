@@ -4,6 +4,7 @@ export * from './subjects.js';
 export * from './telemetry.js';
 export * from './rpc.js';
 export * from './periodic.js';
+export * from './provider-lifecycle.js';
 export * from './sql.js';
 export * from './coalescer.js';
 export * from './outbox.js';
