@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { benchArgs } from './lib/bench-args.mjs';
 import { jsonApi } from './lib/bench-http.mjs';
-import { createDatabases, freePort, pgClient, setUpFlashSale, subjectPrefix } from './lib/bench-platform.mjs';
+import { buildApps, createDatabases, freePort, pgClient, setUpFlashSale, subjectPrefix, until } from './lib/bench-platform.mjs';
 import { latencySummary, round } from './lib/bench-stats.mjs';
 import { verify } from './lib/bench-verify.mjs';
 import { Supervisor } from '../tools/lib/supervisor.mjs';
@@ -64,15 +64,6 @@ function reachable(port) {
   });
 }
 
-async function until(what, timeoutMs, check, intervalMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached in ${timeoutMs} ms`);
-    await sleep(intervalMs);
-  }
-}
 
 /** A private nats-server with JetStream on a free port; `kill()` is SIGKILL, `start()` again reuses the store. */
 async function privateNats(binary, logDir) {
@@ -124,11 +115,7 @@ class Observations {
 }
 
 async function main() {
-  if (!args['no-build']) {
-    log('building the apps (node tools/build.mjs) …');
-    const built = spawnSync(process.execPath, [join(root, 'tools', 'build.mjs')], { cwd: root, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
-  }
+  buildApps(root, args, log);
   const tag = randomBytes(4).toString('hex');
   const prefix = subjectPrefix();
   const secret = randomBytes(24).toString('hex');

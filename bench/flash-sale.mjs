@@ -6,7 +6,7 @@
 // database and the ORDERS stream; and the naive one-row design measured with pgbench on the same
 // PostgreSQL for the ratio. Writes bench/results/flash-sale.json and prints a table.
 // See bench/README.md for what the numbers mean.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { benchArgs } from './lib/bench-args.mjs';
 import { ConnectionPool, buildRequest, jsonApi, openConnections } from './lib/bench-http.mjs';
-import { createDatabases, freePort, pgClient, setUpFlashSale, startService, subjectPrefix, withDatabase } from './lib/bench-platform.mjs';
+import { buildApps, createDatabases, freePort, pgClient, setUpFlashSale, startService, subjectPrefix, withDatabase } from './lib/bench-platform.mjs';
 import { CpuMeter, PgActivitySampler, pidsNamed } from './lib/bench-proc.mjs';
 import { STATS_FLUSH_MS, countStatements, cpuMsPerOrder, databaseCostPerOrder, databaseCounters, serverLogFile, streamCostPerOrder, streamCounters } from './lib/bench-cost.mjs';
 import { latencySummary, median, round, table } from './lib/bench-stats.mjs';
@@ -117,11 +117,7 @@ function machine(pgVersion, natsVersion) {
 
 async function main() {
   const started = now();
-  if (!args['no-build']) {
-    log('building the apps (node tools/build.mjs) …');
-    const built = spawnSync(process.execPath, [join(root, 'tools', 'build.mjs')], { cwd: root, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
-  }
+  buildApps(root, args, log);
   const tag = randomBytes(4).toString('hex');
   const prefix = subjectPrefix();
   const secret = randomBytes(24).toString('hex');

@@ -1,12 +1,20 @@
 // The platform under benchmark: fresh databases, real service processes (built apps, like the e2e
 // harness) under a subject prefix of their own, and the people and catalogue of a flash sale,
 // created through the public HTTP API the way clients would.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+
+/** Builds the apps the benchmark starts (`node tools/build.mjs`), unless `--no-build` was given. */
+export function buildApps(root, args, log) {
+  if (args['no-build']) return;
+  log('building the apps (node tools/build.mjs) …');
+  const built = spawnSync(process.execPath, [join(root, 'tools', 'build.mjs')], { cwd: root, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
+}
 
 export function withDatabase(server, database) {
   const url = new URL(server);
@@ -117,7 +125,8 @@ export async function mapLimit(items, limit, fn) {
   return results;
 }
 
-async function until(what, timeoutMs, check, intervalMs = 100) {
+/** Polls `check` every `intervalMs` until it returns a truthy value (returned), or fails naming `what`. */
+export async function until(what, timeoutMs, check, intervalMs = 100) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
