@@ -46,18 +46,7 @@ export function itemIdOf(line: { skuId: string | null; bundleId: string | null; 
 }
 
 /** Every order event the behaviour store records as a purchase status. */
-export const ORDER_EVENTS = [
-  orders.orderPlaced,
-  orders.orderPaid,
-  orders.orderCancelled,
-  orders.orderExpired,
-  orders.orderLocked,
-  orders.orderShipped,
-  orders.orderReceived,
-  orders.orderPickedUp,
-  orders.orderCompleted,
-  orders.orderRefunded,
-];
+export const ORDER_EVENTS = orders.ORDER_EVENTS;
 
 const ORDER_SUBJECTS = new Set<string>(ORDER_EVENTS.map((c) => c.subject));
 

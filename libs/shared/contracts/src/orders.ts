@@ -690,6 +690,9 @@ export const orderRefunded = defineEvent(
   }),
 );
 
+/** Every event of an order's life: each carries the order as it stands (`OrderEventBase`) after the change. */
+export const ORDER_EVENTS = [orderPlaced, orderPaid, orderCancelled, orderExpired, orderLocked, orderShipped, orderReceived, orderPickedUp, orderCompleted, orderRefunded] as const;
+
 export const campaignPublished = defineEvent(
   'orders.campaign.published.v1',
   z.object({

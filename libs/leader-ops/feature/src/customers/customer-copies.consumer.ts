@@ -27,18 +27,7 @@ export const LATER_SUBJECTS = {
   bookingCompleted: 'local-services.booking.completed.v1',
 } as const;
 
-const ORDER_CONTRACTS = [
-  orders.orderPlaced,
-  orders.orderPaid,
-  orders.orderCancelled,
-  orders.orderExpired,
-  orders.orderLocked,
-  orders.orderShipped,
-  orders.orderReceived,
-  orders.orderPickedUp,
-  orders.orderCompleted,
-  orders.orderRefunded,
-] as const;
+const ORDER_CONTRACTS = orders.ORDER_EVENTS;
 const ORDER_SUBJECTS = new Set<string>(ORDER_CONTRACTS.map((c) => c.subject));
 
 /** An orders lifecycle event other than a refund as an update of the order's copy (no refund in it). */
