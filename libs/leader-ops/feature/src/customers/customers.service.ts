@@ -1,12 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor, RpcRequest, RpcResponse, leaderCustomers as lc } from '@linli/contracts';
-import { CatalogRepository, CustomersRepository, LeaderOpsDb, RemindersRepository, type CustomerOrder, type CustomerRow, type OrderCopyLine, type Reminder } from '@linli/leader-ops-data-access';
+import { CatalogRepository, CustomersRepository, RemindersRepository, type CustomerOrder, type CustomerRow, type OrderCopyLine, type Reminder } from '@linli/leader-ops-data-access';
 import { localDate } from './calendar.js';
 import { attentionItems, proposedReminders, riskBand, RISK_BANDS, type OrderFact } from './customer-rules.js';
 import { assertCustomerOf, assertLeader } from './leader-access.js';
 import { LeaderCustomerErrors } from './leader-customers.exception.js';
-import { LEADER_CUSTOMERS_OPTIONS, type LeaderCustomersOptions } from './leader-customers.options.js';
+import { LeaderCustomersService } from './leader-customers.options.js';
 
 type StoredTag = { tag: string; value: boolean | number | string; source: 'declared' | 'inferred'; confidence: number };
 
@@ -48,15 +48,10 @@ function toReminder(r: Reminder): lc.Reminder {
 
 /** The leader's customer console: their customers, one customer in full, notes, the attention list and reminders. */
 @Injectable()
-export class CustomersService {
+export class CustomersService extends LeaderCustomersService {
   private readonly customers = new CustomersRepository();
   private readonly reminders = new RemindersRepository();
   private readonly catalog = new CatalogRepository();
-
-  constructor(
-    @Inject(LeaderOpsDb) private readonly db: LeaderOpsDb,
-    @Inject(LEADER_CUSTOMERS_OPTIONS) private readonly options: LeaderCustomersOptions,
-  ) {}
 
   async list(req: RpcRequest<typeof lc.listCustomers>): Promise<RpcResponse<typeof lc.listCustomers>> {
     assertLeader(req.actor);

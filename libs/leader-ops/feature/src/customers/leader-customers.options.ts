@@ -1,3 +1,5 @@
+import { Inject } from '@nestjs/common';
+import { LeaderOpsDb } from '@linli/leader-ops-data-access';
 import type { PayRules } from './pay-rules.js';
 import type { MessageChannel, QuietHours } from './message-channels.js';
 import type { TextGenerator } from './text-generator.js';
@@ -14,4 +16,12 @@ export interface LeaderCustomersOptions {
   payRules: PayRules[];
   /** The clock (tests move it). */
   now: () => Date;
+}
+
+/** What each customer-operator service is given: leader-ops' database and the options above. */
+export abstract class LeaderCustomersService {
+  constructor(
+    @Inject(LeaderOpsDb) protected readonly db: LeaderOpsDb,
+    @Inject(LEADER_CUSTOMERS_OPTIONS) protected readonly options: LeaderCustomersOptions,
+  ) {}
 }

@@ -1,13 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor, RpcRequest, RpcResponse, leaderCustomers as lc } from '@linli/contracts';
-import { CatalogRepository, CustomersRepository, DraftsRepository, LeaderOpsDb, MessagesRepository, type Draft, type Message, type Prisma } from '@linli/leader-ops-data-access';
+import { CatalogRepository, CustomersRepository, DraftsRepository, MessagesRepository, type Draft, type Message, type Prisma } from '@linli/leader-ops-data-access';
 import { FESTIVAL_NAMES_EN, festivalCalendar, festivalsBetween, localDate } from './calendar.js';
 import { RISK_BANDS, sugarShare } from './customer-rules.js';
 import { toOrderFact } from './customers.service.js';
 import { assertCustomerOf, assertLeader } from './leader-access.js';
 import { LeaderCustomerErrors } from './leader-customers.exception.js';
-import { LEADER_CUSTOMERS_OPTIONS, type LeaderCustomersOptions } from './leader-customers.options.js';
+import { LeaderCustomersService } from './leader-customers.options.js';
 import { inQuietHours } from './message-channels.js';
 import type { DraftInputs } from './text-generator.js';
 
@@ -63,17 +63,12 @@ const TITLES: Record<lc.Draft['kind'], Record<lc.Draft['locale'], string>> = {
  * message channel, with marketing consent and quiet hours enforced. The in-app inbox is read here too.
  */
 @Injectable()
-export class MessagingService {
+export class MessagingService extends LeaderCustomersService {
   private readonly logger = new Logger('Messaging');
   private readonly customers = new CustomersRepository();
   private readonly drafts = new DraftsRepository();
   private readonly messages = new MessagesRepository();
   private readonly catalog = new CatalogRepository();
-
-  constructor(
-    @Inject(LeaderOpsDb) private readonly db: LeaderOpsDb,
-    @Inject(LEADER_CUSTOMERS_OPTIONS) private readonly options: LeaderCustomersOptions,
-  ) {}
 
   async createDrafts(req: RpcRequest<typeof lc.createDrafts>): Promise<RpcResponse<typeof lc.createDrafts>> {
     assertLeader(req.actor);

@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Actor, RpcRequest, RpcResponse, leaderCustomers as lc } from '@linli/contracts';
-import { CustomersRepository, LeaderOpsDb, SettlementsRepository, type CustomerOrder, type OrderCopyLine, type Prisma, type SettlementWithLines } from '@linli/leader-ops-data-access';
+import { CustomersRepository, SettlementsRepository, type CustomerOrder, type OrderCopyLine, type Prisma, type SettlementWithLines } from '@linli/leader-ops-data-access';
 import { localDate } from './calendar.js';
 import { assertLeader, assertOps } from './leader-access.js';
 import { LeaderCustomerErrors } from './leader-customers.exception.js';
-import { LEADER_CUSTOMERS_OPTIONS, type LeaderCustomersOptions } from './leader-customers.options.js';
+import { LeaderCustomersService } from './leader-customers.options.js';
 import { computePay, monthBounds, previousMonth, repurchaseRate, rulesFor, type LeaderMonth, type LeaderPay, type PayOrder, type PayRules } from './pay-rules.js';
 
 type Tx = Prisma.TransactionClient;
@@ -49,14 +49,9 @@ export const monthOf = (at: Date) => localDate(at).slice(0, 7);
  * leader's points, bindings, NPS answers, service fees) with the rules in force for the month.
  */
 @Injectable()
-export class SettlementsService {
+export class SettlementsService extends LeaderCustomersService {
   private readonly customers = new CustomersRepository();
   private readonly settlements = new SettlementsRepository();
-
-  constructor(
-    @Inject(LeaderOpsDb) private readonly db: LeaderOpsDb,
-    @Inject(LEADER_CUSTOMERS_OPTIONS) private readonly options: LeaderCustomersOptions,
-  ) {}
 
   /** Every leader's pay for [from, to) (the dividend splits across all leaders). */
   private async payFor(tx: Tx, rules: PayRules, month: string, from: Date, to: Date): Promise<LeaderPay[]> {
