@@ -13,8 +13,8 @@ import { createReadStream } from 'node:fs';
 import {
   CanonicalHeaderError,
   CsvTokenizer,
-  parseOrderedAt,
   readCsvRecords,
+  toTransaction,
   transactionRowSchema,
   type CsvRecord,
   type RejectedRow,
@@ -108,19 +108,7 @@ export async function* readTransactionChunks(path: string, opts: ResumableReadOp
         continue;
       }
       const r = parsed.data;
-      chunk.rows.push({
-        line,
-        tx: {
-          customerId: r.customer_id,
-          orderId: r.order_id,
-          orderedAtRaw: r.ordered_at,
-          orderedAt: parseOrderedAt(r.ordered_at),
-          productId: r.product_id,
-          category: r.category,
-          quantity: r.quantity,
-          amountCents: r.amount_cents,
-        },
-      });
+      chunk.rows.push({ line, tx: toTransaction(r) });
     }
   };
 

@@ -264,6 +264,20 @@ export const transactionRowSchema = z.object({
   amount_cents: intString('amount_cents', null),
 });
 
+/** A validated transactions row as a {@link Transaction}. */
+export function toTransaction(r: z.infer<typeof transactionRowSchema>): Transaction {
+  return {
+    customerId: r.customer_id,
+    orderId: r.order_id,
+    orderedAtRaw: r.ordered_at,
+    orderedAt: parseOrderedAt(r.ordered_at),
+    productId: r.product_id,
+    category: r.category,
+    quantity: r.quantity,
+    amountCents: r.amount_cents,
+  };
+}
+
 export const TRANSACTION_COLUMNS = ['customer_id', 'order_id', 'ordered_at', 'product_id', 'category', 'quantity', 'amount_cents'] as const;
 
 export const productRowSchema = z.object({
@@ -364,19 +378,7 @@ export function readTransactions(path: string, opts: ReadOptions = {}): Canonica
       required: ['customer_id', 'order_id', 'ordered_at', 'quantity', 'amount_cents'],
       optional: ['product_id', 'category'],
       schema: transactionRowSchema,
-      map: (_row, p) => {
-        const r = p as z.infer<typeof transactionRowSchema>;
-        return {
-          customerId: r.customer_id,
-          orderId: r.order_id,
-          orderedAtRaw: r.ordered_at,
-          orderedAt: parseOrderedAt(r.ordered_at),
-          productId: r.product_id,
-          category: r.category,
-          quantity: r.quantity,
-          amountCents: r.amount_cents,
-        };
-      },
+      map: (_row, p) => toTransaction(p as z.infer<typeof transactionRowSchema>),
     },
     opts,
   );
