@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { orders as contracts, type Actor } from '@linli/contracts';
-import { RefundPolicyRepository } from '@linli/orders-data-access';
+import { RefundPolicyRepository, RefundRepository } from '@linli/orders-data-access';
 import { enqueueEvent } from '@linli/nest-kit';
 import { assertOps } from './catalog.service.js';
 import { OrdersErrors } from './orders.exception.js';
@@ -52,6 +52,8 @@ export function instantRefundVerdict(
  */
 @Injectable()
 export class RefundService {
+  private readonly refunds = new RefundRepository();
+
   constructor(
     @Inject(OrderStore) private readonly store: OrderStore,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
@@ -61,7 +63,7 @@ export class RefundService {
   private readonly policy = new RefundPolicyRepository();
 
   async refundableLines(client: Client, orderId: string): Promise<RefundableLine[]> {
-    const lines = await client.orderLine.findMany({ where: { orderId }, orderBy: { lineNo: 'asc' } });
+    const lines = await this.refunds.orderLines(client, orderId);
     return lines.map((line) => ({
       lineId: line.id,
       quantity: line.quantity,
@@ -73,7 +75,7 @@ export class RefundService {
   }
 
   async view(client: Client, refundId: string): Promise<contracts.Refund> {
-    const refund = await client.refund.findUniqueOrThrow({ where: { id: refundId }, include: { lines: true } });
+    const refund = await this.refunds.get(client, refundId);
     return {
       refundId: refund.id,
       orderId: refund.orderId,
@@ -94,7 +96,7 @@ export class RefundService {
 
   /** Refunds within the caller's transaction; `order` must be locked by it. Returns the refund and the order's new totals. */
   async refundLocked(tx: Tx, order: OrderRow, request: RefundRequest): Promise<{ refund: contracts.Refund; order: OrderRow }> {
-    const existing = await tx.refund.findUnique({ where: { orderId_refundKey: { orderId: order.id, refundKey: request.refundKey } } });
+    const existing = await this.refunds.byKey(tx, order.id, request.refundKey);
     if (existing) return { refund: await this.view(tx, existing.id), order };
     return this.payRefundLocked(tx, order, request, null);
   }
@@ -110,9 +112,7 @@ export class RefundService {
     const refundable = order.paid_cents - order.refunded_cents;
     if (request.plan.amountCents <= 0) throw OrdersErrors.refundNotAllowed('there is nothing left to refund');
     if (request.plan.amountCents > refundable) throw OrdersErrors.refundExceedsPaid(request.plan.amountCents, refundable);
-    const payment = request.paymentId
-      ? await tx.payment.findUnique({ where: { id: request.paymentId } })
-      : await tx.payment.findFirst({ where: { orderId: order.id, status: 'succeeded' }, orderBy: { settledAt: 'asc' } });
+    const payment = await this.refunds.paymentToRefund(tx, order.id, request.paymentId);
     if (!payment || payment.status !== 'succeeded') throw OrdersErrors.refundNotAllowed('the order has no settled payment');
     const refundId = reviewedId ?? randomUUID();
     const result = await this.provider.refund({
@@ -122,13 +122,11 @@ export class RefundService {
       reason: request.reason,
     });
     if (reviewedId) {
-      await tx.refund.update({
-        where: { id: reviewedId },
-        data: { status: result.status, paymentId: payment.id, providerRefundId: result.providerRefundId, decidedAt: new Date(), decisionReason: reviewed!.decisionReason },
-      });
+      await this.refunds.settleReviewed(tx, reviewedId, { status: result.status, paymentId: payment.id, providerRefundId: result.providerRefundId, decisionReason: reviewed!.decisionReason });
     } else {
-      await tx.refund.create({
-        data: {
+      await this.refunds.create(
+        tx,
+        {
           id: refundId,
           orderId: order.id,
           refundKey: request.refundKey,
@@ -141,9 +139,9 @@ export class RefundService {
           providerRefundId: result.providerRefundId,
           requestedBy: request.requestedBy,
           autoApproved: request.autoApproved ?? false,
-          lines: { create: request.plan.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amountCents: line.amountCents })) },
         },
-      });
+        request.plan.lines,
+      );
     }
     if (result.status !== 'succeeded') return { refund: await this.view(tx, refundId), order };
     await this.store.orders.addRefunded(tx, order.id, request.plan.lines, request.plan.amountCents);
@@ -179,7 +177,7 @@ export class RefundService {
       await this.policy.lockResident(tx, actor.userId);
       const order = await this.store.lockOrThrow(tx, input.orderId);
       if (order.user_id !== actor.userId) throw OrdersErrors.forbidden('this order is not yours');
-      const existing = await tx.refund.findUnique({ where: { orderId_refundKey: { orderId: order.id, refundKey: input.refundKey } } });
+      const existing = await this.refunds.byKey(tx, order.id, input.refundKey);
       if (existing) return this.view(tx, existing.id);
       if (order.status !== 'picked_up' && order.status !== 'completed') {
         throw OrdersErrors.refundNotAllowed('quality complaints are accepted once the order has been picked up');
@@ -212,8 +210,9 @@ export class RefundService {
       };
       if (verdict.instant) return (await this.refundLocked(tx, order, request)).refund;
       const refundId = randomUUID();
-      await tx.refund.create({
-        data: {
+      await this.refunds.create(
+        tx,
+        {
           id: refundId,
           orderId: order.id,
           refundKey: input.refundKey,
@@ -224,9 +223,9 @@ export class RefundService {
           photoUrls: input.photoUrls,
           requestedBy: actor.userId,
           reviewReason: verdict.reason,
-          lines: { create: plan.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amountCents: line.amountCents })) },
         },
-      });
+        plan.lines,
+      );
       return this.view(tx, refundId);
     });
   }
@@ -248,17 +247,14 @@ export class RefundService {
    */
   async decideReview(actor: Actor, input: { refundId: string; decision: 'approve' | 'reject'; reason: string }) {
     return this.store.transaction(async (tx) => {
-      const pending = await tx.refund.findUnique({ where: { id: input.refundId }, include: { lines: true } });
+      const pending = await this.refunds.find(tx, input.refundId);
       if (!pending) throw OrdersErrors.refundNotFound(input.refundId);
       const order = await this.store.lockOrThrow(tx, pending.orderId);
       const ops = actor.roles.includes('ops');
       if (!ops && !(await this.store.leaderPointIds(tx, actor)).includes(order.pickup_point_id)) throw OrdersErrors.forbidden("this complaint is not about your pickup point's order");
       // Claimed once; a rejection closes it here, an approval when the payment is booked below.
-      const claimed = await tx.refund.updateMany({
-        where: { id: pending.id, status: 'pending_review', decidedBy: null },
-        data: input.decision === 'reject' ? { decidedBy: actor.userId, decidedAt: new Date(), decisionReason: input.reason, status: 'rejected' } : { decidedBy: actor.userId },
-      });
-      if (claimed.count !== 1) throw OrdersErrors.refundAlreadyDecided(pending.id, pending.status);
+      const claimed = await this.refunds.claimReview(tx, pending.id, { decidedBy: actor.userId, rejectReason: input.decision === 'reject' ? input.reason : null });
+      if (!claimed) throw OrdersErrors.refundAlreadyDecided(pending.id, pending.status);
       if (input.decision === 'reject') return this.view(tx, pending.id);
       const plan: RefundPlan = { amountCents: pending.amountCents, lines: pending.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity, amountCents: line.amountCents })) };
       const { refund } = await this.payRefundLocked(
@@ -279,7 +275,7 @@ export class RefundService {
     assertOps(actor);
     return this.store.transaction(async (tx) => {
       const order = await this.store.lockOrThrow(tx, input.orderId);
-      const existing = await tx.refund.findUnique({ where: { orderId_refundKey: { orderId: order.id, refundKey: input.refundKey } } });
+      const existing = await this.refunds.byKey(tx, order.id, input.refundKey);
       if (existing) return this.view(tx, existing.id);
       const lines = await this.refundableLines(tx, order.id);
       const plan = input.lines ? moneyShare(planLineRefund(lines, input.lines), order) : planRefundOfPaid(lines, order.paid_cents - order.refunded_cents);
@@ -299,9 +295,8 @@ export class RefundService {
     const order = await this.store.find(this.store.db, orderId);
     if (!order) throw OrdersErrors.orderNotFound(orderId);
     await this.store.assertCanSee(this.store.db, actor, order);
-    const rows = await this.store.db.refund.findMany({ where: { orderId }, orderBy: { createdAt: 'asc' }, select: { id: true } });
     const refunds = [];
-    for (const row of rows) refunds.push(await this.view(this.store.db, row.id));
+    for (const id of await this.refunds.idsOfOrder(this.store.db, orderId)) refunds.push(await this.view(this.store.db, id));
     return { refunds };
   }
 }
