@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@linli/nest-kit';
+import { keepSurvivorRow } from './client.js';
 
 /**
  * The orders service's copy of residents' display names and buildings (identity owns them), for the
@@ -25,13 +26,6 @@ export class ResidentProfilesRepository {
 
   /** A merge: the surviving account keeps its own profile, or takes the merged one's when it has none. */
   async merge(tx: SqlExecutor, sourceUserId: string, targetUserId: string): Promise<void> {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO resident_profiles (user_id, display_name, building, event_at, updated_at)
-         SELECT $2::uuid, display_name, building, event_at, now() FROM resident_profiles WHERE user_id = $1::uuid
-       ON CONFLICT (user_id) DO NOTHING`,
-      sourceUserId,
-      targetUserId,
-    );
-    await tx.$executeRawUnsafe('DELETE FROM resident_profiles WHERE user_id = $1::uuid', sourceUserId);
+    await keepSurvivorRow(tx, 'resident_profiles', ['display_name', 'building', 'event_at'], sourceUserId, targetUserId);
   }
 }

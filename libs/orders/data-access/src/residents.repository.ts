@@ -1,4 +1,4 @@
-import type { OrdersTx } from './client.js';
+import { keepSurvivorRow, type OrdersTx } from './client.js';
 
 export interface CompoundCopy {
   compoundId: string;
@@ -65,14 +65,7 @@ export class ResidentsRepository {
    */
   async mergeUser(tx: OrdersTx, sourceUserId: string, targetUserId: string): Promise<void> {
     await this.rekey(tx, sourceUserId, targetUserId);
-    await tx.$executeRawUnsafe(
-      `INSERT INTO resident_bindings (user_id, pickup_point_id, compound_id, bound_at, updated_at)
-         SELECT $2::uuid, pickup_point_id, compound_id, bound_at, now() FROM resident_bindings WHERE user_id = $1::uuid
-       ON CONFLICT (user_id) DO NOTHING`,
-      sourceUserId,
-      targetUserId,
-    );
-    await tx.$executeRawUnsafe('DELETE FROM resident_bindings WHERE user_id = $1::uuid', sourceUserId);
+    await keepSurvivorRow(tx, 'resident_bindings', ['pickup_point_id', 'compound_id', 'bound_at'], sourceUserId, targetUserId);
     await tx.$executeRawUnsafe('UPDATE pickup_points SET leader_user_id = $2::uuid WHERE leader_user_id = $1::uuid', sourceUserId, targetUserId);
   }
 
