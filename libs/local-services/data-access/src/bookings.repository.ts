@@ -229,6 +229,12 @@ export class BookingsRepository {
     );
   }
 
+  /** How many of these residents have a place (a known binding). */
+  async placedCount(tx: SqlExecutor, userIds: string[]): Promise<number> {
+    const rows = await tx.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM resident_places WHERE user_id = ANY($1::uuid[])', userIds);
+    return rows[0]?.n ?? 0;
+  }
+
   /** Who runs the pickup point, when it is known and active. */
   async pointLeader(tx: SqlExecutor, pickupPointId: string): Promise<string | null> {
     const rows = await tx.$queryRawUnsafe<{ leader: string }[]>(`SELECT leader_user_id::text AS leader FROM pickup_point_leaders WHERE pickup_point_id = $1::uuid`, pickupPointId);

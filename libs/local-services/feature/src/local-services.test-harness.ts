@@ -117,7 +117,8 @@ export async function bindResidents(h: Harness, compoundId: string, residents: A
     const data = { userId: resident.userId, pickupPointId: pickupPointId ?? randomUUID(), compoundId, previousPickupPointId: null, boundAt };
     await publishTestEvent(h, leaderOps.residentBound, data);
   }
-  await waitUntil(async () => (await Promise.all(residents.map((r) => readModel.placeOf(h.sql, r.userId)))).every((place) => place !== null), 15_000, 'residents bound');
+  const ids = residents.map((r) => r.userId);
+  await waitUntil(async () => (await readModel.placedCount(h.sql, ids)) === ids.length, 15_000, 'residents bound');
 }
 
 /** A pickup point run by `leaderUserId`, announced the way leader-ops does; waits until the service knows. */
