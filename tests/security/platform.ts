@@ -89,7 +89,7 @@ export async function startPlatform(): Promise<Platform> {
   };
 
   try {
-    running.push(...(await Promise.all(names.map((name) => startService(name, env.env(name, name === 'orders' ? { ORDER_SCHEDULER_INTERVAL_MS: '0' } : {}))))));
+    running.push(...(await Promise.all(names.map((name) => startService(name, env.env(name, name === 'orders' ? { ORDER_SCHEDULER_INTERVAL_MS: '0' } : name === 'leader-ops' ? { MESSAGE_QUIET_HOURS: 'off' } : {}))))));
     running.push(
       await startService(
         'gateway',
