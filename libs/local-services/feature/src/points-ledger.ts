@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LinliError, growth, type Actor } from '@linli/contracts';
 import { RpcClient } from '@linli/nest-kit';
 import { LocalServicesErrors } from './local-services.exception.js';
@@ -35,8 +35,6 @@ const TRANSPORT = new Set(['COMMON.UNAVAILABLE', 'COMMON.TIMEOUT']);
  */
 @Injectable()
 export class RpcPointsLedger implements PointsLedger {
-  private readonly logger = new Logger('PointsLedger');
-
   constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
 
   private static actor(userId: string): Actor {
@@ -51,14 +49,7 @@ export class RpcPointsLedger implements PointsLedger {
       idempotencyKey: reservationKey(request.bookingId),
     };
     try {
-      let reservation: growth.Reservation;
-      try {
-        reservation = await this.rpc.request(growth.reservePoints, payload);
-      } catch (error) {
-        if (!(error instanceof LinliError) || !TRANSPORT.has(error.code)) throw error;
-        this.logger.warn(`points reservation for booking ${request.bookingId} unanswered (${error.code}); asking again under the same key`);
-        reservation = await this.rpc.request(growth.reservePoints, payload);
-      }
+      const reservation = await this.rpc.requestIdempotent(growth.reservePoints, payload);
       return { reservationId: reservation.reservationId };
     } catch (error) {
       throw mapLedgerError(error, request.points);

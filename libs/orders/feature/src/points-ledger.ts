@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { LinliError, growth, type Actor } from '@linli/contracts';
 import { RpcClient } from '@linli/nest-kit';
@@ -44,8 +44,6 @@ const TRANSPORT = new Set(['COMMON.UNAVAILABLE', 'COMMON.TIMEOUT']);
  */
 @Injectable()
 export class RpcPointsLedger implements PointsLedger {
-  private readonly logger = new Logger('PointsLedger');
-
   private readonly timeoutMs: number;
 
   constructor(@Inject(RpcClient) private readonly rpc: RpcClient, @Inject(ORDERS_OPTIONS) options: Pick<OrdersOptions, 'points'>) {
@@ -64,14 +62,7 @@ export class RpcPointsLedger implements PointsLedger {
       idempotencyKey: reservationKey(request.orderId),
     };
     try {
-      let reservation: growth.Reservation;
-      try {
-        reservation = await this.rpc.request(growth.reservePoints, payload, { timeoutMs: this.timeoutMs });
-      } catch (error) {
-        if (!(error instanceof LinliError) || !TRANSPORT.has(error.code)) throw error;
-        this.logger.warn(`points reservation for order ${request.orderId} unanswered (${error.code}); asking again under the same key`);
-        reservation = await this.rpc.request(growth.reservePoints, payload, { timeoutMs: this.timeoutMs });
-      }
+      const reservation = await this.rpc.requestIdempotent(growth.reservePoints, payload, { timeoutMs: this.timeoutMs });
       return { reservationId: reservation.reservationId, status: reservation.status };
     } catch (error) {
       if (error instanceof LinliError && TRANSPORT.has(error.code)) throw OrdersErrors.pointsUnavailable();

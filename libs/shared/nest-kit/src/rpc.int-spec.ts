@@ -263,4 +263,12 @@ describe('RpcServer and RpcClient', () => {
     const none = await rawRequest(echoBatch.subject, JSON.stringify({ items: [] }));
     expect(none).toMatchObject({ ok: false, error: { code: 'COMMON.VALIDATION_FAILED' } });
   });
+  it('asks an idempotent request once more when it got no answer, and passes a real answer through', async () => {
+    const before = slowStarted;
+    await expect(rpc.requestIdempotent(slow, { ms: 400 }, { timeoutMs: 100 })).rejects.toMatchObject({ code: 'COMMON.TIMEOUT' });
+    expect(slowStarted - before).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 450)); // let both finish before the next test
+    await expect(rpc.requestIdempotent(fail, { mode: 'linli' })).rejects.toMatchObject({ code: 'ORDERS.STOCK_EXHAUSTED' });
+    await expect(rpc.requestIdempotent(echo, { text: 'once' })).resolves.toMatchObject({ echoed: 'once' });
+  });
 });

@@ -252,6 +252,7 @@ interface Waiting {
 
 /** Calls RPC subjects: validates the request, injects trace context, and turns error envelopes back into LinliErrors. */
 export class RpcClient {
+  private readonly logger = new Logger('RpcClient');
   /** While the connection to NATS is lost, requests fail at once instead of waiting out their timeout. */
   private disconnected = false;
   /** Requests of a contract with a batch form waiting for the next turn of the event loop. */
@@ -313,6 +314,21 @@ export class RpcClient {
         },
         (error: unknown) => part.forEach((w) => w.reject(error)),
       );
+    }
+  }
+
+  /**
+   * For an idempotent request (one that carries its idempotency key): asked once more when the first
+   * got no answer (`COMMON.UNAVAILABLE`, `COMMON.TIMEOUT`), which gives back what the first wrote if it
+   * was in fact written. Any other error is the answer.
+   */
+  async requestIdempotent<C extends RpcContract>(contract: C, payload: z.input<C['request']>, options: RpcRequestOptions = {}): Promise<z.infer<C['response']>> {
+    try {
+      return await this.request(contract, payload, options);
+    } catch (error) {
+      if (!(error instanceof LinliError) || (error.code !== 'COMMON.UNAVAILABLE' && error.code !== 'COMMON.TIMEOUT')) throw error;
+      this.logger.warn(`${contract.subject} unanswered (${error.code}); asking again under the same key`);
+      return this.request(contract, payload, options);
     }
   }
 
